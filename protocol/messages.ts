@@ -1,0 +1,92 @@
+/**
+ * Messages between a client (renderer, CLI, tests) and engine-host.
+ *
+ * One untyped connection (a MessagePort, a child-process IPC channel or a Worker) carries
+ * these discriminated unions, keyed by `type`. The client opens with `hello`; engine-host
+ * answers `hello-ack` when the protocol versions match, or `error` with name
+ * `ProtocolVersionMismatch`. Every request carries an `id` that its replies repeat.
+ * Every incoming message is validated (see guards.ts) before it is acted upon.
+ */
+import type { RunResult, SeriesPoint } from './result'
+
+/** Bumped on any incompatible change to the messages below. */
+export const PROTOCOL_VERSION = 1
+
+/** An error as it crosses a process boundary. */
+export interface WireError {
+  name: string
+  message: string
+  stack?: string
+  /** Where in the user's script the error arose, when known (1-based line and column). */
+  location?: { file: string; line: number; column?: number }
+}
+
+/** A workload script as the client hands it over. Opening a workspace never sends one. */
+export interface ScriptSource {
+  /** Display path, used in error messages (`hello.ts:12`). */
+  path: string
+  /** TypeScript source text. */
+  source: string
+}
+
+export interface RunOptions {
+  /** Seed of the run's RNG; the same seed, script and config give byte-identical results. */
+  seed: number
+  /** Name of a variant the script exports in `variants`; omitted runs the base machine. */
+  variant?: string
+  /** Wall-clock budget for the script in ms; past it the run is stopped with ScriptTimeout. */
+  timeBudgetMs: number
+  /** Stream `series` messages while the run goes (the UI wants them; the CLI need not). */
+  stream?: boolean
+}
+
+// ---- client -> engine-host ----------------------------------------------------------
+
+export interface HelloMsg { type: 'hello'; protocolVersion: number }
+export interface RunMsg { type: 'run'; id: number; script: ScriptSource; options: RunOptions }
+export interface CancelMsg { type: 'cancel'; id: number }
+export interface PingMsg { type: 'ping'; id: number }
+
+export type ClientMessage = HelloMsg | RunMsg | CancelMsg | PingMsg
+
+// ---- engine-host -> client ----------------------------------------------------------
+
+export interface HelloAckMsg { type: 'hello-ack'; protocolVersion: number; engineVersion: string }
+export interface PongMsg { type: 'pong'; id: number }
+export interface ProgressMsg {
+  type: 'progress'
+  id: number
+  /** 'transpile' | 'run' | 'collect'; fraction is 0..1 when the script reports it, else -1. */
+  phase: 'transpile' | 'run' | 'collect'
+  fraction: number
+  /** Simulated time reached so far, in ns. */
+  simTimeNs: number
+}
+/** New points of user series since the last message (streamed partial results). */
+export interface SeriesMsg { type: 'series'; id: number; series: Record<string, SeriesPoint[]> }
+export interface LogMsg { type: 'log'; id: number; level: 'info' | 'warn'; text: string }
+export interface ResultMsg { type: 'result'; id: number; result: RunResult }
+/** A failed request. `id` is -1 for errors not tied to a request (e.g. a bad message). */
+export interface ErrorMsg { type: 'error'; id: number; error: WireError }
+
+export type HostMessage =
+  | HelloAckMsg
+  | PongMsg
+  | ProgressMsg
+  | SeriesMsg
+  | LogMsg
+  | ResultMsg
+  | ErrorMsg
+
+/** Error names engine-host uses, so clients can branch on them. */
+export type HostErrorName =
+  | 'ProtocolVersionMismatch'
+  | 'InvalidMessage'
+  | 'ScriptSyntaxError'
+  | 'ScriptError'
+  | 'ScriptTimeout'
+  | 'ScriptCancelled'
+  | 'ScriptOutOfMemory'
+  | 'ConfigError'
+  | 'InvariantViolation'
+  | 'Busy'
