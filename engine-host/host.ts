@@ -1,0 +1,126 @@
+/**
+ * engine-host's protocol core, shared by all transports.
+ *
+ * Conversation: the client opens with `hello`; a matching protocol version gets `hello-ack`,
+ * a mismatch gets `error` ProtocolVersionMismatch and the host keeps refusing requests until
+ * a good `hello`. Then `run` (one at a time: a second gets `error` Busy), `cancel` (stops the
+ * run at the next step with ScriptCancelled) and `ping` (answered between run slices, so a
+ * client can tell a busy host from a hung one). Every incoming message is validated
+ * (protocol/guards.ts); an invalid one is answered with `error` InvalidMessage, id -1.
+ */
+import { RESULT_SCHEMA_VERSION, type RunResult } from '../protocol/result'
+import { parseClientMessage, toWireError } from '../protocol/guards'
+import { PROTOCOL_VERSION, type RunMsg } from '../protocol/messages'
+import type { Endpoint } from './endpoint'
+import { HostError } from './errors'
+import type { ScriptRunner } from './sandbox/types'
+import { transpileWorkload } from './transpile'
+import { ENGINE_VERSION } from './version'
+
+/** Minimum wall time between progress messages, in ms. */
+const PROGRESS_INTERVAL_MS = 100
+
+export interface HostHandle {
+  /** True while a run is in progress. */
+  busy(): boolean
+}
+
+export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle {
+  let greeted = false
+  let current: { id: number; cancelled: boolean } | null = null
+  const post = endpoint.post.bind(endpoint)
+
+  const fail = (id: number, e: unknown): void => post({ type: 'error', id, error: toWireError(e) })
+
+  async function run(msg: RunMsg): Promise<void> {
+    const job = { id: msg.id, cancelled: false }
+    current = job
+    const t0 = performance.now()
+    let lastProgress = 0
+    try {
+      post({ type: 'progress', id: msg.id, phase: 'transpile', fraction: -1, simTimeNs: 0 })
+      const code = transpileWorkload(msg.script.source, msg.script.path)
+      const outcome = await runner.execute({
+        code,
+        file: msg.script.path,
+        seed: msg.options.seed,
+        variant: msg.options.variant,
+        budgetMs: msg.options.timeBudgetMs,
+        isCancelled: () => job.cancelled,
+        onLog: (level, text) => post({ type: 'log', id: msg.id, level, text }),
+        onTick: (r) => {
+          if (msg.options.stream) {
+            const series = r.takeNewSeries()
+            if (Object.keys(series).length > 0) post({ type: 'series', id: msg.id, series })
+          }
+          const now = performance.now()
+          if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+            lastProgress = now
+            post({ type: 'progress', id: msg.id, phase: 'run', fraction: r.progress(), simTimeNs: r.simTimeNs() })
+          }
+        },
+      })
+      post({ type: 'progress', id: msg.id, phase: 'collect', fraction: 1, simTimeNs: outcome.simTimeNs })
+      const result: RunResult = {
+        schemaVersion: RESULT_SCHEMA_VERSION,
+        script: msg.script.path,
+        ...outcome,
+        machine: outcome.machine as unknown as Record<string, unknown>,
+        wall: { elapsedMs: Math.round(performance.now() - t0) },
+      }
+      post({ type: 'result', id: msg.id, result })
+    } catch (e) {
+      fail(msg.id, e)
+    } finally {
+      current = null
+    }
+  }
+
+  endpoint.onMessage((data) => {
+    let msg
+    try {
+      msg = parseClientMessage(data)
+    } catch (e) {
+      fail(-1, e)
+      return
+    }
+    switch (msg.type) {
+      case 'hello':
+        if (msg.protocolVersion !== PROTOCOL_VERSION) {
+          greeted = false
+          fail(
+            -1,
+            new HostError(
+              'ProtocolVersionMismatch',
+              `client speaks protocol ${msg.protocolVersion}, engine-host speaks ${PROTOCOL_VERSION}`,
+            ),
+          )
+          return
+        }
+        greeted = true
+        post({ type: 'hello-ack', protocolVersion: PROTOCOL_VERSION, engineVersion: ENGINE_VERSION })
+        return
+      case 'ping':
+        post({ type: 'pong', id: msg.id })
+        return
+    }
+    if (!greeted) {
+      fail(msg.id, new HostError('InvalidMessage', `'${msg.type}' before a successful hello handshake`))
+      return
+    }
+    switch (msg.type) {
+      case 'run':
+        if (current) {
+          fail(msg.id, new HostError('Busy', `run ${current.id} is still in progress`))
+          return
+        }
+        void run(msg)
+        return
+      case 'cancel':
+        if (current && current.id === msg.id) current.cancelled = true
+        return
+    }
+  })
+
+  return { busy: () => current !== null }
+}

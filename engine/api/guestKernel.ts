@@ -1,0 +1,272 @@
+/**
+ * The user-facing `Kernel` object (mmwb.d.ts), built inside the script's realm.
+ *
+ * Why a separate builder: under node:vm, any host object a script can reach leaks the host's
+ * `Function` constructor (`obj.constructor.constructor('return process')()`), and so Node.
+ * So scripts never see host objects. The host exposes a table of primitive-only calls
+ * (`KernelSys`, kernel.ts); this builder runs *inside* the script's realm (the vm runner
+ * evaluates its source text there) and wraps those calls into realm-local objects: folio
+ * handles, trace events, task handles and errors are all created here. Host exceptions are
+ * rethrown as realm-local errors carrying only the name and message.
+ *
+ * Constraints that follow: `buildGuest` must be self-contained (it is stringified with
+ * Function.prototype.toString): no imports, no module-level references, and no syntax a
+ * transpiler would rewrite with helpers (`?.`, `??`, class fields, object spread).
+ */
+import type { KernelSys } from './kernelSys'
+
+export interface Guest {
+  /** The `Kernel` object handed to the workload's default export. */
+  kernel: unknown
+  /** `require` for the compiled module: maps only 'mmwb'. */
+  require: (name: string) => unknown
+  /** `console` whose output goes to the run log. */
+  console: unknown
+  /** Updates the values `require('mmwb')` exposes (host-side call, primitives only). */
+  setConstants: (values: Record<string, number>) => void
+}
+
+export function buildGuest(sys: KernelSys, constants: Record<string, number>): Guest {
+  'use strict'
+  const G = globalThis as unknown as {
+    Error: ErrorConstructor
+    RangeError: RangeErrorConstructor
+    TypeError: TypeErrorConstructor
+    Object: ObjectConstructor
+    JSON: JSON
+    String: StringConstructor
+  }
+  const freeze = G.Object.freeze
+
+  function localError(e: unknown): Error {
+    let name = 'Error'
+    let message = ''
+    try {
+      const o = e as { name?: unknown; message?: unknown }
+      name = typeof o.name === 'string' ? o.name : 'Error'
+      message = typeof o.message === 'string' ? o.message : G.String(e)
+    } catch (_) {
+      message = 'unknown error'
+    }
+    const Ctor = name === 'RangeError' ? G.RangeError : name === 'TypeError' ? G.TypeError : G.Error
+    const err = new Ctor(message)
+    if (name !== err.name) err.name = name
+    return err
+  }
+  function guard<A extends unknown[], R>(f: (...a: A) => R): (...a: A) => R {
+    return function (...args: A): R {
+      try {
+        return f(...args)
+      } catch (e) {
+        throw localError(e)
+      }
+    }
+  }
+
+  interface FolioHandle {
+    pfn: number
+    order: number
+    nrPages: number
+  }
+  function folio(pfn: number, order: number): FolioHandle {
+    return freeze({ pfn: pfn, order: order, nrPages: 2 ** order })
+  }
+  function pfnOf(f: unknown, what: string): number {
+    if (typeof f === 'object' && f !== null && typeof (f as FolioHandle).pfn === 'number') {
+      return (f as FolioHandle).pfn
+    }
+    throw new G.TypeError(what + ': expected a Folio (as returned by allocPages)')
+  }
+  function pfnArg(f: unknown, what: string): number {
+    return typeof f === 'number' ? f : pfnOf(f, what)
+  }
+  function show(v: unknown): string {
+    if (typeof v === 'string') return v
+    if (typeof v === 'object' && v !== null) {
+      try {
+        return G.JSON.stringify(v)
+      } catch (_) {
+        return G.String(v)
+      }
+    }
+    return G.String(v)
+  }
+
+  const s = sys
+  const kernel = freeze({
+    allocPages: guard(function (gfp: number, order: number) {
+      const pfn = s.allocPages(gfp, order)
+      return pfn < 0 ? null : folio(pfn, order)
+    }),
+    freePages: guard(function (f: unknown) {
+      s.freePages(pfnOf(f, 'freePages'), (f as FolioHandle).order)
+    }),
+    folioGet: guard(function (f: unknown) {
+      s.folioGet(pfnOf(f, 'folioGet'))
+    }),
+    folioPut: guard(function (f: unknown) {
+      s.folioPut(pfnOf(f, 'folioPut'))
+    }),
+    folioRefCount: guard(function (f: unknown) {
+      return s.folioRefCount(pfnOf(f, 'folioRefCount'))
+    }),
+    getPageUnlessZero: guard(function (p: unknown) {
+      const head = s.getPageUnlessZero(pfnArg(p, 'getPageUnlessZero'))
+      return head < 0 ? null : folio(head, s.folioOrder(head))
+    }),
+    pin: guard(function (f: unknown) {
+      s.pin(pfnOf(f, 'pin'))
+    }),
+    unpin: guard(function (f: unknown) {
+      s.unpin(pfnOf(f, 'unpin'))
+    }),
+    folioLock: guard(function (f: unknown) {
+      return s.folioLock(pfnOf(f, 'folioLock'))
+    }),
+    folioTrylock: guard(function (f: unknown) {
+      return s.folioTrylock(pfnOf(f, 'folioTrylock'))
+    }),
+    folioUnlock: guard(function (f: unknown) {
+      s.folioUnlock(pfnOf(f, 'folioUnlock'))
+    }),
+    folioStartWriteback: guard(function (f: unknown) {
+      s.folioStartWriteback(pfnOf(f, 'folioStartWriteback'))
+    }),
+    folioEndWriteback: guard(function (f: unknown) {
+      s.folioEndWriteback(pfnOf(f, 'folioEndWriteback'))
+    }),
+    folioWaitWriteback: guard(function (f: unknown) {
+      return s.folioWaitWriteback(pfnOf(f, 'folioWaitWriteback'))
+    }),
+    markDirty: guard(function (f: unknown) {
+      s.markDirty(pfnOf(f, 'markDirty'))
+    }),
+    mlock: guard(function (f: unknown) {
+      s.mlock(pfnOf(f, 'mlock'))
+    }),
+    munlock: guard(function (f: unknown) {
+      s.munlock(pfnOf(f, 'munlock'))
+    }),
+    sysctl: freeze({
+      get: guard(function (name: string) {
+        return s.sysctlGet(G.String(name))
+      }),
+      set: guard(function (name: string, value: number) {
+        s.sysctlSet(G.String(name), value)
+      }),
+    }),
+    proc: freeze({
+      buddyinfo: guard(function () {
+        return s.procRead('/proc/buddyinfo')
+      }),
+      pagetypeinfo: guard(function () {
+        return s.procRead('/proc/pagetypeinfo')
+      }),
+      vmstat: guard(function () {
+        return s.procRead('/proc/vmstat')
+      }),
+    }),
+    extfrag: freeze({
+      unusableIndex: guard(function () {
+        return s.procRead('/sys/kernel/debug/extfrag/unusable_index')
+      }),
+      fragmentationIndex: guard(function () {
+        return s.procRead('/sys/kernel/debug/extfrag/extfrag_index')
+      }),
+    }),
+    vmstat: guard(function (name: string) {
+      return s.vmstatValue(G.String(name))
+    }),
+    trace: freeze({
+      on: guard(function (tracepoint: string, cb: (ev: unknown) => void) {
+        if (typeof cb !== 'function') throw new G.TypeError('trace.on: callback must be a function')
+        const id = s.traceOn(G.String(tracepoint), function (name: string, timeNs: number, json: string) {
+          cb(freeze({ name: name, timeNs: timeNs, fields: freeze(G.JSON.parse(json)) }))
+        })
+        return function off() {
+          s.traceOff(id)
+        }
+      }),
+    }),
+    record: guard(function (name: string, value: number) {
+      s.record(G.String(name), value)
+    }),
+    rng: freeze({
+      next: guard(function () {
+        return s.rngNext()
+      }),
+      float: guard(function () {
+        return s.rngNext() / 4294967296
+      }),
+      int: guard(function (n: number) {
+        if (!(n >= 1) || n > 4294967296 || n !== Math.floor(n)) {
+          throw new G.RangeError('rng.int(n): n must be an integer in 1..2^32')
+        }
+        return Math.floor((s.rngNext() / 4294967296) * n)
+      }),
+    }),
+    now: guard(function () {
+      return s.now()
+    }),
+    sleep: guard(function (ns: number) {
+      return s.sleep(ns)
+    }),
+    spawn: guard(function (name: string, fn: (k: unknown) => unknown, opts?: { cpu?: number; daemon?: boolean }) {
+      if (typeof fn !== 'function') throw new G.TypeError('spawn: fn must be a function')
+      const o = opts || {}
+      const cpu = o.cpu === undefined ? -1 : o.cpu
+      const id = s.spawn(G.String(name), function () {
+        return fn(kernel)
+      }, cpu, o.daemon === true)
+      return freeze({
+        name: G.String(name),
+        cpu: cpu < 0 ? null : cpu,
+        join: guard(function () {
+          return s.join(id)
+        }),
+      })
+    }),
+    progress: guard(function (fraction: number) {
+      s.progress(fraction)
+    }),
+  })
+
+  function logger(level: 'info' | 'warn') {
+    return function (...args: unknown[]) {
+      s.log(level, args.map(show).join(' '))
+    }
+  }
+  const console = freeze({
+    log: logger('info'),
+    info: logger('info'),
+    debug: logger('info'),
+    warn: logger('warn'),
+    error: logger('warn'),
+  })
+
+  // Read through getters so that the values can follow the machine's geometry: the module is
+  // evaluated (and imports 'mmwb') before its `machine` export is known; sucrase compiles
+  // `MAX_PAGE_ORDER` to `_mmwb.MAX_PAGE_ORDER`, read at each use.
+  const table: Record<string, number> = {}
+  const mmwb = {}
+  for (const key of G.Object.keys(constants)) {
+    table[key] = constants[key]
+    G.Object.defineProperty(mmwb, key, {
+      enumerable: true,
+      get: function () {
+        return table[key]
+      },
+    })
+  }
+  freeze(mmwb)
+  function setConstants(values: Record<string, number>): void {
+    for (const key of G.Object.keys(values)) if (key in table) table[key] = values[key]
+  }
+  function require(name: string): unknown {
+    if (name === 'mmwb') return mmwb
+    throw new G.Error(
+      "Cannot find module '" + G.String(name) + "': workloads run in a sandbox and can import only 'mmwb'",
+    )
+  }
+  return { kernel: kernel, require: require, console: console, setConstants: setConstants }
+}

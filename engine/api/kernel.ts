@@ -1,0 +1,261 @@
+/**
+ * The host side of the workload API: binds the primitive call table (KernelSys) to the
+ * memory model (engine/mm), the /proc formatters (engine/proc) and the scheduler
+ * (engine/sched). Every call charges the calling task's simulated clock from the cost model.
+ */
+import {
+  allocPages,
+  folioGet,
+  folioOrder,
+  folioPut,
+  freePages,
+  getPageUnlessZero,
+  NO_PAGE,
+  traceSubscribe,
+  vmstat,
+  zoneInfo,
+  type Machine,
+} from '../mm'
+import { formatBuddyinfo } from '../proc/buddyinfo'
+import { formatExtfragIndex, formatUnusableIndex } from '../proc/extfrag'
+import { formatPagetypeinfo } from '../proc/pagetypeinfo'
+import { formatVmstat } from '../proc/vmstat'
+import { PageLocks } from '../sched/pageLocks'
+import type { Scheduler } from '../sched/scheduler'
+import {
+  assertLiveFolio,
+  markFolioDirty,
+  mlockFolio,
+  munlockFolio,
+  pinFolio,
+  setFolioLocked,
+  setFolioWriteback,
+  unpinFolio,
+} from './folioOps'
+import type { KernelSys } from './kernelSys'
+import type { Rng } from './rng'
+import type { SeriesRecorder } from './series'
+import { sysctlGet, sysctlSet } from './sysctl'
+
+export interface KernelHooks {
+  log(level: 'info' | 'warn', text: string): void
+  /** The workload reported progress (0..1). */
+  progress(fraction: number): void
+}
+
+export interface KernelDeps {
+  machine: Machine
+  sched: Scheduler
+  rng: Rng
+  series: SeriesRecorder
+  hooks: KernelHooks
+}
+
+/** The kernel files `procRead` serves, by path. */
+export const PROC_FILES = [
+  '/proc/buddyinfo',
+  '/proc/pagetypeinfo',
+  '/proc/vmstat',
+  '/sys/kernel/debug/extfrag/unusable_index',
+  '/sys/kernel/debug/extfrag/extfrag_index',
+] as const
+
+export function readProcFile(m: Machine, path: string): string {
+  switch (path) {
+    case '/proc/buddyinfo':
+      return formatBuddyinfo(zoneInfo(m))
+    case '/proc/pagetypeinfo':
+      return formatPagetypeinfo(zoneInfo(m), { pageblockOrder: m.pageblockOrder })
+    case '/proc/vmstat':
+      return formatVmstat(vmstat(m))
+    case '/sys/kernel/debug/extfrag/unusable_index':
+      return formatUnusableIndex(zoneInfo(m))
+    case '/sys/kernel/debug/extfrag/extfrag_index':
+      return formatExtfragIndex(zoneInfo(m))
+  }
+  throw new RangeError(`no such file: ${path} (the model serves ${PROC_FILES.join(', ')})`)
+}
+
+function checkOrder(m: Machine, order: number, what: string): void {
+  if (!Number.isInteger(order) || order < 0 || order > m.maxOrder) {
+    throw new RangeError(`${what}: order ${order} is not in 0..${m.maxOrder} (MAX_PAGE_ORDER)`)
+  }
+}
+
+function checkGfp(gfp: number): void {
+  if (!Number.isInteger(gfp) || gfp < 0 || gfp >= 2 ** 31) {
+    throw new RangeError(`allocPages: gfp ${gfp} is not a GFP mask (use GFP_KERNEL, GFP_HIGHUSER_MOVABLE, ...)`)
+  }
+}
+
+export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLocks } {
+  const { machine: m, sched, rng, series, hooks } = deps
+  const cost = sched.cost
+  const locks = new PageLocks(sched)
+  const traceOffs = new Map<number, () => void>()
+  let nextTraceId = 1
+
+  /** Refuses to free a folio the model still considers locked or under writeback (bad_page). */
+  function checkFreeable(pfn: number, what: string): void {
+    if (m.refcount[pfn] !== 1) return
+    if (locks.isLocked(pfn) || locks.isUnderWriteback(pfn)) {
+      const state = locks.isLocked(pfn) ? 'locked' : 'under writeback'
+      throw new Error(`${what}: BUG: Bad page state: freeing folio at pfn 0x${pfn.toString(16)} while ${state}`)
+    }
+  }
+
+  const sys: KernelSys = {
+    allocPages(gfp, order) {
+      checkGfp(gfp)
+      checkOrder(m, order, 'allocPages')
+      const pfn = allocPages(m, gfp, order)
+      sched.charge(pfn === NO_PAGE ? cost.allocFailNs : cost.allocNs)
+      return pfn === NO_PAGE ? -1 : pfn
+    },
+    freePages(pfn, order) {
+      assertLiveFolio(m, pfn, 'freePages')
+      checkOrder(m, order, 'freePages')
+      checkFreeable(pfn, 'freePages')
+      freePages(m, pfn, order)
+      sched.charge(cost.freeNs)
+    },
+    folioGet(pfn) {
+      assertLiveFolio(m, pfn, 'folioGet')
+      folioGet(m, pfn)
+      sched.charge(cost.bookkeepingNs)
+    },
+    folioPut(pfn) {
+      assertLiveFolio(m, pfn, 'folioPut')
+      checkFreeable(pfn, 'folioPut')
+      const last = m.refcount[pfn] === 1
+      folioPut(m, pfn)
+      sched.charge(last ? cost.freeNs : cost.bookkeepingNs)
+    },
+    folioRefCount(pfn) {
+      if (!Number.isInteger(pfn) || pfn < 0 || pfn >= m.endPfn) {
+        throw new RangeError(`folioRefCount: pfn ${pfn} is outside the machine`)
+      }
+      return m.refcount[pfn]
+    },
+    folioOrder(pfn) {
+      return folioOrder(m, pfn)
+    },
+    getPageUnlessZero(pfn) {
+      if (!Number.isInteger(pfn) || pfn < 0 || pfn >= m.endPfn) {
+        throw new RangeError(`getPageUnlessZero: pfn ${pfn} is outside the machine`)
+      }
+      sched.charge(cost.bookkeepingNs)
+      const head = getPageUnlessZero(m, pfn)
+      return head === NO_PAGE || head === false ? -1 : head === true ? pfn : head
+    },
+    pin(pfn) {
+      pinFolio(m, pfn)
+      sched.charge(cost.pinNs * 2 ** m.order[pfn])
+    },
+    unpin(pfn) {
+      const nrPages = 2 ** m.order[pfn]
+      unpinFolio(m, pfn)
+      sched.charge(cost.pinNs * nrPages)
+    },
+    folioLock(pfn) {
+      assertLiveFolio(m, pfn, 'folioLock')
+      const p = locks.lock(pfn)
+      setFolioLocked(m, pfn, true)
+      return p
+    },
+    folioTrylock(pfn) {
+      assertLiveFolio(m, pfn, 'folioTrylock')
+      const ok = locks.trylock(pfn)
+      if (ok) setFolioLocked(m, pfn, true)
+      return ok
+    },
+    folioUnlock(pfn) {
+      locks.unlock(pfn)
+      setFolioLocked(m, pfn, locks.isLocked(pfn))
+    },
+    folioStartWriteback(pfn) {
+      assertLiveFolio(m, pfn, 'folioStartWriteback')
+      locks.startWriteback(pfn)
+      setFolioWriteback(m, pfn, true)
+    },
+    folioEndWriteback(pfn) {
+      locks.endWriteback(pfn)
+      setFolioWriteback(m, pfn, false)
+    },
+    folioWaitWriteback(pfn) {
+      assertLiveFolio(m, pfn, 'folioWaitWriteback')
+      return locks.waitWriteback(pfn)
+    },
+    markDirty(pfn) {
+      markFolioDirty(m, pfn)
+      sched.charge(cost.bookkeepingNs)
+    },
+    mlock(pfn) {
+      mlockFolio(m, pfn)
+      sched.charge(cost.mlockNs * 2 ** m.order[pfn])
+    },
+    munlock(pfn) {
+      munlockFolio(m, pfn)
+      sched.charge(cost.mlockNs * 2 ** m.order[pfn])
+    },
+    sysctlGet(name) {
+      return sysctlGet(m, name)
+    },
+    sysctlSet(name, value) {
+      sysctlSet(m, name, value)
+      sched.charge(cost.bookkeepingNs)
+    },
+    procRead(path) {
+      sched.charge(cost.bookkeepingNs)
+      return readProcFile(m, path)
+    },
+    vmstatValue(name) {
+      for (const [k, v] of vmstat(m)) if (k === name) return v
+      throw new RangeError(`vmstat: no counter named ${JSON.stringify(name)}`)
+    },
+    traceOn(tracepoint, cb) {
+      const off = traceSubscribe(m, tracepoint, (ev: object) => {
+        const fields: Record<string, unknown> = {}
+        for (const [k, v] of Object.entries(ev)) if (k !== 'name') fields[k] = v
+        cb(tracepoint, sched.clockNs(), JSON.stringify(fields))
+      })
+      const id = nextTraceId++
+      traceOffs.set(id, off)
+      return id
+    },
+    traceOff(id) {
+      traceOffs.get(id)?.()
+      traceOffs.delete(id)
+    },
+    record(name, value) {
+      series.record(name, sched.clockNs(), value)
+    },
+    rngNext() {
+      return rng.next()
+    },
+    now() {
+      return sched.clockNs()
+    },
+    sleep(ns) {
+      return sched.sleep(ns)
+    },
+    spawn(name, fn, cpu, daemon) {
+      return sched.spawn(name, fn, { cpu, daemon }).id
+    },
+    join(taskId) {
+      const t = sched.tasks[taskId]
+      if (!t) throw new RangeError(`join: no task ${taskId}`)
+      return sched.join(t)
+    },
+    progress(fraction) {
+      if (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1)) {
+        throw new RangeError(`progress(${fraction}): fraction must be within 0..1`)
+      }
+      hooks.progress(fraction)
+    },
+    log(level, text) {
+      hooks.log(level, text)
+    },
+  }
+  return { sys, locks }
+}

@@ -1,0 +1,592 @@
+/**
+ * mmwb: the workload API of MM Workbench.
+ *
+ * A workload is a TypeScript module whose default export receives the simulated kernel:
+ *
+ * ```ts
+ * import { GFP_KERNEL, type Kernel, type MachineSpec } from 'mmwb'
+ *
+ * export const machine: MachineSpec = { memoryMiB: 256 }
+ *
+ * export default async function (k: Kernel) {
+ *   const folio = k.allocPages(GFP_KERNEL, 2)
+ *   if (!folio) throw new Error('order-2 allocation failed')
+ *   k.record('nr_free_pages', k.vmstat('nr_free_pages'))
+ *   await k.sleep(1_000_000)
+ *   k.folioPut(folio)
+ *   console.log(k.proc.buddyinfo())
+ * }
+ * ```
+ *
+ * The module may also export `machine` (a {@link MachineSpec}), `variants` (named sets of
+ * knobs, {@link Variants}) and `seeds` (a {@link Seeds} list). Names follow the kernel's
+ * (`alloc_pages` is `allocPages`, `folio_put` is `folioPut`); units are in the names
+ * (`ns`, `order`, `pfn`). Time is simulated: every kernel call costs simulated
+ * nanoseconds from a documented cost model, so latencies are the same on every machine and
+ * the same seed gives the same interleaving of tasks.
+ *
+ * Scripts run in a sandbox: no Node, no DOM, no network, no file system, no timers
+ * (`setTimeout` does not exist: use {@link Kernel.sleep}). `console.log` goes to the run log.
+ * Only `'mmwb'` can be imported.
+ */
+
+// ---- sizes and orders ------------------------------------------------------------------
+
+/** Size of a base page in bytes (`PAGE_SIZE`, 4 KiB on x86_64). */
+export declare const PAGE_SIZE: number
+/** log2 of {@link PAGE_SIZE} (`PAGE_SHIFT`, 12 on x86_64). */
+export declare const PAGE_SHIFT: number
+/**
+ * Largest buddy order (`MAX_PAGE_ORDER`, 10 on x86_64: 4 MiB blocks). Kernels before 6.4
+ * called the exclusive bound `MAX_ORDER` (11).
+ * @example
+ * for (let order = 0; order <= MAX_PAGE_ORDER; order++) k.allocPages(GFP_KERNEL, order)
+ */
+export declare const MAX_PAGE_ORDER: number
+/** Number of buddy orders (`NR_PAGE_ORDERS` = {@link MAX_PAGE_ORDER} + 1). */
+export declare const NR_PAGE_ORDERS: number
+/** `pageblock_order` (9 on x86_64 with hugetlb: 2 MiB pageblocks). */
+export declare const PAGEBLOCK_ORDER: number
+/** Pages per pageblock (`pageblock_nr_pages`, 1 << {@link PAGEBLOCK_ORDER}). */
+export declare const PAGEBLOCK_NR_PAGES: number
+/** Orders above this are "costly" to the allocator (`PAGE_ALLOC_COSTLY_ORDER`, 3). */
+export declare const PAGE_ALLOC_COSTLY_ORDER: number
+/** Order of a PMD-mapped transparent huge page (`HPAGE_PMD_ORDER`, 9). */
+export declare const HPAGE_PMD_ORDER: number
+
+// ---- migratetypes ----------------------------------------------------------------------
+
+/** `MIGRATE_UNMOVABLE` (0): kernel allocations that can never move. */
+export declare const MIGRATE_UNMOVABLE: number
+/** `MIGRATE_MOVABLE` (1): user pages and page cache that migration can move. */
+export declare const MIGRATE_MOVABLE: number
+/** `MIGRATE_RECLAIMABLE` (2): slab caches that reclaim can free (dentries, inodes). */
+export declare const MIGRATE_RECLAIMABLE: number
+/** `MIGRATE_HIGHATOMIC` (3): pageblocks reserved for high-order atomic allocations. */
+export declare const MIGRATE_HIGHATOMIC: number
+/** `MIGRATE_CMA` (4): pageblocks of a CMA area; only movable allocations may use them. */
+export declare const MIGRATE_CMA: number
+/** `MIGRATE_ISOLATE` (5): pageblocks isolated for alloc_contig_range or offlining. */
+export declare const MIGRATE_ISOLATE: number
+
+// ---- GFP flags (include/linux/gfp_types.h, x86_64) ---------------------------------------
+
+/** `__GFP_DMA`: allocate from ZONE_DMA (below 16 MiB). */
+export declare const __GFP_DMA: number
+/** `__GFP_HIGHMEM`: highmem is allowed (with `__GFP_MOVABLE` it selects ZONE_MOVABLE). */
+export declare const __GFP_HIGHMEM: number
+/** `__GFP_DMA32`: allocate from ZONE_DMA32 or below (below 4 GiB). */
+export declare const __GFP_DMA32: number
+/** `__GFP_MOVABLE`: the page can be migrated; the request's migratetype is MOVABLE. */
+export declare const __GFP_MOVABLE: number
+/** `__GFP_RECLAIMABLE`: the page is reclaimable slab; the migratetype is RECLAIMABLE. */
+export declare const __GFP_RECLAIMABLE: number
+/** `__GFP_HIGH`: high priority; may dip below the min watermark (`ALLOC_MIN_RESERVE`). */
+export declare const __GFP_HIGH: number
+/** `__GFP_IO`: may start physical I/O. */
+export declare const __GFP_IO: number
+/** `__GFP_FS`: may call into the file system. */
+export declare const __GFP_FS: number
+/** `__GFP_ZERO`: return zeroed pages. */
+export declare const __GFP_ZERO: number
+/** `__GFP_DIRECT_RECLAIM`: may enter direct reclaim and compaction (the caller can sleep). */
+export declare const __GFP_DIRECT_RECLAIM: number
+/** `__GFP_KSWAPD_RECLAIM`: wake kswapd when a low watermark is hit. */
+export declare const __GFP_KSWAPD_RECLAIM: number
+/** `__GFP_RECLAIM` = `__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM`. */
+export declare const __GFP_RECLAIM: number
+/** `__GFP_WRITE`: the caller intends to dirty the page. */
+export declare const __GFP_WRITE: number
+/** `__GFP_NOWARN`: do not warn on failure. */
+export declare const __GFP_NOWARN: number
+/** `__GFP_RETRY_MAYFAIL`: retry hard, but fail rather than invoke the OOM killer. */
+export declare const __GFP_RETRY_MAYFAIL: number
+/** `__GFP_NOFAIL`: retry forever; the allocation cannot fail. */
+export declare const __GFP_NOFAIL: number
+/** `__GFP_NORETRY`: give up after one light attempt at reclaim and compaction. */
+export declare const __GFP_NORETRY: number
+/** `__GFP_MEMALLOC`: may use all reserves (PF_MEMALLOC callers). */
+export declare const __GFP_MEMALLOC: number
+/** `__GFP_COMP`: make a compound page (a large folio). */
+export declare const __GFP_COMP: number
+/** `__GFP_NOMEMALLOC`: never use the emergency reserves. */
+export declare const __GFP_NOMEMALLOC: number
+/** `__GFP_HARDWALL`: enforce the cpuset memory policy. */
+export declare const __GFP_HARDWALL: number
+/** `__GFP_THISNODE`: allocate on the requested node only. */
+export declare const __GFP_THISNODE: number
+/** `__GFP_ACCOUNT`: charge the allocation to the memory cgroup. */
+export declare const __GFP_ACCOUNT: number
+/**
+ * `GFP_KERNEL`: ordinary unmovable kernel allocations; may sleep, reclaim and compact.
+ * @example
+ * const folio = k.allocPages(GFP_KERNEL, 0)
+ */
+export declare const GFP_KERNEL: number
+/** `GFP_ATOMIC`: cannot sleep; may use part of the reserves (`__GFP_HIGH`). */
+export declare const GFP_ATOMIC: number
+/** `GFP_NOWAIT`: cannot sleep and gets no reserves; only wakes kswapd. */
+export declare const GFP_NOWAIT: number
+/** `GFP_NOIO`: may reclaim but start no I/O. */
+export declare const GFP_NOIO: number
+/** `GFP_NOFS`: may reclaim and do I/O but not call into file systems. */
+export declare const GFP_NOFS: number
+/** `GFP_USER`: user-space allocations the kernel also accesses; cpuset-constrained. */
+export declare const GFP_USER: number
+/** `GFP_DMA`: ZONE_DMA allocation. */
+export declare const GFP_DMA: number
+/** `GFP_DMA32`: ZONE_DMA32 allocation. */
+export declare const GFP_DMA32: number
+/** `GFP_HIGHUSER`: user pages that may live in highmem. */
+export declare const GFP_HIGHUSER: number
+/**
+ * `GFP_HIGHUSER_MOVABLE`: user and page-cache pages; movable, so they may use ZONE_MOVABLE
+ * and CMA pageblocks.
+ * @example
+ * const anon = k.allocPages(GFP_HIGHUSER_MOVABLE, 0)
+ */
+export declare const GFP_HIGHUSER_MOVABLE: number
+/** `GFP_TRANSHUGE_LIGHT`: THP allocation that neither reclaims nor warns. */
+export declare const GFP_TRANSHUGE_LIGHT: number
+/** `GFP_TRANSHUGE`: THP allocation that may direct-compact. */
+export declare const GFP_TRANSHUGE: number
+
+// ---- handles ----------------------------------------------------------------------------
+
+/**
+ * A folio: the head of an allocated block of `2^order` pages. Handles are plain values; two
+ * handles with the same `pfn` name the same folio.
+ */
+export interface Folio {
+  /** Page frame number of the head page. */
+  readonly pfn: number
+  /** Allocation order: the folio spans `2^order` base pages. */
+  readonly order: number
+  /** Number of base pages (`folio_nr_pages`), `2^order`. */
+  readonly nrPages: number
+}
+
+/** A task created with {@link Kernel.spawn}. */
+export interface Task {
+  /** The name given to `spawn` (shown in deadlock reports and traces). */
+  readonly name: string
+  /** The CPU the task is pinned to, or null when it is not pinned. */
+  readonly cpu: number | null
+  /**
+   * Waits, in simulated time, until the task has returned.
+   * @returns A promise that resolves when the task ends.
+   * @example
+   * const t = k.spawn('writer', writer)
+   * await t.join()
+   */
+  join(): Promise<void>
+}
+
+/** Options of {@link Kernel.spawn}. */
+export interface SpawnOptions {
+  /**
+   * Pin the task to this CPU (0..nrCpus-1). Pinned tasks on the same CPU run one at a time;
+   * unpinned tasks never wait for a CPU.
+   */
+  cpu?: number
+  /** A daemon task does not keep the run alive: the run ends when all other tasks have ended. */
+  daemon?: boolean
+}
+
+/** The seeded generator of a run: the same seed gives the same sequence everywhere. */
+export interface Rng {
+  /**
+   * The next 32-bit unsigned integer.
+   * @returns An integer in 0..2^32-1.
+   */
+  next(): number
+  /**
+   * A uniform integer below `n`.
+   * @param n - Exclusive upper bound, an integer in 1..2^32.
+   * @returns An integer in 0..n-1.
+   * @example
+   * const order = k.rng.int(MAX_PAGE_ORDER + 1)
+   */
+  int(n: number): number
+  /**
+   * A uniform float.
+   * @returns A number in [0, 1).
+   */
+  float(): number
+}
+
+/** The `vm.*` sysctls the model honours, by their /proc/sys/vm names. */
+export type SysctlName =
+  | 'vm.min_free_kbytes'
+  | 'vm.watermark_scale_factor'
+  | 'vm.watermark_boost_factor'
+
+/** Sysctl access, as `sysctl -w` would do it. */
+export interface Sysctl {
+  /**
+   * Reads a sysctl.
+   * @param name - The sysctl's name, e.g. `'vm.min_free_kbytes'`.
+   * @returns Its current value.
+   * @example
+   * const kb = k.sysctl.get('vm.min_free_kbytes')
+   */
+  get(name: SysctlName): number
+  /**
+   * Writes a sysctl; the kernel's handler runs (for the watermark knobs,
+   * `setup_per_zone_wmarks` recomputes every zone's watermarks).
+   * @param name - The sysctl's name.
+   * @param value - The new value; out-of-range values throw a RangeError, like EINVAL.
+   * @example
+   * k.sysctl.set('vm.watermark_boost_factor', 0)
+   */
+  set(name: SysctlName, value: number): void
+}
+
+/** The simulated /proc files, in the kernel's exact text layout. */
+export interface Proc {
+  /**
+   * `/proc/buddyinfo`: free blocks per order for every populated zone.
+   * @returns The file's text.
+   * @example
+   * console.log(k.proc.buddyinfo())
+   */
+  buddyinfo(): string
+  /**
+   * `/proc/pagetypeinfo`: free blocks per migratetype and order, and pageblocks per type.
+   * @returns The file's text.
+   */
+  pagetypeinfo(): string
+  /**
+   * `/proc/vmstat`: every counter, one `name value` per line.
+   * @returns The file's text.
+   */
+  vmstat(): string
+}
+
+/** The debugfs fragmentation indices (`/sys/kernel/debug/extfrag/`). */
+export interface Extfrag {
+  /**
+   * `unusable_index`: per zone and order, the fraction of free memory unusable for an
+   * allocation of that order (0.000 to 1.000).
+   * @returns The file's text.
+   */
+  unusableIndex(): string
+  /**
+   * `extfrag_index`: per zone and order, whether a failure at that order would be due to
+   * fragmentation (towards 1.000) or lack of memory (towards 0.000); -1.000 when an
+   * allocation of that order would succeed.
+   * @returns The file's text.
+   */
+  fragmentationIndex(): string
+}
+
+/** Tracepoints a script can subscribe to (include/trace/events/kmem.h). */
+export type TracepointName =
+  | 'mm_page_alloc'
+  | 'mm_page_free'
+  | 'mm_page_alloc_zone_locked'
+  | 'mm_page_alloc_extfrag'
+  | 'mm_page_pcpu_drain'
+
+/** One trace event, with the kernel's field names. */
+export interface TraceEvent {
+  /** The tracepoint's name, e.g. `'mm_page_alloc'`. */
+  readonly name: TracepointName
+  /** Simulated time of the event, in ns. */
+  readonly timeNs: number
+  /** The event's fields by the kernel's names (`pfn`, `order`, `migratetype`, ...). */
+  readonly fields: Readonly<Record<string, number | string | boolean>>
+}
+
+/** Trace subscriptions. */
+export interface Trace {
+  /**
+   * Calls `cb` for every event of a tracepoint, synchronously as the kernel emits it.
+   * @param tracepoint - The tracepoint's name.
+   * @param cb - Receives each event; it must not block (no `await` of kernel calls).
+   * @returns A function that ends the subscription.
+   * @example
+   * let fallbacks = 0
+   * const off = k.trace.on('mm_page_alloc_extfrag', () => fallbacks++)
+   */
+  on(tracepoint: TracepointName, cb: (ev: TraceEvent) => void): () => void
+}
+
+/** The simulated kernel, as the workload's default export receives it. */
+export interface Kernel {
+  /**
+   * `alloc_pages(gfp, order)`: allocates `2^order` contiguous pages.
+   * @param gfp - GFP flags, e.g. {@link GFP_KERNEL} or {@link GFP_HIGHUSER_MOVABLE}.
+   * @param order - 0..{@link MAX_PAGE_ORDER}.
+   * @returns The folio, with a reference count of 1, or null when the allocation fails.
+   * @example
+   * const thp = k.allocPages(GFP_TRANSHUGE_LIGHT, HPAGE_PMD_ORDER)
+   * if (thp === null) k.record('thp_fail', 1)
+   */
+  allocPages(gfp: number, order: number): Folio | null
+  /**
+   * `__free_pages(page, order)`: drops the allocation's reference; the block returns to
+   * the buddy allocator when no other reference remains.
+   * @param folio - A folio from {@link Kernel.allocPages}.
+   */
+  freePages(folio: Folio): void
+  /**
+   * `folio_get`: takes a reference on an allocated folio.
+   * @param folio - The folio.
+   */
+  folioGet(folio: Folio): void
+  /**
+   * `folio_put`: drops a reference; the last one frees the folio.
+   * @param folio - The folio.
+   * @example
+   * k.folioPut(folio) // frees it when this was the last reference
+   */
+  folioPut(folio: Folio): void
+  /**
+   * `folio_ref_count`.
+   * @param folio - The folio.
+   * @returns Its reference count (0 when it has been freed).
+   */
+  folioRefCount(folio: Folio): number
+  /**
+   * `get_page_unless_zero` on the folio containing a pfn, as a speculative pfn walker does:
+   * takes a reference only if the count is not zero.
+   * @param page - A folio, or a pfn anywhere inside one.
+   * @returns The folio now holding the extra reference, or null if the page was free.
+   */
+  getPageUnlessZero(page: Folio | number): Folio | null
+  /**
+   * `pin_user_pages(FOLL_LONGTERM)` on the folio: a long-term pin (DMA), which migration and
+   * compaction must respect.
+   * @param folio - The folio.
+   */
+  pin(folio: Folio): void
+  /**
+   * `unpin_user_page`: drops a pin taken with {@link Kernel.pin}.
+   * @param folio - The folio.
+   */
+  unpin(folio: Folio): void
+  /**
+   * `folio_lock`: takes PG_locked, sleeping in simulated time while another task holds it.
+   * Waiters get the lock in arrival order (lock hand-off on unlock).
+   * @param folio - The folio.
+   * @returns A promise that resolves once the caller holds the lock.
+   * @example
+   * await k.folioLock(folio)
+   * try { k.markDirty(folio) } finally { k.folioUnlock(folio) }
+   */
+  folioLock(folio: Folio): Promise<void>
+  /**
+   * `folio_trylock`: takes PG_locked only if it is free.
+   * @param folio - The folio.
+   * @returns True if the caller now holds the lock.
+   */
+  folioTrylock(folio: Folio): boolean
+  /**
+   * `folio_unlock`: releases PG_locked and hands it to the first waiter.
+   * @param folio - A folio locked by {@link Kernel.folioLock}.
+   */
+  folioUnlock(folio: Folio): void
+  /**
+   * `folio_start_writeback`: sets PG_writeback; the folio must be locked.
+   * @param folio - The folio.
+   */
+  folioStartWriteback(folio: Folio): void
+  /**
+   * `folio_end_writeback`: clears PG_writeback and wakes every waiter.
+   * @param folio - The folio.
+   */
+  folioEndWriteback(folio: Folio): void
+  /**
+   * `folio_wait_writeback`: sleeps in simulated time until writeback ends.
+   * @param folio - The folio.
+   * @returns A promise that resolves when the folio is not under writeback.
+   */
+  folioWaitWriteback(folio: Folio): Promise<void>
+  /**
+   * `folio_mark_dirty`: sets PG_dirty.
+   * @param folio - The folio.
+   */
+  markDirty(folio: Folio): void
+  /**
+   * `mlock` of the folio: sets PG_mlocked and makes it unevictable.
+   * @param folio - The folio.
+   */
+  mlock(folio: Folio): void
+  /**
+   * `munlock` of the folio: clears PG_mlocked.
+   * @param folio - The folio.
+   */
+  munlock(folio: Folio): void
+  /** `vm.*` sysctls the model honours. */
+  readonly sysctl: Sysctl
+  /** The /proc files. */
+  readonly proc: Proc
+  /** The debugfs extfrag indices. */
+  readonly extfrag: Extfrag
+  /**
+   * One /proc/vmstat counter.
+   * @param name - The counter's kernel name, e.g. `'nr_free_pages'`.
+   * @returns Its value.
+   * @example
+   * k.record('free', k.vmstat('nr_free_pages'))
+   */
+  vmstat(name: string): number
+  /** Tracepoint subscriptions. */
+  readonly trace: Trace
+  /**
+   * Appends a point (current simulated time, value) to a user series, charted by the
+   * workbench and saved in the results.
+   * @param name - The series' name.
+   * @param value - The value.
+   * @example
+   * k.record('order9_free', k.vmstat('nr_free_pages'))
+   */
+  record(name: string, value: number): void
+  /** The run's seeded generator. */
+  readonly rng: Rng
+  /**
+   * The calling task's simulated clock.
+   * @returns Simulated time in ns.
+   */
+  now(): number
+  /**
+   * Sleeps in simulated time; other tasks run meanwhile.
+   * @param ns - Duration in simulated ns (0 yields to tasks ready at the same time).
+   * @returns A promise that resolves `ns` later in simulated time.
+   * @example
+   * await k.sleep(10_000) // 10 µs
+   */
+  sleep(ns: number): Promise<void>
+  /**
+   * Starts a concurrent task (a simulated kernel thread). The run ends when the default
+   * export and every non-daemon task have returned.
+   * @param name - A name for reports.
+   * @param fn - The task's body; it receives this kernel.
+   * @param opts - CPU pinning and daemon flag.
+   * @returns A handle to join the task.
+   * @example
+   * const a = k.spawn('a', async (k) => { await k.folioLock(f); k.folioUnlock(f) }, { cpu: 0 })
+   * await a.join()
+   */
+  spawn(name: string, fn: (k: Kernel) => void | Promise<void>, opts?: SpawnOptions): Task
+  /**
+   * Reports how far the workload is, for progress bars (the CLI prints it on stderr).
+   * @param fraction - 0..1.
+   */
+  progress(fraction: number): void
+}
+
+// ---- module exports ---------------------------------------------------------------------
+
+/** The contract of a workload's default export. */
+export type Workload = (k: Kernel) => void | Promise<void>
+
+/** A zone of an explicit layout in {@link MachineSpec.zones}. */
+export interface ZoneSpec {
+  /** NUMA node (default 0). */
+  nid?: number
+  /** Zone type. */
+  type: 'DMA' | 'DMA32' | 'Normal' | 'Movable'
+  /** Size in MiB, a multiple of the pageblock size. */
+  sizeMiB: number
+}
+
+/** Kernel eras with distinct page-allocator behaviour. */
+export type KernelEra = '6.1' | '6.6' | '6.9' | '6.10' | '6.12' | '6.15' | '2025'
+
+/** Simulated costs in ns (defaults in engine/sched/costModel.ts). */
+export interface CostSpec {
+  /** One successful page allocation. */
+  allocNs?: number
+  /** One failed allocation. */
+  allocFailNs?: number
+  /** One page free. */
+  freeNs?: number
+  /** An uncontended lock acquire or release. */
+  lockNs?: number
+  /** Waking a blocked task until it runs. */
+  wakeupNs?: number
+  /** Creating a task. */
+  spawnNs?: number
+  /** Copying one base page. */
+  pageCopyNs?: number
+  /** Clearing or restoring one PTE. */
+  pteUnmapNs?: number
+  /** One TLB flush with shootdown. */
+  tlbFlushNs?: number
+  /** One pfn looked at by a scanner. */
+  pfnScanNs?: number
+  /** Pinning or unpinning one base page. */
+  pinNs?: number
+  /** mlock of one base page. */
+  mlockNs?: number
+  /** Other small bookkeeping calls. */
+  bookkeepingNs?: number
+}
+
+/**
+ * The simulated machine, as `export const machine` declares it. Every field is optional;
+ * the defaults are a 4 GiB, 4-CPU x86_64 box running the 6.12 allocator.
+ * @example
+ * export const machine: MachineSpec = { memoryMiB: 1024, nrCpus: 2, kernelEra: '6.15' }
+ */
+export interface MachineSpec {
+  /** Total memory in MiB, 64..65536. */
+  memoryMiB?: number
+  /** NUMA nodes, memory split evenly by address. */
+  nrNodes?: number
+  /** CPUs, for {@link SpawnOptions.cpu} and per-cpu page lists. */
+  nrCpus?: number
+  /** ZONE_MOVABLE size in MiB, taken from the top of each node (like `movablecore=`). */
+  movableMiB?: number
+  /** An explicit zone layout from pfn 0 instead of the x86_64 default. */
+  zones?: ZoneSpec[]
+  /** `pageblock_order`. */
+  pageblockOrder?: number
+  /** `MAX_PAGE_ORDER`. */
+  maxPageOrder?: number
+  /** `vm.min_free_kbytes` at boot (default derived as the kernel does). */
+  minFreeKbytes?: number
+  /** Apply THP's raised `min_free_kbytes` (khugepaged). */
+  thpRecommendedMinFree?: boolean
+  /** `vm.watermark_scale_factor`. */
+  watermarkScaleFactor?: number
+  /** `vm.watermark_boost_factor`. */
+  watermarkBoostFactor?: number
+  /** Kernel era whose allocator behaviour to simulate. */
+  kernelEra?: KernelEra
+  /** Per-cpu page lists. */
+  pcp?: boolean
+  /** CONFIG_DEBUG_VM-style checks. */
+  debugVm?: boolean
+  /** Overrides of the simulated cost model. */
+  cost?: CostSpec
+}
+
+/** One named variant of an experiment. */
+export interface Variant {
+  /** What the variant stands for, shown in comparison tables. */
+  description?: string
+  /** Machine fields that differ from the base `machine`. */
+  machine?: MachineSpec
+  /** Sysctls applied at boot, before the workload runs. */
+  sysctl?: Partial<Record<SysctlName, number>>
+}
+
+/**
+ * Named variants, as `export const variants` declares them; `mmwb run --variant NAME` runs one.
+ * @example
+ * export const variants: Variants = {
+ *   base: {},
+ *   noboost: { sysctl: { 'vm.watermark_boost_factor': 0 } },
+ * }
+ */
+export type Variants = Record<string, Variant>
+
+/**
+ * Seeds an experiment runs for every variant, as `export const seeds` declares them.
+ * @example
+ * export const seeds: Seeds = [1, 2, 3]
+ */
+export type Seeds = readonly number[]

@@ -1,0 +1,237 @@
+/**
+ * One workload run, independent of where it executes. A host (node:vm runner, Web Worker
+ * runner) evaluates the compiled module with the guest's `require`, then:
+ *
+ *   const run = new WorkloadRun({...})        // sys is usable at once (console.log at top level)
+ *   const constants = run.start(moduleExports, guest.kernel)
+ *   guest.setConstants(constants)
+ *   while (!run.check()) { run.step(); <drain the script realm's microtasks> }
+ *   const outcome = run.collect()
+ *
+ * `check()` throws the first task failure, a deadlock, or nothing; it returns true once the
+ * workload has finished. Everything here is deterministic: same script, seed and variant ⇒
+ * same outcome, event for event.
+ */
+import {
+  checkInvariants,
+  ConfigError,
+  createMachine,
+  parseMachineConfig,
+  vmstat,
+  type Machine,
+  type MachineConfig,
+} from '../mm'
+import { resolveCostModel, type CostModel } from '../sched/costModel'
+import { Scheduler } from '../sched/scheduler'
+import { createKernel, PROC_FILES, readProcFile } from './kernel'
+import type { KernelSys } from './kernelSys'
+import { Rng } from './rng'
+import { mmwbConstants } from './runtime'
+import { SeriesRecorder, type Point } from './series'
+import { sysctlSet } from './sysctl'
+
+export interface WorkloadRunOptions {
+  seed: number
+  /** A key of the script's `variants` export, or undefined for the base machine. */
+  variant?: string
+  /** The Promise constructor of the script's realm. */
+  Promise: PromiseConstructor
+  log(level: 'info' | 'warn', text: string): void
+}
+
+/** What a finished run yields (protocol's RunResult without the host's fields). */
+export interface RunOutcome {
+  seed: number
+  variant: string | null
+  machine: MachineConfig & { cost: CostModel }
+  simTimeNs: number
+  series: Record<string, Point[]>
+  vmstat: Record<string, number>
+  proc: Record<string, string>
+  log: string[]
+}
+
+/** The run deadlocked: tasks wait for something no pending event will bring. */
+export class DeadlockError extends Error {
+  override name = 'ScriptError'
+}
+
+type Obj = Record<string, unknown>
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Base `machine` export merged with the chosen variant; `cost` and `sysctl` split off. */
+export function resolveMachineSpec(
+  mod: Obj,
+  variant: string | undefined,
+): { spec: Obj; cost: unknown; sysctl: Obj } {
+  const base = mod.machine === undefined ? {} : mod.machine
+  if (!isObj(base)) throw new ConfigError('machine', 'the `machine` export must be an object')
+  let spec: Obj = { ...base }
+  let sysctl: Obj = {}
+  if (variant !== undefined) {
+    const variants = mod.variants
+    if (!isObj(variants)) {
+      throw new ConfigError('variants', `--variant ${variant} given, but the script exports no \`variants\``)
+    }
+    const v = variants[variant]
+    if (!isObj(v)) {
+      throw new ConfigError(
+        'variants',
+        `no variant ${JSON.stringify(variant)}; the script defines: ${Object.keys(variants).join(', ') || '(none)'}`,
+      )
+    }
+    if (v.machine !== undefined && !isObj(v.machine)) {
+      throw new ConfigError(`variants.${variant}.machine`, 'must be an object')
+    }
+    const vm = (v.machine ?? {}) as Obj
+    const cost = isObj(spec.cost) || isObj(vm.cost) ? { ...(spec.cost as Obj), ...(vm.cost as Obj) } : undefined
+    spec = { ...spec, ...vm }
+    if (cost) spec.cost = cost
+    if (v.sysctl !== undefined && !isObj(v.sysctl)) {
+      throw new ConfigError(`variants.${variant}.sysctl`, 'must be an object of sysctl values')
+    }
+    sysctl = (v.sysctl ?? {}) as Obj
+  }
+  const { cost, ...rest } = spec
+  return { spec: rest, cost, sysctl }
+}
+
+export class WorkloadRun {
+  readonly sys: KernelSys
+  readonly log: string[] = []
+  private readonly series = new SeriesRecorder()
+  private machine: Machine | null = null
+  private config: (MachineConfig & { cost: CostModel }) | null = null
+  private sched: Scheduler | null = null
+  private progressFraction = -1
+  private bound: KernelSys | null = null
+
+  constructor(private readonly opts: WorkloadRunOptions) {
+    const onLog = (level: 'info' | 'warn', text: string): void => {
+      this.log.push(text)
+      opts.log(level, text)
+    }
+    // Calls before start() (module top level) may only log: the machine does not exist yet.
+    const early = (name: string) => (): never => {
+      throw new Error(`${name}() can only be called while the workload runs, not at module top level`)
+    }
+    const self = this
+    this.sys = new Proxy({} as KernelSys, {
+      get(_t, key: string) {
+        if (key === 'log') return onLog
+        if (self.bound) return (self.bound as unknown as Record<string, unknown>)[key]
+        return early(key)
+      },
+    })
+    this.onLog = onLog
+  }
+
+  private readonly onLog: (level: 'info' | 'warn', text: string) => void
+
+  /**
+   * Builds the machine from the module's exports and starts the default export as task
+   * "main". Returns the constants `require('mmwb')` should expose for this machine.
+   */
+  start(mod: unknown, guestKernel: unknown): Record<string, number> {
+    if (!isObj(mod)) throw new ConfigError('(module)', 'the script did not evaluate to a module')
+    const main = mod.default
+    if (typeof main !== 'function') {
+      throw new ConfigError(
+        'default',
+        'the script must `export default` a function: export default async function (k: Kernel) { ... }',
+      )
+    }
+    const { spec, cost: costSpec, sysctl } = resolveMachineSpec(mod, this.opts.variant)
+    let cost: CostModel
+    try {
+      cost = resolveCostModel(costSpec)
+    } catch (e) {
+      throw new ConfigError('cost', (e as Error).message)
+    }
+    const cfg = parseMachineConfig(spec)
+    const m = createMachine(cfg)
+    for (const [name, value] of Object.entries(sysctl)) {
+      if (typeof value !== 'number') throw new ConfigError(`sysctl.${name}`, 'must be a number')
+      sysctlSet(m, name, value)
+    }
+    const sched = new Scheduler({ Promise: this.opts.Promise, cost, nrCpus: cfg.nrCpus })
+    const { sys } = createKernel({
+      machine: m,
+      sched,
+      rng: new Rng(this.opts.seed),
+      series: this.series,
+      hooks: {
+        log: this.onLog,
+        progress: (f) => {
+          this.progressFraction = f
+        },
+      },
+    })
+    this.bound = sys
+    this.machine = m
+    this.sched = sched
+    this.config = { ...cfg, cost }
+    sched.spawn('main', () => (main as (k: unknown) => unknown)(guestKernel))
+    return mmwbConstants({ maxPageOrder: cfg.maxPageOrder, pageblockOrder: cfg.pageblockOrder })
+  }
+
+  private get s(): Scheduler {
+    if (!this.sched) throw new Error('WorkloadRun.start() has not been called')
+    return this.sched
+  }
+
+  /** Fires the next event; the caller drains microtasks afterwards. */
+  step(): boolean {
+    return this.s.step()
+  }
+
+  /** Throws a task's failure or a deadlock; true once the workload has finished. */
+  check(): boolean {
+    const s = this.s
+    if (s.failure) throw s.failure.error
+    if (s.finished()) return true
+    if (s.pendingEvents === 0) {
+      const stuck = s.unfinishedTasks().map((t) => `${t.name} (${t.blockedOn ?? 'awaiting a promise nothing will resolve'})`)
+      throw new DeadlockError(
+        `deadlock at ${s.nowNs} ns: no task can run; waiting: ${stuck.join(', ')}`,
+      )
+    }
+    return false
+  }
+
+  /** Simulated time reached so far, in ns. */
+  simTimeNs(): number {
+    return this.sched ? this.sched.endTimeNs() : 0
+  }
+
+  /** Last fraction the workload reported with `progress`, or -1. */
+  progress(): number {
+    return this.progressFraction
+  }
+
+  takeNewSeries(): Record<string, Point[]> {
+    return this.series.takeNew()
+  }
+
+  /** Checks the model's invariants and gathers the final state. */
+  collect(): RunOutcome {
+    const m = this.machine
+    if (!m || !this.config) throw new Error('WorkloadRun.start() has not been called')
+    checkInvariants(m)
+    const proc: Record<string, string> = {}
+    for (const path of PROC_FILES) proc[path] = readProcFile(m, path)
+    return {
+      seed: this.opts.seed,
+      variant: this.opts.variant ?? null,
+      machine: this.config,
+      simTimeNs: this.simTimeNs(),
+      series: this.series.all(),
+      vmstat: Object.fromEntries(vmstat(m)),
+      proc,
+      log: this.log,
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Creating a machine as the kernel boots one: `memmap_init` marks every pageblock MOVABLE,
+ * `memblock_free_all` hands all memory to the buddy allocator in naturally aligned blocks at
+ * the list tails, then watermarks, lowmem reserves and per-cpu batch/high are set up. Also the
+ * exact-placement helpers an importer of real /proc state needs.
+ */
+import { FPI_TO_TAIL, freeOnePageLocked } from './buddy'
+import { type MachineConfig, parseMachineConfig } from './config'
+import { addToFreeList } from './freeArea'
+import { Machine } from './machine'
+import { PAGE_ALLOC, PG_reserved } from './memmap'
+import { MIGRATE_MOVABLE } from './migratetype'
+import { getPfnblockMigratetype } from './pageblock'
+import { setupPcpHighAndBatch } from './pcp'
+import { VM_PGFREE } from './vmstatItems'
+import { setupPerZoneLowmemReserve, setupPerZoneWmarks } from './watermark'
+
+/** Recompute watermarks, lowmem reserves and per-cpu high/batch (the sysctl handlers' work). */
+export function recomputeWatermarks(m: Machine): void {
+  setupPerZoneWmarks(m)
+  setupPerZoneLowmemReserve(m)
+  setupPcpHighAndBatch(m)
+}
+
+/**
+ * Build a machine from a config (validated again, so a plain object works too). With
+ * `boot: 'free'` all memory is free; with `boot: 'allocated'` every page is an allocated
+ * order-0 kernel page (refcount 1) for `initFreeBlock`/`reservePages` to shape.
+ */
+export function createMachine(cfg: MachineConfig): Machine {
+  const m = new Machine(parseMachineConfig(cfg))
+  m.pbFlags.fill(MIGRATE_MOVABLE)
+  if (m.cfg.boot === 'free') {
+    for (const z of m.zones) {
+      let pfn = z.startPfn
+      while (pfn < z.endPfn) {
+        let order = m.maxOrder
+        while (order > 0 && ((pfn & ((1 << order) - 1)) !== 0 || pfn + (1 << order) > z.endPfn)) order--
+        freeOnePageLocked(m, z, pfn, order, getPfnblockMigratetype(m, pfn), FPI_TO_TAIL)
+        m.vmEvents[VM_PGFREE] += 1 << order
+        pfn += 1 << order
+      }
+    }
+  } else {
+    for (const z of m.zones) {
+      m.flags.fill(PAGE_ALLOC, z.startPfn, z.endPfn)
+      m.refcount.fill(1, z.startPfn, z.endPfn)
+    }
+  }
+  recomputeWatermarks(m)
+  m.op = 'idle'
+  return m
+}
+
+function zoneOf(m: Machine, pfn: number, nrPages: number, what: string) {
+  const z = m.zones[m.pbZone[pfn >> m.pageblockOrder]]
+  if (!Number.isInteger(pfn) || z === undefined || pfn < z.startPfn || pfn + nrPages > z.endPfn) {
+    throw new RangeError(`${what}: pfn range [${pfn}, ${pfn + nrPages}) is not inside one zone`)
+  }
+  return z
+}
+
+function requirePlaceholders(m: Machine, pfn: number, nrPages: number, what: string): void {
+  for (let p = pfn; p < pfn + nrPages; p++) {
+    if (m.flags[p] !== PAGE_ALLOC || m.order[p] !== 0 || m.refcount[p] !== 1) {
+      throw new Error(`${what}: pfn ${p} is not an unused allocated order-0 page (boot: 'allocated')`)
+    }
+  }
+}
+
+/**
+ * Place a free block exactly: pages `[pfn, pfn + 2^order)`, all unused allocated order-0 pages,
+ * become one free buddy of `order` at the tail of `free_list[mt]` (default: the pageblock's
+ * type), accounted in NR_FREE_PAGES, without merging. For importing /proc/buddyinfo and
+ * /proc/pagetypeinfo. From 6.10 a block must sit on its pageblock's list.
+ */
+export function initFreeBlock(m: Machine, pfn: number, order: number, mt?: number): void {
+  if (!Number.isInteger(order) || order < 0 || order > m.maxOrder) throw new RangeError(`initFreeBlock: order ${order} out of range`)
+  if ((pfn & ((1 << order) - 1)) !== 0) throw new RangeError(`initFreeBlock: pfn ${pfn} is not aligned to order ${order}`)
+  const z = zoneOf(m, pfn, 1 << order, 'initFreeBlock')
+  requirePlaceholders(m, pfn, 1 << order, 'initFreeBlock')
+  const blockMt = getPfnblockMigratetype(m, pfn)
+  const listMt = mt ?? blockMt
+  if (m.hygiene && listMt !== blockMt) throw new Error(`initFreeBlock: kernel ${m.cfg.kernelEra} keeps free blocks on their pageblock's list (${blockMt}), not ${listMt}`)
+  m.flags.fill(0, pfn, pfn + (1 << order))
+  m.refcount.fill(0, pfn, pfn + (1 << order))
+  addToFreeList(m, z, pfn, order, listMt, true)
+}
+
+/**
+ * Mark `nrPages` unused allocated pages from `pfn` as PG_reserved (memblock reservations,
+ * firmware): they leave `managed_pages`; watermarks are recomputed.
+ */
+export function reservePages(m: Machine, pfn: number, nrPages: number): void {
+  const z = zoneOf(m, pfn, nrPages, 'reservePages')
+  requirePlaceholders(m, pfn, nrPages, 'reservePages')
+  for (let p = pfn; p < pfn + nrPages; p++) m.flags[p] = PAGE_ALLOC | PG_reserved
+  z.managedPages -= nrPages
+  recomputeWatermarks(m)
+}

@@ -1,0 +1,97 @@
+/**
+ * Freeing into the buddy lists under the zone lock: `__free_one_page` with its merge rules,
+ * `buddy_merge_likely`, and the per-era `free_one_page` wrappers (`split_large_buddy`
+ * [6.10+], `__free_one_page_maybe_split` [6.15+ here]).
+ */
+import { addToFreeList, delFromFreeList } from './freeArea'
+import { type Machine } from './machine'
+import { PAGE_TYPE_BUDDY } from './memmap'
+import { migratetypeIsMergeable, MIGRATE_ISOLATE } from './migratetype'
+import { changePageblockRange, getPfnblockMigratetype } from './pageblock'
+import { type Zone } from './zone'
+
+export const FPI_NONE = 0
+/** `FPI_TO_TAIL`: put the block at the tail of its free list (boot, page reporting, isolation undo). */
+export const FPI_TO_TAIL = 2
+
+/** `page_is_buddy()` for `buddyPfn`: a PageBuddy of exactly `order` in the same zone. */
+export function pageIsBuddy(m: Machine, z: Zone, buddyPfn: number, order: number): boolean {
+  if (buddyPfn < z.startPfn || buddyPfn >= z.endPfn) return false
+  return (m.flags[buddyPfn] & PAGE_TYPE_BUDDY) !== 0 && m.order[buddyPfn] === order
+}
+
+/**
+ * `buddy_merge_likely()`: if the block's buddy at the next order is free, a merge is likely
+ * once the buddy's sibling is freed, so the block goes to the tail where it is less likely to
+ * be allocated meanwhile. Only below MAX_PAGE_ORDER - 1.
+ */
+export function buddyMergeLikely(m: Machine, z: Zone, pfn: number, buddyPfn: number, order: number): boolean {
+  if (order >= m.maxOrder - 1) return false
+  const higherPfn = buddyPfn & pfn
+  return pageIsBuddy(m, z, higherPfn ^ (1 << (order + 1)), order + 1)
+}
+
+/**
+ * `__free_one_page()` (mm/page_alloc.c). Merges with free buddies while `order <
+ * MAX_PAGE_ORDER`. At `order >= pageblock_order` the buddy's pageblock type must equal `mt`
+ * unless both are mergeable (UNMOVABLE/MOVABLE/RECLAIMABLE): ISOLATE, CMA and HIGHATOMIC
+ * blocks never merge across a pageblock boundary with another type. [6.10+] a merge of two
+ * different mergeable types relabels the buddy's pageblock to `mt`.
+ */
+export function freeOnePage(m: Machine, z: Zone, pfn: number, order: number, mt: number, fpi: number): void {
+  const maxOrder = m.maxOrder
+  const flags = m.flags
+  const orders = m.order
+  let buddyPfn = 0
+  while (order < maxOrder) {
+    buddyPfn = pfn ^ (1 << order)
+    if (buddyPfn < z.startPfn || buddyPfn >= z.endPfn) break
+    if ((flags[buddyPfn] & PAGE_TYPE_BUDDY) === 0 || orders[buddyPfn] !== order) break
+    let buddyMt = mt
+    if (order >= m.pageblockOrder) {
+      buddyMt = getPfnblockMigratetype(m, buddyPfn)
+      if (mt !== buddyMt && (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddyMt))) break
+    }
+    delFromFreeList(m, z, buddyPfn, order)
+    if (m.hygiene && buddyMt !== mt) changePageblockRange(m, buddyPfn, order, mt)
+    pfn &= buddyPfn
+    order++
+  }
+  const toTail = (fpi & FPI_TO_TAIL) !== 0 || buddyMergeLikely(m, z, pfn, buddyPfn, order)
+  addToFreeList(m, z, pfn, order, mt, toTail)
+}
+
+/**
+ * `free_one_page()` under the zone lock, per era:
+ * - [≤6.9] the whole block with the freer's `mt`, re-read if isolation is about
+ *   (`has_isolate_pageblock`).
+ * - [6.10–6.14] `split_large_buddy`: blocks above pageblock_order are freed per pageblock,
+ *   each with its own type, and re-merge where the rules allow.
+ * - [6.15+] `__free_one_page_maybe_split` (Dec 2024): split only if the pageblock types differ.
+ */
+export function freeOnePageLocked(m: Machine, z: Zone, pfn: number, order: number, mt: number, fpi: number): void {
+  if (!m.hygiene) {
+    if (z.nrIsolatePageblock !== 0 || mt === MIGRATE_ISOLATE) mt = getPfnblockMigratetype(m, pfn)
+    freeOnePage(m, z, pfn, order, mt, fpi)
+    return
+  }
+  if (order <= m.pageblockOrder) {
+    freeOnePage(m, z, pfn, order, getPfnblockMigratetype(m, pfn), fpi)
+    return
+  }
+  const end = pfn + (1 << order)
+  if (m.claimSteal) {
+    const first = getPfnblockMigratetype(m, pfn)
+    let same = true
+    for (let p = pfn + m.pageblockNrPages; p < end; p += m.pageblockNrPages) {
+      if (getPfnblockMigratetype(m, p) !== first) same = false
+    }
+    if (same) {
+      freeOnePage(m, z, pfn, order, first, fpi)
+      return
+    }
+  }
+  for (let p = pfn; p < end; p += m.pageblockNrPages) {
+    freeOnePage(m, z, p, m.pageblockOrder, getPfnblockMigratetype(m, p), fpi)
+  }
+}

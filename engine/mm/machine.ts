@@ -1,0 +1,185 @@
+/**
+ * The whole simulated machine: configuration, era predicates, per-pfn and per-pageblock typed
+ * arrays, zones, free areas, per-cpu lists, counters and trace subscribers. Functions in the
+ * other files take it as their first argument (bitECS style); nothing here allocates per page.
+ */
+import { type KernelEra, KERNEL_ERAS, type MachineConfig } from './config'
+import { createMemmap } from './memmap'
+import { MIGRATE_TYPES } from './migratetype'
+import { NR_PCP_LISTS } from './pcpIndex'
+import { type TraceCallback, NR_TRACE_EVENTS } from './traceTypes'
+import { NR_VM_EVENTS } from './vmstatItems'
+import { Zone } from './zone'
+
+export class Machine {
+  readonly cfg: MachineConfig
+  /** Index of `cfg.kernelEra` in KERNEL_ERAS, for `eraAtLeast`. */
+  readonly eraRank: number
+  /** [6.10+] freelist hygiene: free blocks always on their pageblock's list; merge relabelling. */
+  readonly hygiene: boolean
+  /** [6.12+] the watermark check subtracts `nr_free_highatomic` rather than `nr_reserved_highatomic`. */
+  readonly freeHighatomicAcct: boolean
+  /** [6.15+] `__rmqueue_claim`/`__rmqueue_steal` and `__free_one_page_maybe_split`. */
+  readonly claimSteal: boolean
+  /** [2025] standalone `PB_migrate_isolate` bit. */
+  readonly isolateBit: boolean
+  /** [6.1] `ALLOC_HARDER` rather than 6.3's `ALLOC_NON_BLOCK`/`ALLOC_MIN_RESERVE`/`ALLOC_HIGHATOMIC`. */
+  readonly allocHarder: boolean
+  readonly pageblockOrder: number
+  readonly pageblockNrPages: number
+  readonly maxOrder: number
+  /** `NR_PAGE_ORDERS` = MAX_PAGE_ORDER + 1. */
+  readonly nrOrders: number
+  /** `page_group_by_mobility_disabled`: too little memory for grouping (build_all_zonelists). */
+  readonly mobilityDisabled: boolean
+  /** One past the highest pfn. */
+  readonly endPfn: number
+  readonly nrCpus: number
+  debugVm: boolean
+  pcpEnabled: boolean
+
+  // Per-pfn state (see memmap.ts).
+  flags: Uint32Array
+  order: Uint8Array
+  refcount: Int32Array
+  mapcount: Int32Array
+  pincount: Int32Array
+  next: Int32Array
+  prev: Int32Array
+  listMt: Uint8Array
+
+  /** Per pageblock: bits 0-2 migratetype, bit 3 PB_migrate_skip, bit 4 PB_migrate_isolate (2025). */
+  pbFlags: Uint8Array
+  /** Per pageblock: zone id, 255 outside every zone. */
+  pbZone: Uint8Array
+
+  zones: Zone[]
+  /** Per node: zone ids in zonelist order (local node first, then other nodes; each high to low). */
+  zonelists: Int32Array[]
+
+  /** Free lists: index `(zoneId * nrOrders + order) * MIGRATE_TYPES + mt`. */
+  faHead: Int32Array
+  faTail: Int32Array
+  faCount: Int32Array
+  /** `free_area[order].nr_free`: index `zoneId * nrOrders + order`. */
+  nrFree: Int32Array
+
+  /** Per-cpu lists: index `((zoneId * nrCpus) + cpu) * NR_PCP_LISTS + pindex`. */
+  pcpHead: Int32Array
+  pcpTail: Int32Array
+  /** `per_cpu_pages.count` (pages) and `.free_factor`: index `zoneId * nrCpus + cpu`. */
+  pcpCount: Int32Array
+  pcpFreeFactor: Int32Array
+
+  /** The CPU the current operation runs on (`smp_processor_id()`); change with `setCurrentCpu`. */
+  cpu = 0
+  /** `numa_node_id()` of `cpu`. */
+  localNid = 0
+  /** Global event counters and node gauges, see vmstatItems.ts. */
+  vmEvents: Float64Array
+  /** Name of the operation in progress, reported by invariant violations. */
+  op = 'boot'
+
+  /** Per trace event: 1 if anybody subscribed (checked before building an event). */
+  traceOn: Uint8Array
+  traceSubs: TraceCallback[][]
+
+  constructor(cfg: MachineConfig) {
+    this.cfg = cfg
+    const rank = KERNEL_ERAS.indexOf(cfg.kernelEra)
+    this.eraRank = rank
+    this.hygiene = rank >= eraRankOf('6.10')
+    this.freeHighatomicAcct = rank >= eraRankOf('6.12')
+    this.claimSteal = rank >= eraRankOf('6.15')
+    this.isolateBit = rank >= eraRankOf('2025')
+    this.allocHarder = rank === eraRankOf('6.1')
+    this.pageblockOrder = cfg.pageblockOrder
+    this.pageblockNrPages = 1 << cfg.pageblockOrder
+    this.maxOrder = cfg.maxPageOrder
+    this.nrOrders = cfg.maxPageOrder + 1
+    this.nrCpus = cfg.nrCpus
+    this.debugVm = cfg.debugVm
+    this.pcpEnabled = cfg.pcp
+    const last = cfg.zones[cfg.zones.length - 1]
+    const endPfn = last.startPfn + last.nrPages
+    this.endPfn = endPfn
+    const totalPages = cfg.zones.reduce((a, z) => a + z.nrPages, 0)
+    this.mobilityDisabled = totalPages < this.pageblockNrPages * MIGRATE_TYPES
+
+    const mm = createMemmap(endPfn)
+    this.flags = mm.flags
+    this.order = mm.order
+    this.refcount = mm.refcount
+    this.mapcount = mm.mapcount
+    this.pincount = mm.pincount
+    this.next = mm.next
+    this.prev = mm.prev
+    this.listMt = mm.listMt
+
+    const nrPb = Math.ceil(endPfn / this.pageblockNrPages)
+    this.pbFlags = new Uint8Array(nrPb)
+    this.pbZone = new Uint8Array(nrPb).fill(255)
+    this.zones = cfg.zones.map((z, i) => new Zone(i, z.nid, z.type, z.startPfn, z.nrPages))
+    for (const z of this.zones) this.pbZone.fill(z.id, z.startPfn >> cfg.pageblockOrder, z.endPfn >> cfg.pageblockOrder)
+    this.zonelists = buildZonelists(this.zones, cfg.nrNodes)
+
+    const nz = this.zones.length
+    this.faHead = new Int32Array(nz * this.nrOrders * MIGRATE_TYPES).fill(-1)
+    this.faTail = new Int32Array(nz * this.nrOrders * MIGRATE_TYPES).fill(-1)
+    this.faCount = new Int32Array(nz * this.nrOrders * MIGRATE_TYPES)
+    this.nrFree = new Int32Array(nz * this.nrOrders)
+    this.pcpHead = new Int32Array(nz * cfg.nrCpus * NR_PCP_LISTS).fill(-1)
+    this.pcpTail = new Int32Array(nz * cfg.nrCpus * NR_PCP_LISTS).fill(-1)
+    this.pcpCount = new Int32Array(nz * cfg.nrCpus)
+    this.pcpFreeFactor = new Int32Array(nz * cfg.nrCpus)
+    this.vmEvents = new Float64Array(NR_VM_EVENTS)
+    this.traceOn = new Uint8Array(NR_TRACE_EVENTS)
+    this.traceSubs = []
+    for (let i = 0; i < NR_TRACE_EVENTS; i++) this.traceSubs.push([])
+  }
+}
+
+export function eraRankOf(era: KernelEra): number {
+  return KERNEL_ERAS.indexOf(era)
+}
+
+/** True if the machine models `era` or a later kernel. */
+export function eraAtLeast(m: Machine, era: KernelEra): boolean {
+  return m.eraRank >= eraRankOf(era)
+}
+
+/** `page_zone()`: the zone holding `pfn`, or undefined for a pfn in no zone. */
+export function pfnZone(m: Machine, pfn: number): Zone | undefined {
+  return m.zones[m.pbZone[pfn >> m.pageblockOrder]]
+}
+
+/** Node of a CPU: CPUs are spread evenly over the nodes. */
+export function cpuToNode(m: Machine, cpu: number): number {
+  return Math.floor((cpu * m.cfg.nrNodes) / m.nrCpus)
+}
+
+/** Run the following operations on `cpu` (its per-cpu lists, its node's zonelist). */
+export function setCurrentCpu(m: Machine, cpu: number): void {
+  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= m.nrCpus) throw new RangeError(`cpu ${cpu} out of range 0..${m.nrCpus - 1}`)
+  m.cpu = cpu
+  m.localNid = cpuToNode(m, cpu)
+}
+
+/**
+ * `build_zonelists` in node order (the default since 4.14): the local node's zones from
+ * highest to lowest, then each other node (by increasing distance, here by id after the local
+ * node, wrapping) likewise.
+ */
+function buildZonelists(zones: Zone[], nrNodes: number): Int32Array[] {
+  const lists: Int32Array[] = []
+  for (let nid = 0; nid < nrNodes; nid++) {
+    const ids: number[] = []
+    for (let k = 0; k < nrNodes; k++) {
+      const n = (nid + k) % nrNodes
+      const nodeZones = zones.filter((z) => z.nid === n).sort((a, b) => b.type - a.type)
+      for (const z of nodeZones) ids.push(z.id)
+    }
+    lists.push(Int32Array.from(ids))
+  }
+  return lists
+}

@@ -1,0 +1,71 @@
+/**
+ * Moving a pageblock's free pages between lists: `move_freepages_block` [≤6.9] (moves and
+ * counts in one pass), and [6.10+] `prep_move_freepages_block` (counts only) +
+ * `__move_freepages_block` (moves and relabels).
+ */
+import { moveToFreeList } from './freeArea'
+import { type Machine } from './machine'
+import { PAGE_ALLOC, PAGE_PCP, PAGE_TYPE_BUDDY, PG_head, PG_lru, PG_movable_ops } from './memmap'
+import { setPageblockMigratetype } from './pageblock'
+import { type Zone } from './zone'
+
+/** Results of the last `prepMoveFreepagesBlock`/`moveFreepagesBlockLegacy` (no allocation per call). */
+export const moveCounts = { freePages: 0, movablePages: 0, startPfn: 0 }
+
+/**
+ * Walks the pageblock holding `pfn`, counting free pages (PageBuddy) and pages that look
+ * movable (`PageLRU || __PageMovable`, judged per pfn as the kernel does, so every page of an
+ * LRU large folio counts). When `moveToMt >= 0` also moves each free buddy to that type's
+ * list. Returns false if the block is not entirely inside the zone.
+ */
+function walkBlock(m: Machine, z: Zone, pfn: number, moveToMt: number): boolean {
+  const start = pfn & ~(m.pageblockNrPages - 1)
+  const end = start + m.pageblockNrPages
+  moveCounts.freePages = 0
+  moveCounts.movablePages = 0
+  moveCounts.startPfn = start
+  if (start < z.startPfn || end > z.endPfn) return false
+  const flags = m.flags
+  let p = start
+  while (p < end) {
+    const f = flags[p]
+    if ((f & PAGE_TYPE_BUDDY) !== 0) {
+      const o = m.order[p]
+      if (moveToMt >= 0) moveToFreeList(m, z, p, o, moveToMt)
+      moveCounts.freePages += 1 << o
+      p += 1 << o
+    } else if ((f & PAGE_ALLOC) !== 0) {
+      const o = m.order[p]
+      const nr = Math.min(1 << o, end - p)
+      if ((f & (PG_lru | PG_movable_ops)) !== 0) moveCounts.movablePages += (f & PG_head) !== 0 ? nr : 1
+      p += nr
+    } else if ((f & PAGE_PCP) !== 0) {
+      p += 1 << m.order[p]
+    } else {
+      p++
+    }
+  }
+  return true
+}
+
+/** [≤6.9] `move_freepages_block(zone, page, mt, &num_movable)`: returns pages moved (0 on a zone boundary). */
+export function moveFreepagesBlockLegacy(m: Machine, z: Zone, pfn: number, newMt: number): number {
+  if (!walkBlock(m, z, pfn, newMt)) return 0
+  return moveCounts.freePages
+}
+
+/** [6.10+] `prep_move_freepages_block()`: counts into `moveCounts`; false on a zone boundary. */
+export function prepMoveFreepagesBlock(m: Machine, z: Zone, pfn: number): boolean {
+  return walkBlock(m, z, pfn, -1)
+}
+
+/**
+ * [6.10+] `move_freepages_block(zone, page, old, new)`: moves every free buddy of the block to
+ * `newMt` and relabels the block. Returns pages moved, or -1 on a zone boundary. Before 6.10
+ * the caller relabels; this function serves both eras' callers that want both steps.
+ */
+export function moveFreepagesBlock(m: Machine, z: Zone, pfn: number, newMt: number): number {
+  if (!walkBlock(m, z, pfn, newMt)) return -1
+  setPageblockMigratetype(m, moveCounts.startPfn, newMt)
+  return moveCounts.freePages
+}

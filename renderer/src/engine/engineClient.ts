@@ -1,0 +1,201 @@
+/**
+ * The renderer's client of engine-host: handshake, runs with streamed partial results, cancel,
+ * and the client-side time budget.
+ *
+ * Why a client-side budget: in web mode the script runs synchronously inside the worker, so
+ * a `while (true) {}` never yields to the worker's own timer. When no result arrives within
+ * budget + grace, the client kills engine-host (worker.terminate / utility process kill),
+ * reports the overrun, and brings up a fresh one. The editor text lives in the page and is
+ * untouched by any of this.
+ */
+import {
+  PROTOCOL_VERSION,
+  type HostMessage,
+  type ProgressMsg,
+  type RunOptions,
+  type ScriptSource,
+  type WireError,
+} from '../../../protocol/messages'
+import type { RunResult, SeriesPoint } from '../../../protocol/result'
+import { validateHostMessage } from './validate'
+import type { EngineTransport } from './transport'
+
+export type EngineStatus =
+  | { state: 'starting' }
+  | { state: 'ready'; engineVersion: string }
+  | { state: 'failed'; message: string }
+
+export interface RunHandlers {
+  onProgress(p: ProgressMsg): void
+  onSeries(series: Record<string, SeriesPoint[]>): void
+  onLog(level: 'info' | 'warn', text: string): void
+}
+
+export type RunOutcome = { kind: 'result'; result: RunResult } | { kind: 'error'; error: WireError }
+
+/** Time allowed past the budget for the host's own timeout to report, before the kill. */
+export const BUDGET_GRACE_MS = 1500
+/** Time a cancel may take before the client kills engine-host. */
+export const CANCEL_GRACE_MS = 1000
+/** Time engine-host has to answer hello. */
+const HELLO_TIMEOUT_MS = 15_000
+
+interface ActiveRun {
+  id: number
+  handlers: RunHandlers
+  resolve(o: RunOutcome): void
+  watchdog: ReturnType<typeof setTimeout>
+}
+
+export interface EngineClientEvents {
+  onStatus(s: EngineStatus): void
+  /** Something the user should read in the status line (crash, restart, protocol trouble). */
+  onNotice(text: string): void
+}
+
+export class EngineClient {
+  private nextId = 1
+  private active: ActiveRun | null = null
+  private ready = false
+  private helloTimer: ReturnType<typeof setTimeout> | null = null
+
+  constructor(
+    private readonly transport: EngineTransport,
+    private readonly events: EngineClientEvents,
+  ) {}
+
+  private started = false
+
+  start(): void {
+    if (this.started) return
+    this.started = true
+    this.transport.start({
+      onReady: () => this.handshake(),
+      onMessage: (data) => this.receive(data),
+      onStopped: (reason) => {
+        this.failActive({ name: 'EngineHostStopped', message: `engine-host stopped: ${reason}` })
+        this.events.onNotice(`engine-host stopped: ${reason}; restarted`)
+      },
+    })
+  }
+
+  get isReady(): boolean {
+    return this.ready
+  }
+
+  get isRunning(): boolean {
+    return this.active !== null
+  }
+
+  private handshake(): void {
+    this.ready = false
+    this.events.onStatus({ state: 'starting' })
+    this.transport.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION })
+    if (this.helloTimer) clearTimeout(this.helloTimer)
+    this.helloTimer = setTimeout(() => {
+      this.events.onStatus({ state: 'failed', message: 'engine-host did not answer hello' })
+    }, HELLO_TIMEOUT_MS)
+  }
+
+  private receive(data: unknown): void {
+    const checked = validateHostMessage(data)
+    if (typeof checked === 'string') {
+      this.events.onNotice(`ignored an invalid message from engine-host: ${checked}`)
+      return
+    }
+    this.dispatch(checked)
+  }
+
+  private dispatch(msg: HostMessage): void {
+    switch (msg.type) {
+      case 'hello-ack':
+        if (this.helloTimer) clearTimeout(this.helloTimer)
+        this.ready = true
+        this.events.onStatus({ state: 'ready', engineVersion: msg.engineVersion })
+        return
+      case 'pong':
+        return
+      case 'progress':
+        if (this.active?.id === msg.id) this.active.handlers.onProgress(msg)
+        return
+      case 'series':
+        if (this.active?.id === msg.id) this.active.handlers.onSeries(msg.series)
+        return
+      case 'log':
+        if (this.active?.id === msg.id) this.active.handlers.onLog(msg.level, msg.text)
+        return
+      case 'result':
+        if (this.active?.id === msg.id) this.finish({ kind: 'result', result: msg.result })
+        return
+      case 'error':
+        if (msg.error.name === 'ProtocolVersionMismatch') {
+          if (this.helloTimer) clearTimeout(this.helloTimer)
+          this.events.onStatus({ state: 'failed', message: msg.error.message })
+        }
+        if (this.active && (msg.id === this.active.id || msg.id === -1)) {
+          this.finish({ kind: 'error', error: msg.error })
+        } else if (msg.id === -1) {
+          this.events.onNotice(`engine-host: ${msg.error.name}: ${msg.error.message}`)
+        }
+        return
+    }
+  }
+
+  private finish(outcome: RunOutcome): void {
+    const run = this.active
+    if (!run) return
+    clearTimeout(run.watchdog)
+    this.active = null
+    run.resolve(outcome)
+  }
+
+  private failActive(error: WireError): void {
+    this.finish({ kind: 'error', error })
+  }
+
+  /** Runs a script; resolves with its result or its error, never rejects. */
+  run(script: ScriptSource, options: RunOptions, handlers: RunHandlers): Promise<RunOutcome> {
+    if (this.active) {
+      return Promise.resolve({
+        kind: 'error',
+        error: { name: 'Busy', message: 'a run is already in progress' },
+      })
+    }
+    if (!this.ready) {
+      return Promise.resolve({
+        kind: 'error',
+        error: { name: 'EngineHostNotReady', message: 'engine-host is not ready yet' },
+      })
+    }
+    const id = this.nextId++
+    return new Promise<RunOutcome>((resolve) => {
+      const watchdog = setTimeout(() => {
+        this.killActive({
+          name: 'ScriptTimeout',
+          message: `Script stopped: exceeded the time budget of ${options.timeBudgetMs} ms`,
+        })
+      }, options.timeBudgetMs + BUDGET_GRACE_MS)
+      this.active = { id, handlers, resolve, watchdog }
+      this.transport.send({ type: 'run', id, script, options })
+    })
+  }
+
+  /** Asks the running script to stop; kills engine-host if it does not within CANCEL_GRACE_MS. */
+  stop(): void {
+    const run = this.active
+    if (!run) return
+    this.transport.send({ type: 'cancel', id: run.id })
+    clearTimeout(run.watchdog)
+    run.watchdog = setTimeout(() => {
+      this.killActive({ name: 'ScriptCancelled', message: 'Script stopped by the user' })
+    }, CANCEL_GRACE_MS)
+  }
+
+  private killActive(error: WireError): void {
+    if (!this.active) return
+    this.failActive(error)
+    this.ready = false
+    this.transport.kill(error.message)
+    this.events.onNotice(`${error.message}; engine-host restarted`)
+  }
+}
