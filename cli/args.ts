@@ -55,7 +55,8 @@ export function intOption(p: Parsed, name: string, dflt: number, min = 0): numbe
   const v = p.options[name]
   if (v === undefined) return dflt
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${String(v)}`)
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`--${name} must be an integer >= ${min}, got ${String(v)}`)
   return n
 }
 

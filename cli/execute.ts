@@ -66,7 +66,9 @@ export async function executeScript(file: string, opts: ExecuteOptions): Promise
   } catch (e) {
     progress.clear()
     const wire: WireError =
-      e instanceof HostRequestError ? e.wire : { name: 'InternalError', message: (e as Error).message }
+      e instanceof HostRequestError
+        ? e.wire
+        : { name: 'InternalError', message: (e as Error).message }
     process.stderr.write(formatError(wire))
     return { ok: false, code: exitCodeFor(wire.name) }
   } finally {

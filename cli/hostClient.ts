@@ -65,7 +65,8 @@ export class HostClient {
         require.resolve('sucrase/register/ts'),
         `--max-old-space-size=${opts.maxOldSpaceMiB ?? 2048}`,
       ],
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // engine-host's own stderr is kept (its tail explains a crash); MMWB_DEBUG=1 shows it.
+      stdio: ['ignore', 'inherit', process.env.MMWB_DEBUG ? 'inherit' : 'pipe', 'ipc'],
       serialization: 'advanced',
     })
     this.child.stderr?.on('data', (chunk: Buffer) => {
@@ -99,7 +100,12 @@ export class HostClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id)
-        reject(new HostRequestError({ name: 'HostUnresponsive', message: `no pong within ${timeoutMs} ms` }))
+        reject(
+          new HostRequestError({
+            name: 'HostUnresponsive',
+            message: `no pong within ${timeoutMs} ms`,
+          }),
+        )
       }, timeoutMs)
       this.pending.set(id, {
         resolve: () => {
@@ -116,7 +122,11 @@ export class HostClient {
   }
 
   /** Runs a script; resolves with the result, rejects with a HostRequestError. */
-  run(script: ScriptSource, options: RunOptions, callbacks: RunCallbacks = {}): { id: number; result: Promise<RunResult> } {
+  run(
+    script: ScriptSource,
+    options: RunOptions,
+    callbacks: RunCallbacks = {},
+  ): { id: number; result: Promise<RunResult> } {
     const id = this.nextId++
     const result = new Promise<RunResult>((resolve, reject) => {
       // Belt and braces: engine-host enforces the budget itself; if it goes silent anyway
@@ -179,7 +189,10 @@ export class HostClient {
     try {
       msg = parseHostMessage(data)
     } catch (e) {
-      this.failAll({ name: 'InvalidMessage', message: `engine-host sent an invalid message: ${(e as Error).message}` })
+      this.failAll({
+        name: 'InvalidMessage',
+        message: `engine-host sent an invalid message: ${(e as Error).message}`,
+      })
       return
     }
     if (msg.type === 'hello-ack') {
@@ -222,7 +235,11 @@ export class HostClient {
 
   private exitReason(): string {
     const e = this.exited
-    const how = !e ? 'is not connected' : e.signal ? `was killed by ${e.signal}` : `exited with status ${e.code}`
+    const how = !e
+      ? 'is not connected'
+      : e.signal
+        ? `was killed by ${e.signal}`
+        : `exited with status ${e.code}`
     const oom = /heap out of memory|Reached heap limit/i.test(this.stderrTail)
     return oom ? `engine-host ran out of memory and ${how}` : `engine-host ${how}`
   }

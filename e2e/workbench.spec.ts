@@ -53,7 +53,13 @@ async function enterScript(page: Page, text: string) {
 }
 
 interface TestHooks {
-  __mmwbTest: { getSource(): string; setSource(t: string): void; crashEngine(r: string): void }
+  __mmwbTest: {
+    getSource(): string
+    setSource(t: string): void
+    crashEngine(r: string): void
+    runMarkerLines(): number[]
+    typeDiagnostics(): string[]
+  }
 }
 
 function getSource(page: Page): Promise<string> {
@@ -73,7 +79,13 @@ async function chartPixels(page: Page) {
     for (let i = 0; i < data.length; i += 4) {
       if (data[i + 3]! > 0) drawn++
       // #4e9af1, the first series colour, allowing for anti-aliasing.
-      if (Math.abs(data[i]! - 78) < 40 && Math.abs(data[i + 1]! - 154) < 40 && Math.abs(data[i + 2]! - 241) < 40 && data[i + 3]! > 100) line++
+      if (
+        Math.abs(data[i]! - 78) < 40 &&
+        Math.abs(data[i + 1]! - 154) < 40 &&
+        Math.abs(data[i + 2]! - 241) < 40 &&
+        data[i + 3]! > 100
+      )
+        line++
     }
     return { drawn, line }
   })
@@ -96,12 +108,31 @@ function buddyinfoFreePages(text: string): { pages: number; zones: string[]; col
   return { pages, zones, columns }
 }
 
+function typeDiagnostics(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as TestHooks).__mmwbTest.typeDiagnostics())
+}
+
 test.describe('web-mode workbench', () => {
-  test('runs a typed script: chart drawn, /proc/buddyinfo consistent with nr_free_pages', async ({ page }) => {
+  test('Monaco type-checks scripts against the mmwb API declarations', async ({ page }) => {
+    await openWorkbench(page)
+    await enterScript(page, GOOD_SCRIPT)
+    // The import of 'mmwb' resolves and the script is well typed: no diagnostics at all.
+    await expect.poll(() => typeDiagnostics(page), { timeout: 20_000 }).toEqual([])
+    await enterScript(
+      page,
+      GOOD_SCRIPT.replace('k.allocPages(GFP_KERNEL, 4)', "k.allocPages('GFP_KERNEL', 4)"),
+    )
+    await expect
+      .poll(() => typeDiagnostics(page), { timeout: 20_000 })
+      .toEqual(["7: Argument of type 'string' is not assignable to parameter of type 'number'."])
+  })
+
+  test('runs a typed script: chart drawn, /proc/buddyinfo consistent with nr_free_pages', async ({
+    page,
+  }) => {
     await openWorkbench(page)
     await enterScript(page, GOOD_SCRIPT)
     await run(page)
-    await expect(page.getByTestId('run-progress')).toBeVisible()
 
     const buddy = page.getByTestId('buddyinfo')
     await expect(buddy).toContainText('Node 0, zone', { timeout: 30_000 })
@@ -117,15 +148,11 @@ test.describe('web-mode workbench', () => {
     expect(info.columns).toEqual([11, 11])
 
     // The same run's /proc/vmstat: nr_free_pages equals the pages the buddy lists hold.
-    await page.getByRole('tab', { name: '/proc/vmstat' }).click()
+    await page.getByRole('tab', { name: 'vmstat', exact: true }).click()
     const vmstat = await page.getByTestId('proc-text').innerText()
     const nrFree = Number(/^nr_free_pages (\d+)$/m.exec(vmstat)?.[1])
     expect(nrFree).toBe(info.pages)
-    await page.getByRole('tab', { name: '/proc/buddyinfo' }).click()
-
-    if (process.env.MMWB_SCREENSHOT) {
-      await page.screenshot({ path: 'docs/screenshots/workbench.png' })
-    }
+    await page.getByRole('tab', { name: 'buddyinfo', exact: true }).click()
   })
 
   test('a syntax error names file:line and marks the line', async ({ page }) => {
@@ -133,14 +160,23 @@ test.describe('web-mode workbench', () => {
     await enterScript(page, SYNTAX_ERROR_SCRIPT)
     await run(page)
     await expect(page.getByTestId('error')).toContainText(/hello\.ts:3\b/, { timeout: 30_000 })
+    // The run error is pinned on line 3 as a marker of its own (besides Monaco's diagnostics).
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as TestHooks).__mmwbTest.runMarkerLines()))
+      .toEqual([3])
     await expect(page.locator('[data-testid=editor] .squiggly-error').first()).toBeVisible()
   })
 
-  test('an infinite loop is stopped by the time budget and the app stays usable', async ({ page }) => {
+  test('an infinite loop is stopped by the time budget and the app stays usable', async ({
+    page,
+  }) => {
     await openWorkbench(page)
     await page.getByTestId('budget-input').fill('1500')
     await enterScript(page, INFINITE_LOOP_SCRIPT)
     await run(page)
+    // While it runs: the progress indicator shows and Stop is offered.
+    await expect(page.getByTestId('run-progress')).toBeVisible()
+    await expect(page.getByTestId('stop-button')).toBeEnabled()
     await expect(page.getByTestId('error')).toContainText(
       'Script stopped: exceeded the time budget of 1500 ms',
       { timeout: 15_000 },
@@ -154,7 +190,9 @@ test.describe('web-mode workbench', () => {
     await expect(page.getByTestId('error')).toHaveCount(0)
   })
 
-  test('a crashed engine-host is reported and restarted; the editor text survives', async ({ page }) => {
+  test('a crashed engine-host is reported and restarted; the editor text survives', async ({
+    page,
+  }) => {
     await openWorkbench(page)
     const text = await enterScript(page, GOOD_SCRIPT)
     await page.evaluate(() =>
@@ -186,7 +224,10 @@ test.describe('web-mode workbench', () => {
     await enterScript(page, INFINITE_LOOP_SCRIPT)
 
     await page.getByTestId('open-button').click()
-    await page.getByTestId('recent-list').getByRole('button', { name: new RegExp(name) }).click()
+    await page
+      .getByTestId('recent-list')
+      .getByRole('button', { name: new RegExp(name) })
+      .click()
     await expect(page.getByTestId('workspace-name-label')).toHaveText(name)
     expect(await getSource(page)).toBe(saved)
     await expect(page.locator('[data-testid=editor] .view-lines')).toContainText('typed in e2e')

@@ -51,7 +51,12 @@ export function userStack(stack: string, file: string, lineOffset = 0): string {
   const re = new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`)
   const frames = (firstFrame < 0 ? [] : lines.slice(firstFrame))
     .filter((l) => re.test(l))
-    .map((l) => l.replace(re, (_m, line: string, col: string) => `${file}:${Number(line) - lineOffset}:${col}`))
+    .map((l) =>
+      l.replace(
+        re,
+        (_m, line: string, col: string) => `${file}:${Number(line) - lineOffset}:${col}`,
+      ),
+    )
   return [...header, ...frames].join('\n')
 }
 

@@ -56,11 +56,23 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
           const now = performance.now()
           if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
             lastProgress = now
-            post({ type: 'progress', id: msg.id, phase: 'run', fraction: r.progress(), simTimeNs: r.simTimeNs() })
+            post({
+              type: 'progress',
+              id: msg.id,
+              phase: 'run',
+              fraction: r.progress(),
+              simTimeNs: r.simTimeNs(),
+            })
           }
         },
       })
-      post({ type: 'progress', id: msg.id, phase: 'collect', fraction: 1, simTimeNs: outcome.simTimeNs })
+      post({
+        type: 'progress',
+        id: msg.id,
+        phase: 'collect',
+        fraction: 1,
+        simTimeNs: outcome.simTimeNs,
+      })
       const result: RunResult = {
         schemaVersion: RESULT_SCHEMA_VERSION,
         script: msg.script.path,
@@ -98,14 +110,21 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
           return
         }
         greeted = true
-        post({ type: 'hello-ack', protocolVersion: PROTOCOL_VERSION, engineVersion: ENGINE_VERSION })
+        post({
+          type: 'hello-ack',
+          protocolVersion: PROTOCOL_VERSION,
+          engineVersion: ENGINE_VERSION,
+        })
         return
       case 'ping':
         post({ type: 'pong', id: msg.id })
         return
     }
     if (!greeted) {
-      fail(msg.id, new HostError('InvalidMessage', `'${msg.type}' before a successful hello handshake`))
+      fail(
+        msg.id,
+        new HostError('InvalidMessage', `'${msg.type}' before a successful hello handshake`),
+      )
       return
     }
     switch (msg.type) {

@@ -24,7 +24,8 @@ export function transpileWorkload(source: string, file: string): string {
     const problem = String(err.message ?? e)
       .replace(/^Error transforming [^:]*: /, '')
       .replace(/ \(\d+:\d+\)$/, '')
-    const where = line === undefined ? file : `${file}:${line}${column === undefined ? '' : `:${column}`}`
+    const where =
+      line === undefined ? file : `${file}:${line}${column === undefined ? '' : `:${column}`}`
     throw new HostError(
       'ScriptSyntaxError',
       `${where}: syntax error: ${problem}`,

@@ -7,7 +7,12 @@
  * the renderer ask for a restart; an engine-host that exits on its own is restarted and the
  * window is told why, with its new port.
  */
-import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron'
+import {
+  MessageChannelMain,
+  utilityProcess,
+  type MessagePortMain,
+  type UtilityProcess,
+} from 'electron'
 
 /** Why the previous engine-host went away, as the user reads it. */
 export type HostExit = { kind: 'exited'; code: number } | { kind: 'killed'; reason: string }

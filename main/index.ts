@@ -43,7 +43,8 @@ app.whenReady().then(() => {
     if (fromOurWindow(e)) engine?.connect()
   })
   ipcMain.on(IPC.engineRestart, (e, reason: unknown) => {
-    if (fromOurWindow(e)) engine?.restart(typeof reason === 'string' ? reason.slice(0, 500) : 'restart requested')
+    if (fromOurWindow(e))
+      engine?.restart(typeof reason === 'string' ? reason.slice(0, 500) : 'restart requested')
   })
   registerWorkspaceIpc(() => win)
   openWindow()

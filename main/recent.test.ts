@@ -15,7 +15,8 @@ afterEach(async () => {
 describe('recent workspaces', () => {
   it('puts the latest first, without duplicates, capped', async () => {
     const f = join(dir, 'recent.json')
-    for (let i = 0; i < RECENT_MAX + 3; i++) await addRecent(f, { location: `/w/${i}`, name: `w${i}`, openedAtMs: i })
+    for (let i = 0; i < RECENT_MAX + 3; i++)
+      await addRecent(f, { location: `/w/${i}`, name: `w${i}`, openedAtMs: i })
     await addRecent(f, { location: '/w/5', name: 'w5', openedAtMs: 99 })
     const list = await loadRecent(f)
     expect(list.length).toBe(RECENT_MAX)

@@ -11,7 +11,9 @@ export const RECENT_MAX = 12
 function isRecent(v: unknown): v is RecentWorkspace {
   if (typeof v !== 'object' || v === null) return false
   const o = v as Record<string, unknown>
-  return typeof o.location === 'string' && typeof o.name === 'string' && typeof o.openedAtMs === 'number'
+  return (
+    typeof o.location === 'string' && typeof o.name === 'string' && typeof o.openedAtMs === 'number'
+  )
 }
 
 export async function loadRecent(file: string): Promise<RecentWorkspace[]> {
@@ -25,10 +27,10 @@ export async function loadRecent(file: string): Promise<RecentWorkspace[]> {
 
 /** Puts `entry` first, dropping an older entry for the same folder, and saves the list. */
 export async function addRecent(file: string, entry: RecentWorkspace): Promise<RecentWorkspace[]> {
-  const list = [entry, ...(await loadRecent(file)).filter((r) => r.location !== entry.location)].slice(
-    0,
-    RECENT_MAX,
-  )
+  const list = [
+    entry,
+    ...(await loadRecent(file)).filter((r) => r.location !== entry.location),
+  ].slice(0, RECENT_MAX)
   await atomicWriteFile(file, JSON.stringify(list, null, 2) + '\n')
   return list
 }

@@ -15,7 +15,10 @@ export function devRendererUrl(): string | undefined {
 
 export function isTrustedUrl(url: string): boolean {
   const dev = devRendererUrl()
-  return url.startsWith(`${APP_URL.split('/index.html')[0]}/`) || (dev !== undefined && url.startsWith(dev))
+  return (
+    url.startsWith(`${APP_URL.split('/index.html')[0]}/`) ||
+    (dev !== undefined && url.startsWith(dev))
+  )
 }
 
 export function createMainWindow(): BrowserWindow {
@@ -72,7 +75,8 @@ export function installSessionPolicy(): void {
       u.startsWith('blob:') ||
       u.startsWith('devtools:') ||
       u.startsWith('file:') ||
-      (devRendererUrl() !== undefined && (u.startsWith(devRendererUrl()!) || u.startsWith('ws://localhost')))
+      (devRendererUrl() !== undefined &&
+        (u.startsWith(devRendererUrl()!) || u.startsWith('ws://localhost')))
     callback({ cancel: !local })
   })
 }

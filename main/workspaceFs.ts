@@ -42,7 +42,10 @@ export async function readWorkspaceFolder(dir: string): Promise<OpenResult> {
   if (manifestText === null) {
     return {
       status: 'error',
-      problem: { file: join(dir, MANIFEST_FILE), message: 'not found: this folder is not an MM Workbench workspace' },
+      problem: {
+        file: join(dir, MANIFEST_FILE),
+        message: 'not found: this folder is not an MM Workbench workspace',
+      },
     }
   }
   const manifest = parseManifest(manifestText, join(dir, MANIFEST_FILE))
@@ -51,13 +54,19 @@ export async function readWorkspaceFolder(dir: string): Promise<OpenResult> {
   for (const rel of [...manifest.value.scripts, ...manifest.value.results]) {
     const text = await readOrNull(inside(dir, rel))
     if (text === null) {
-      return { status: 'error', problem: { file: join(dir, rel), message: 'listed in the manifest but missing' } }
+      return {
+        status: 'error',
+        problem: { file: join(dir, rel), message: 'listed in the manifest but missing' },
+      }
     }
     files[rel] = text
   }
   const checked = validateWorkspace({ manifest: manifest.value, files, location: dir })
   if (!checked.ok) {
-    return { status: 'error', problem: { ...checked.problem, file: join(dir, checked.problem.file) } }
+    return {
+      status: 'error',
+      problem: { ...checked.problem, file: join(dir, checked.problem.file) },
+    }
   }
   return { status: 'opened', workspace: checked.value }
 }
@@ -75,7 +84,9 @@ export async function writeWorkspaceFolder(dir: string, ws: WorkspaceData): Prom
     const parsed = parseManifest(existing, join(dir, MANIFEST_FILE))
     if (!parsed.ok) return { status: 'error', problem: parsed.problem }
   }
-  const targets = Object.entries(checked.value.files).map(([rel, text]) => [inside(dir, rel), text] as const)
+  const targets = Object.entries(checked.value.files).map(
+    ([rel, text]) => [inside(dir, rel), text] as const,
+  )
   for (const [path, text] of targets) await atomicWriteFile(path, text)
   await atomicWriteFile(join(dir, MANIFEST_FILE), serializeManifest(checked.value.manifest))
   return { status: 'saved', location: dir }

@@ -1,13 +1,18 @@
 /**
  * Workspace operations for the window, behind ipcMain.handle: native folder dialogs, atomic
  * writes (workspaceFs.ts) and the recent list. The page can only write to folders the user
- * picked in a dialog this session or opened from the recent list; a path in a message alone
- * grants nothing.
+ * picked in a dialog (this session, or earlier: the recent list is only filled from dialogs);
+ * a path in a message alone grants nothing.
  */
 import { app, dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
 import { IPC } from '../protocol/preloadApi'
-import { validateWorkspace, type OpenResult, type SaveResult, type WorkspaceData } from '../protocol/workspace'
+import {
+  validateWorkspace,
+  type OpenResult,
+  type SaveResult,
+  type WorkspaceData,
+} from '../protocol/workspace'
 import { addRecent, loadRecent } from './recent'
 import { isTrustedUrl } from './window'
 import { readWorkspaceFolder, writeWorkspaceFolder } from './workspaceFs'
@@ -67,7 +72,10 @@ export function registerWorkspaceIpc(getWindow: () => BrowserWindow | null): voi
     trusted(e)
     const recent = await loadRecent(recentFile)
     if (typeof location !== 'string' || !recent.some((r) => r.location === location)) {
-      return { status: 'error', problem: { file: String(location), message: 'not in the recent-workspaces list' } }
+      return {
+        status: 'error',
+        problem: { file: String(location), message: 'not in the recent-workspaces list' },
+      }
     }
     return openAt(location)
   })
@@ -76,7 +84,13 @@ export function registerWorkspaceIpc(getWindow: () => BrowserWindow | null): voi
     trusted(e)
     const ws = checked(raw)
     if ('status' in ws) return ws
-    if (ws.location && approved.has(ws.location)) {
+    // A folder picked in a dialog this session, or one on the recent list (itself only ever
+    // filled from dialogs), may be saved to without asking again.
+    const known =
+      ws.location !== undefined &&
+      (approved.has(ws.location) ||
+        (await loadRecent(recentFile)).some((r) => r.location === ws.location))
+    if (ws.location && known) {
       const r = await writeWorkspaceFolder(ws.location, ws)
       if (r.status === 'saved') await remember(ws.location, ws.manifest.name)
       return r

@@ -26,7 +26,12 @@ const result: RunResult = {
   variant: null,
   machine: { memoryMiB: 64 },
   simTimeNs: 1000,
-  series: { free: [[0, 1], [10, 2]] },
+  series: {
+    free: [
+      [0, 1],
+      [10, 2],
+    ],
+  },
   vmstat: { nr_free_pages: 100 },
   proc: { '/proc/buddyinfo': 'Node 0, zone   Normal ...\n' },
   log: ['hi'],
@@ -104,17 +109,19 @@ describe('parseHostMessage', () => {
   })
 
   it('names the offending field, deep inside a result', () => {
-    expect(fieldOf(() => parseHostMessage({ type: 'progress', id: 1, phase: 'run', fraction: 2, simTimeNs: 0 }))).toBe(
-      'progress.fraction',
-    )
+    expect(
+      fieldOf(() =>
+        parseHostMessage({ type: 'progress', id: 1, phase: 'run', fraction: 2, simTimeNs: 0 }),
+      ),
+    ).toBe('progress.fraction')
     expect(
       fieldOf(() =>
         parseHostMessage({ type: 'result', id: 1, result: { ...result, series: { a: [[1]] } } }),
       ),
     ).toBe('result.result.series.a[0]')
-    expect(
-      fieldOf(() => parseHostMessage({ type: 'error', id: 2, error: { name: 'X' } })),
-    ).toBe('error.error.message')
+    expect(fieldOf(() => parseHostMessage({ type: 'error', id: 2, error: { name: 'X' } }))).toBe(
+      'error.error.message',
+    )
     expect(
       fieldOf(() =>
         parseHostMessage({
@@ -133,9 +140,15 @@ describe('parseHostMessage', () => {
 
 describe('toWireError', () => {
   it('keeps name, message, stack and a valid location', () => {
-    const e = Object.assign(new TypeError('bad'), { location: { file: 'a.ts', line: 4, column: 2 } })
+    const e = Object.assign(new TypeError('bad'), {
+      location: { file: 'a.ts', line: 4, column: 2 },
+    })
     const w = toWireError(e)
-    expect(w).toMatchObject({ name: 'TypeError', message: 'bad', location: { file: 'a.ts', line: 4, column: 2 } })
+    expect(w).toMatchObject({
+      name: 'TypeError',
+      message: 'bad',
+      location: { file: 'a.ts', line: 4, column: 2 },
+    })
     expect(w.stack).toContain('bad')
   })
   it('turns thrown non-errors into a plain Error', () => {
@@ -143,6 +156,8 @@ describe('toWireError', () => {
     expect(toWireError(42)).toEqual({ name: 'Error', message: '42' })
   })
   it('drops a malformed location rather than sending it', () => {
-    expect(toWireError(Object.assign(new Error('x'), { location: { file: 'a', line: 0 } })).location).toBeUndefined()
+    expect(
+      toWireError(Object.assign(new Error('x'), { location: { file: 'a', line: 0 } })).location,
+    ).toBeUndefined()
   })
 })

@@ -4,13 +4,7 @@
  * throws InvalidMessageError naming the offending field (`run.options.seed`), so the receiver
  * can answer with an `error` message instead of acting on garbage.
  */
-import type {
-  ClientMessage,
-  HostMessage,
-  RunOptions,
-  ScriptSource,
-  WireError,
-} from './messages'
+import type { ClientMessage, HostMessage, RunOptions, ScriptSource, WireError } from './messages'
 import type { RunResult, SeriesPoint } from './result'
 
 /** A message failed validation; `field` is the dotted path of the first bad field. */
@@ -129,7 +123,12 @@ function wireError(v: unknown, path: string): WireError {
 function seriesPoints(v: unknown, path: string): SeriesPoint[] {
   if (!Array.isArray(v)) throw new InvalidMessageError(path, 'must be an array')
   return v.map((p, i) => {
-    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number') {
+    if (
+      !Array.isArray(p) ||
+      p.length !== 2 ||
+      typeof p[0] !== 'number' ||
+      typeof p[1] !== 'number'
+    ) {
       throw new InvalidMessageError(`${path}[${i}]`, 'must be a [timeNs, value] pair of numbers')
     }
     return [p[0], p[1]] as SeriesPoint

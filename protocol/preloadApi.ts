@@ -33,7 +33,8 @@ export function isEnginePortNotice(v: unknown): v is EnginePortNotice {
   if (typeof v !== 'object' || v === null) return false
   const o = v as Record<string, unknown>
   return (
-    o.channel === IPC.enginePort && (o.stoppedReason === null || typeof o.stoppedReason === 'string')
+    o.channel === IPC.enginePort &&
+    (o.stoppedReason === null || typeof o.stoppedReason === 'string')
   )
 }
 

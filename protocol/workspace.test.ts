@@ -40,7 +40,9 @@ describe('parseManifest', () => {
     }
   })
   it('names the offending entry of a path list', () => {
-    const r = parseManifest(JSON.stringify({ ...good, scripts: ['scripts/a.ts', '../etc/passwd.ts'] }))
+    const r = parseManifest(
+      JSON.stringify({ ...good, scripts: ['scripts/a.ts', '../etc/passwd.ts'] }),
+    )
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.problem.field).toBe('scripts[1]')
   })
@@ -58,7 +60,16 @@ describe('parseManifest', () => {
 describe('isSafeRelativePath', () => {
   it('allows plain relative paths only', () => {
     expect(isSafeRelativePath('scripts/a.ts')).toBe(true)
-    for (const bad of ['/abs.ts', '../up.ts', 'a/../b.ts', 'a//b.ts', 'C:/x.ts', 'a\\b.ts', './a.ts', ''])
+    for (const bad of [
+      '/abs.ts',
+      '../up.ts',
+      'a/../b.ts',
+      'a//b.ts',
+      'C:/x.ts',
+      'a\\b.ts',
+      './a.ts',
+      '',
+    ])
       expect(isSafeRelativePath(bad), bad).toBe(false)
   })
 })

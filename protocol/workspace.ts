@@ -98,11 +98,18 @@ function checkPathList(
     if (typeof p !== 'string' || !isSafeRelativePath(p)) {
       return {
         ok: false,
-        problem: { file, field: at, message: `must be a relative path inside the workspace (got ${JSON.stringify(p)})` },
+        problem: {
+          file,
+          field: at,
+          message: `must be a relative path inside the workspace (got ${JSON.stringify(p)})`,
+        },
       }
     }
     if (!p.endsWith(suffix)) {
-      return { ok: false, problem: { file, field: at, message: `must end in ${suffix} (got "${p}")` } }
+      return {
+        ok: false,
+        problem: { file, field: at, message: `must end in ${suffix} (got "${p}")` },
+      }
     }
     if (seen.has(p)) {
       return { ok: false, problem: { file, field: at, message: `"${p}" is listed twice` } }
@@ -121,7 +128,11 @@ export function validateManifest(raw: unknown, file = MANIFEST_FILE): Checked<Wo
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
     return {
       ok: false,
-      problem: { file, field: 'formatVersion', message: `must be a positive integer (got ${JSON.stringify(v)})` },
+      problem: {
+        file,
+        field: 'formatVersion',
+        message: `must be a positive integer (got ${JSON.stringify(v)})`,
+      },
     }
   }
   if (v > WORKSPACE_FORMAT_VERSION) {
@@ -212,7 +223,12 @@ export function validateWorkspace(ws: WorkspaceData): Checked<WorkspaceData> {
 }
 
 /** A fresh one-script workspace. */
-export function newWorkspace(name: string, scriptPath: string, source: string, createdWith: string): WorkspaceData {
+export function newWorkspace(
+  name: string,
+  scriptPath: string,
+  source: string,
+  createdWith: string,
+): WorkspaceData {
   return {
     manifest: {
       formatVersion: WORKSPACE_FORMAT_VERSION,

@@ -72,7 +72,8 @@ export function startServer(dir, port, host = '127.0.0.1') {
   })
 }
 
-const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)
+const isMain =
+  process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)
 if (isMain) {
   const [dir, portArg] = process.argv.slice(2)
   if (!dir) {

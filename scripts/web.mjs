@@ -23,7 +23,8 @@ if (!args.includes('--no-build')) {
 }
 
 startServer('out/web', port).then(
-  () => console.log(`\nMM Workbench (web mode): http://127.0.0.1:${port}/\nCtrl+C stops the server.`),
+  () =>
+    console.log(`\nMM Workbench (web mode): http://127.0.0.1:${port}/\nCtrl+C stops the server.`),
   (e) => {
     console.error(`cannot listen on 127.0.0.1:${port}: ${e.message} (try --port N)`)
     process.exit(1)

@@ -16,6 +16,7 @@
 import { buildGuest } from '../../engine/api/guestKernel'
 import { WorkloadRun, type RunOutcome } from '../../engine/api/run'
 import { MMWB_CONSTANTS } from '../../engine/api/runtime'
+import { CURRENT_REALM } from '../../engine/sched/realm'
 import { HostError, scriptErrorFrom } from '../errors'
 import { SLICE_MS, type RunJob, type ScriptRunner } from './types'
 
@@ -49,7 +50,9 @@ let lineOffsetCache: number | undefined
 /** Lines `new Function` puts before the body (2 in V8: "function anonymous(...\n) {\n"). */
 function functionLineOffset(): number {
   if (lineOffsetCache === undefined) {
-    const probe = new Function('return new Error().stack\n//# sourceURL=mmwb-line-probe') as () => string
+    const probe = new Function(
+      'return new Error().stack\n//# sourceURL=mmwb-line-probe',
+    ) as () => string
     const m = /mmwb-line-probe:(\d+)/.exec(probe())
     lineOffsetCache = m ? Number(m[1]) - 1 : 2
   }
@@ -75,10 +78,18 @@ export class FunctionRunner implements ScriptRunner {
     const startMs = performance.now()
     const overBudget = (): boolean => performance.now() - startMs > job.budgetMs
     const offset = functionLineOffset()
-    const run = new WorkloadRun({ seed: job.seed, variant: job.variant, Promise, log: job.onLog })
+    const run = new WorkloadRun({
+      seed: job.seed,
+      variant: job.variant,
+      realm: CURRENT_REALM,
+      log: job.onLog,
+    })
     const guest = buildGuest(run.sys, { ...MMWB_CONSTANTS })
     const timeout = (): HostError =>
-      new HostError('ScriptTimeout', `the script exceeded its time budget of ${job.budgetMs} ms and was stopped`)
+      new HostError(
+        'ScriptTimeout',
+        `the script exceeded its time budget of ${job.budgetMs} ms and was stopped`,
+      )
     try {
       const fn = new Function(
         'exports',
@@ -89,7 +100,14 @@ export class FunctionRunner implements ScriptRunner {
         `${job.code}\n//# sourceURL=${job.file}`,
       ) as (...args: unknown[]) => void
       const mod: { exports: Record<string, unknown> } = { exports: {} }
-      fn.call(mod.exports, mod.exports, guest.require, mod, guest.console, ...SHADOWED_GLOBALS.map(() => undefined))
+      fn.call(
+        mod.exports,
+        mod.exports,
+        guest.require,
+        mod,
+        guest.console,
+        ...SHADOWED_GLOBALS.map(() => undefined),
+      )
       if (overBudget()) throw timeout()
       guest.setConstants(run.start(mod.exports, guest.kernel))
       let sliceStart = performance.now()

@@ -49,12 +49,18 @@ export function startLineProfiler(): LineProfiler | null {
 }
 
 /** The line of `file` with the most samples, 1-based, or undefined. */
-export function hottestScriptLine(profile: CpuProfile | null, file: string): ScriptLocation | undefined {
+export function hottestScriptLine(
+  profile: CpuProfile | null,
+  file: string,
+): ScriptLocation | undefined {
   if (!profile) return undefined
   const ticksByLine = new Map<number, number>()
+  // V8 reports absolute filenames as file:// URLs.
+  const urls = new Set([file, `file://${file}`, encodeURI(`file://${file}`)])
   for (const n of profile.nodes) {
-    if (n.callFrame.url !== file) continue
-    for (const p of n.positionTicks ?? []) ticksByLine.set(p.line, (ticksByLine.get(p.line) ?? 0) + p.ticks)
+    if (!urls.has(n.callFrame.url)) continue
+    for (const p of n.positionTicks ?? [])
+      ticksByLine.set(p.line, (ticksByLine.get(p.line) ?? 0) + p.ticks)
   }
   let best: number | undefined
   let bestTicks = 0

@@ -20,12 +20,11 @@
  * process; the client sees a crash only if a single slice outruns both.
  */
 import vm from 'node:vm'
-import { buildGuest, type Guest } from '../../engine/api/guestKernel'
 import { WorkloadRun, type RunOutcome } from '../../engine/api/run'
-import { MMWB_CONSTANTS } from '../../engine/api/runtime'
 import { HostError, scriptErrorFrom } from '../errors'
 import { hottestScriptLine, startLineProfiler, type LineProfiler } from './lineProfiler'
 import { SLICE_MS, type RunJob, type ScriptRunner } from './types'
+import { createVmSandbox, installGuest, loadModule } from './vmContext'
 
 export interface VmRunnerOptions {
   /** Stop a run whose heap use grows past this many bytes. Default 1 GiB. */
@@ -51,18 +50,17 @@ export class VmRunner implements ScriptRunner {
 
   async execute(job: RunJob): Promise<RunOutcome> {
     const startMs = performance.now()
-    const remainingMs = (): number => Math.max(1, Math.ceil(job.budgetMs - (performance.now() - startMs)))
-    const ctx = vm.createContext(Object.create(null), {
-      name: `workload ${job.file}`,
-      codeGeneration: { strings: false, wasm: false },
-      microtaskMode: 'afterEvaluate',
+    const remainingMs = (): number =>
+      Math.max(1, Math.ceil(job.budgetMs - (performance.now() - startMs)))
+    const sb = createVmSandbox(job.file)
+    const ctx = sb.ctx
+    const run = new WorkloadRun({
+      seed: job.seed,
+      variant: job.variant,
+      realm: sb.realm,
+      log: job.onLog,
     })
-    const P = vm.runInContext('Promise', ctx) as PromiseConstructor
-    const run = new WorkloadRun({ seed: job.seed, variant: job.variant, Promise: P, log: job.onLog })
-    const builder = vm.runInContext(`(${buildGuest.toString()})`, ctx, {
-      filename: 'mmwb:guest',
-    }) as typeof buildGuest
-    const guest: Guest = builder(run.sys, { ...MMWB_CONSTANTS })
+    const guest = installGuest(sb, run.sys)
 
     const drainScript = new vm.Script('undefined', { filename: 'mmwb:drain' })
     const drain = (): void => {
@@ -89,13 +87,7 @@ export class VmRunner implements ScriptRunner {
         inSlice = false
       }
     }
-    // Wrappers created inside the context, so user code never holds a host function.
-    const wrap = vm.runInContext(
-      '(function (f) { "use strict"; return function () { return f() } })',
-      ctx,
-    ) as (f: () => void) => () => void
-    Object.defineProperty(ctx, '__mmwbSlice', { value: wrap(slice), enumerable: false })
-    Object.defineProperty(ctx, 'console', { value: guest.console, enumerable: false, writable: true })
+    Object.defineProperty(ctx, '__mmwbSlice', { value: sb.wrap(slice), enumerable: false })
 
     const profiler: LineProfiler | null = this.locate ? startLineProfiler() : null
     const onTimeout = (): HostError => {
@@ -103,28 +95,15 @@ export class VmRunner implements ScriptRunner {
       return new HostError(
         'ScriptTimeout',
         `the script exceeded its time budget of ${job.budgetMs} ms and was stopped` +
-          (hot ? ` (it was busy at ${job.file}:${hot.line}; an endless loop?)` : ' (an endless loop?)'),
+          (hot
+            ? ` (it was busy at ${job.file}:${hot.line}; an endless loop?)`
+            : ' (an endless loop?)'),
         hot,
       )
     }
     try {
-      // Evaluate the module: `exports`, `require`, `module` as CommonJS does.
-      const moduleFn = vm.compileFunction(job.code, ['exports', 'require', 'module'], {
-        filename: job.file,
-        parsingContext: ctx,
-      })
-      const mod = vm.runInContext('({ exports: {} })', ctx) as { exports: Record<string, unknown> }
-      const load = vm.runInContext(
-        '(function (fn, mod, req) { "use strict"; return function () { fn.call(mod.exports, mod.exports, req, mod) } })',
-        ctx,
-      ) as (...a: unknown[]) => () => void
-      Object.defineProperty(ctx, '__mmwbLoad', { value: load(moduleFn, mod, guest.require), configurable: true })
-      try {
-        vm.runInContext('__mmwbLoad()', ctx, { timeout: remainingMs(), filename: 'mmwb:load' })
-      } finally {
-        delete (ctx as Record<string, unknown>).__mmwbLoad
-      }
-      guest.setConstants(run.start(mod.exports, guest.kernel))
+      const exports = loadModule(sb, guest, job.code, job.file, remainingMs())
+      guest.setConstants(run.start(exports, guest.kernel))
 
       const sliceScript = new vm.Script('__mmwbSlice()', { filename: 'mmwb:slice' })
       while (!finished) {

@@ -19,7 +19,8 @@ function jsDocOf(node: ts.Node): ts.JSDoc[] {
 function nameOf(node: ts.Node, sf: ts.SourceFile): string {
   const n = (node as unknown as { name?: ts.Node }).name
   if (n) return n.getText(sf)
-  if (ts.isVariableStatement(node)) return node.declarationList.declarations.map((d) => d.name.getText(sf)).join(',')
+  if (ts.isVariableStatement(node))
+    return node.declarationList.declarations.map((d) => d.name.getText(sf)).join(',')
   return ts.SyntaxKind[node.kind]
 }
 
@@ -28,11 +29,15 @@ function undocumented(sf: ts.SourceFile): string[] {
   const problems: string[] = []
   const check = (node: ts.Node, label: string): void => {
     const docs = jsDocOf(node)
-    if (docs.length === 0 || !docs.some((d) => (ts.getTextOfJSDocComment(d.comment) ?? '').trim())) {
+    if (
+      docs.length === 0 ||
+      !docs.some((d) => (ts.getTextOfJSDocComment(d.comment) ?? '').trim())
+    ) {
       problems.push(`${label}: no TSDoc`)
       return
     }
-    const params = ts.isMethodSignature(node) || ts.isFunctionDeclaration(node) ? node.parameters : undefined
+    const params =
+      ts.isMethodSignature(node) || ts.isFunctionDeclaration(node) ? node.parameters : undefined
     for (const p of params ?? []) {
       const pname = p.name.getText(sf)
       const tagged = docs.some((d) =>
@@ -42,7 +47,9 @@ function undocumented(sf: ts.SourceFile): string[] {
     }
   }
   for (const stmt of sf.statements) {
-    const exported = ts.canHaveModifiers(stmt) && ts.getModifiers(stmt)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+    const exported =
+      ts.canHaveModifiers(stmt) &&
+      ts.getModifiers(stmt)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
     if (!exported) continue
     const label = nameOf(stmt, sf)
     check(stmt, label)

@@ -1,98 +1,82 @@
 /**
- * Folio state changes the workload API offers beyond allocation: pins, mlock, dirtying and
- * the PG_locked / PG_writeback bits that the page-lock wait queues (engine/sched/pageLocks)
- * mirror into the memmap, so the rest of the model (migration, compaction) sees them.
+ * Argument checks and flag changes behind the workload API's folio calls. The state itself
+ * lives in engine/mm (folioPin, folioSetFlags, ...); these wrappers refuse what would
+ * corrupt the model whatever `debugVm` says (a use after free, an unpin without a pin), since
+ * a workload bug must become a clear script error, not a silently wrong machine.
  */
 import {
-  GUP_PIN_COUNTING_BIAS,
+  compoundHead,
+  folioMaybeDmaPinned,
+  folioPin,
+  folioSetFlags,
+  folioUnpin,
   PG_dirty,
   PG_locked,
   PG_mlocked,
   PG_unevictable,
   PG_writeback,
-} from '../mm/memmap'
-import { folioPut, type Machine } from '../mm'
+  type Machine,
+} from '../mm'
 
 function hex(pfn: number): string {
   return '0x' + pfn.toString(16)
 }
 
-/**
- * Checks that `pfn` names the head of a live folio, as the kernel's VM_BUG_ON_FOLIO checks
- * would; a freed folio is a use-after-free.
- */
-export function assertLiveFolio(m: Machine, pfn: number, what: string): void {
+/** Checks that `pfn` is inside the machine. */
+export function assertPfn(m: Machine, pfn: number, what: string): void {
   if (!Number.isInteger(pfn) || pfn < 0 || pfn >= m.endPfn) {
     throw new RangeError(`${what}: pfn ${pfn} is outside the machine (0..${hex(m.endPfn - 1)})`)
   }
-  if (m.refcount[pfn] <= 0) {
+}
+
+/**
+ * Checks that `pfn` names a live folio (VM_BUG_ON_FOLIO(!folio_ref_count(folio))): calling
+ * into a freed folio is a use after free.
+ */
+export function assertLiveFolio(m: Machine, pfn: number, what: string): void {
+  assertPfn(m, pfn, what)
+  if (m.refcount[compoundHead(m, pfn)] <= 0) {
     throw new Error(`${what}: folio at pfn ${hex(pfn)} has been freed (use after free)`)
   }
 }
 
-/**
- * mm/gup.c:try_grab_folio(FOLL_PIN): a small folio's refcount rises by
- * GUP_PIN_COUNTING_BIAS; a large folio gets one reference plus one `_pincount`.
- */
+/** pin_user_pages(FOLL_LONGTERM) on one folio (mm/gup.c:try_grab_folio). */
 export function pinFolio(m: Machine, pfn: number): void {
   assertLiveFolio(m, pfn, 'pin')
-  if (m.order[pfn] === 0) {
-    m.refcount[pfn] += GUP_PIN_COUNTING_BIAS
-  } else {
-    m.refcount[pfn] += 1
-    m.pincount[pfn] += 1
-  }
+  folioPin(m, pfn)
 }
 
-/** mm/gup.c:gup_put_folio(FOLL_PIN): undoes `pinFolio`; the last reference frees the folio. */
+/** unpin_user_page; refuses a folio that holds no pin. */
 export function unpinFolio(m: Machine, pfn: number): void {
   assertLiveFolio(m, pfn, 'unpin')
-  if (m.order[pfn] === 0) {
-    if (m.refcount[pfn] < GUP_PIN_COUNTING_BIAS) {
-      throw new Error(`unpin: folio at pfn ${hex(pfn)} is not pinned`)
-    }
-    m.refcount[pfn] -= GUP_PIN_COUNTING_BIAS - 1
-  } else {
-    if (m.pincount[pfn] <= 0) throw new Error(`unpin: folio at pfn ${hex(pfn)} is not pinned`)
-    m.pincount[pfn] -= 1
-  }
-  folioPut(m, pfn)
+  if (!folioMaybeDmaPinned(m, pfn)) throw new Error(`unpin: folio at pfn ${hex(pfn)} is not pinned`)
+  folioUnpin(m, pfn)
 }
 
-/** `folio_maybe_dma_pinned`: for small folios, a refcount at or above the bias. */
-export function folioMaybeDmaPinned(m: Machine, pfn: number): boolean {
-  return m.order[pfn] === 0 ? m.refcount[pfn] >= GUP_PIN_COUNTING_BIAS : m.pincount[pfn] > 0
-}
-
-function setFlag(m: Machine, pfn: number, bit: number, on: boolean): void {
-  if (on) m.flags[pfn] |= bit
-  else m.flags[pfn] &= ~bit
-}
-
-/** mm/mlock.c:mlock_folio: PG_mlocked, and the folio becomes unevictable. */
+/** mm/mlock.c:mlock_folio: PG_mlocked, and the folio becomes unevictable (nr_mlock). */
 export function mlockFolio(m: Machine, pfn: number): void {
   assertLiveFolio(m, pfn, 'mlock')
-  setFlag(m, pfn, PG_mlocked | PG_unevictable, true)
+  folioSetFlags(m, pfn, PG_mlocked | PG_unevictable, true)
 }
 
-/** mm/mlock.c:munlock_folio: clears PG_mlocked and PG_unevictable. */
+/** mm/mlock.c:munlock_folio. */
 export function munlockFolio(m: Machine, pfn: number): void {
   assertLiveFolio(m, pfn, 'munlock')
-  setFlag(m, pfn, PG_mlocked | PG_unevictable, false)
+  folioSetFlags(m, pfn, PG_mlocked | PG_unevictable, false)
 }
 
-/** folio_mark_dirty: PG_dirty. */
+/** folio_mark_dirty: PG_dirty (accounted as nr_dirty for file folios). */
 export function markFolioDirty(m: Machine, pfn: number): void {
   assertLiveFolio(m, pfn, 'markDirty')
-  setFlag(m, pfn, PG_dirty, true)
+  folioSetFlags(m, pfn, PG_dirty, true)
 }
 
-/** Mirrors the wait-queue lock state into PG_locked. */
+/** Mirrors the wait-queue lock state (engine/sched/pageLocks) into PG_locked. */
 export function setFolioLocked(m: Machine, pfn: number, locked: boolean): void {
-  setFlag(m, pfn, PG_locked, locked)
+  folioSetFlags(m, pfn, PG_locked, locked)
 }
 
-/** Mirrors writeback state into PG_writeback. */
+/** Mirrors writeback state into PG_writeback (accounted as nr_writeback). */
 export function setFolioWriteback(m: Machine, pfn: number, on: boolean): void {
-  setFlag(m, pfn, PG_writeback, on)
+  folioSetFlags(m, pfn, PG_writeback, on)
 }

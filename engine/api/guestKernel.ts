@@ -45,7 +45,7 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
       const o = e as { name?: unknown; message?: unknown }
       name = typeof o.name === 'string' ? o.name : 'Error'
       message = typeof o.message === 'string' ? o.message : G.String(e)
-    } catch (_) {
+    } catch {
       message = 'unknown error'
     }
     const Ctor = name === 'RangeError' ? G.RangeError : name === 'TypeError' ? G.TypeError : G.Error
@@ -85,7 +85,7 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     if (typeof v === 'object' && v !== null) {
       try {
         return G.JSON.stringify(v)
-      } catch (_) {
+      } catch {
         return G.String(v)
       }
     }
@@ -180,9 +180,12 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     trace: freeze({
       on: guard(function (tracepoint: string, cb: (ev: unknown) => void) {
         if (typeof cb !== 'function') throw new G.TypeError('trace.on: callback must be a function')
-        const id = s.traceOn(G.String(tracepoint), function (name: string, timeNs: number, json: string) {
-          cb(freeze({ name: name, timeNs: timeNs, fields: freeze(G.JSON.parse(json)) }))
-        })
+        const id = s.traceOn(
+          G.String(tracepoint),
+          function (name: string, timeNs: number, json: string) {
+            cb(freeze({ name: name, timeNs: timeNs, fields: freeze(G.JSON.parse(json)) }))
+          },
+        )
         return function off() {
           s.traceOff(id)
         }
@@ -211,13 +214,22 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     sleep: guard(function (ns: number) {
       return s.sleep(ns)
     }),
-    spawn: guard(function (name: string, fn: (k: unknown) => unknown, opts?: { cpu?: number; daemon?: boolean }) {
+    spawn: guard(function (
+      name: string,
+      fn: (k: unknown) => unknown,
+      opts?: { cpu?: number; daemon?: boolean },
+    ) {
       if (typeof fn !== 'function') throw new G.TypeError('spawn: fn must be a function')
       const o = opts || {}
       const cpu = o.cpu === undefined ? -1 : o.cpu
-      const id = s.spawn(G.String(name), function () {
-        return fn(kernel)
-      }, cpu, o.daemon === true)
+      const id = s.spawn(
+        G.String(name),
+        function () {
+          return fn(kernel)
+        },
+        cpu,
+        o.daemon === true,
+      )
       return freeze({
         name: G.String(name),
         cpu: cpu < 0 ? null : cpu,
@@ -265,7 +277,9 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
   function require(name: string): unknown {
     if (name === 'mmwb') return mmwb
     throw new G.Error(
-      "Cannot find module '" + G.String(name) + "': workloads run in a sandbox and can import only 'mmwb'",
+      "Cannot find module '" +
+        G.String(name) +
+        "': workloads run in a sandbox and can import only 'mmwb'",
     )
   }
   return { kernel: kernel, require: require, console: console, setConstants: setConstants }

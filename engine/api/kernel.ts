@@ -5,13 +5,16 @@
  */
 import {
   allocPages,
+  compoundHead,
   folioGet,
   folioOrder,
   folioPut,
+  folioTryGet,
   freePages,
-  getPageUnlessZero,
   NO_PAGE,
   traceSubscribe,
+  TRACE_EVENT_NAMES,
+  type TraceEventName,
   vmstat,
   zoneInfo,
   type Machine,
@@ -24,6 +27,7 @@ import { PageLocks } from '../sched/pageLocks'
 import type { Scheduler } from '../sched/scheduler'
 import {
   assertLiveFolio,
+  assertPfn,
   markFolioDirty,
   mlockFolio,
   munlockFolio,
@@ -84,7 +88,9 @@ function checkOrder(m: Machine, order: number, what: string): void {
 
 function checkGfp(gfp: number): void {
   if (!Number.isInteger(gfp) || gfp < 0 || gfp >= 2 ** 31) {
-    throw new RangeError(`allocPages: gfp ${gfp} is not a GFP mask (use GFP_KERNEL, GFP_HIGHUSER_MOVABLE, ...)`)
+    throw new RangeError(
+      `allocPages: gfp ${gfp} is not a GFP mask (use GFP_KERNEL, GFP_HIGHUSER_MOVABLE, ...)`,
+    )
   }
 }
 
@@ -97,10 +103,13 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
 
   /** Refuses to free a folio the model still considers locked or under writeback (bad_page). */
   function checkFreeable(pfn: number, what: string): void {
+    pfn = compoundHead(m, pfn)
     if (m.refcount[pfn] !== 1) return
     if (locks.isLocked(pfn) || locks.isUnderWriteback(pfn)) {
       const state = locks.isLocked(pfn) ? 'locked' : 'under writeback'
-      throw new Error(`${what}: BUG: Bad page state: freeing folio at pfn 0x${pfn.toString(16)} while ${state}`)
+      throw new Error(
+        `${what}: BUG: Bad page state: freeing folio at pfn 0x${pfn.toString(16)} while ${state}`,
+      )
     }
   }
 
@@ -127,63 +136,69 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
     folioPut(pfn) {
       assertLiveFolio(m, pfn, 'folioPut')
       checkFreeable(pfn, 'folioPut')
-      const last = m.refcount[pfn] === 1
+      const last = m.refcount[compoundHead(m, pfn)] === 1
       folioPut(m, pfn)
       sched.charge(last ? cost.freeNs : cost.bookkeepingNs)
     },
     folioRefCount(pfn) {
-      if (!Number.isInteger(pfn) || pfn < 0 || pfn >= m.endPfn) {
-        throw new RangeError(`folioRefCount: pfn ${pfn} is outside the machine`)
-      }
-      return m.refcount[pfn]
+      assertPfn(m, pfn, 'folioRefCount')
+      return m.refcount[compoundHead(m, pfn)]
     },
     folioOrder(pfn) {
+      assertPfn(m, pfn, 'folioOrder')
       return folioOrder(m, pfn)
     },
     getPageUnlessZero(pfn) {
-      if (!Number.isInteger(pfn) || pfn < 0 || pfn >= m.endPfn) {
-        throw new RangeError(`getPageUnlessZero: pfn ${pfn} is outside the machine`)
-      }
+      // PFN walkers do folio_try_get(page_folio(page)): get_page_unless_zero on the head.
+      assertPfn(m, pfn, 'getPageUnlessZero')
       sched.charge(cost.bookkeepingNs)
-      const head = getPageUnlessZero(m, pfn)
-      return head === NO_PAGE || head === false ? -1 : head === true ? pfn : head
+      return folioTryGet(m, pfn) ? compoundHead(m, pfn) : -1
     },
     pin(pfn) {
       pinFolio(m, pfn)
-      sched.charge(cost.pinNs * 2 ** m.order[pfn])
+      sched.charge(cost.pinNs * 2 ** folioOrder(m, pfn))
     },
     unpin(pfn) {
-      const nrPages = 2 ** m.order[pfn]
+      assertPfn(m, pfn, 'unpin')
+      const nrPages = 2 ** folioOrder(m, pfn)
       unpinFolio(m, pfn)
       sched.charge(cost.pinNs * nrPages)
     },
     folioLock(pfn) {
       assertLiveFolio(m, pfn, 'folioLock')
+      pfn = compoundHead(m, pfn)
       const p = locks.lock(pfn)
       setFolioLocked(m, pfn, true)
       return p
     },
     folioTrylock(pfn) {
       assertLiveFolio(m, pfn, 'folioTrylock')
+      pfn = compoundHead(m, pfn)
       const ok = locks.trylock(pfn)
       if (ok) setFolioLocked(m, pfn, true)
       return ok
     },
     folioUnlock(pfn) {
+      assertPfn(m, pfn, 'folioUnlock')
+      pfn = compoundHead(m, pfn)
       locks.unlock(pfn)
       setFolioLocked(m, pfn, locks.isLocked(pfn))
     },
     folioStartWriteback(pfn) {
       assertLiveFolio(m, pfn, 'folioStartWriteback')
+      pfn = compoundHead(m, pfn)
       locks.startWriteback(pfn)
       setFolioWriteback(m, pfn, true)
     },
     folioEndWriteback(pfn) {
+      assertPfn(m, pfn, 'folioEndWriteback')
+      pfn = compoundHead(m, pfn)
       locks.endWriteback(pfn)
       setFolioWriteback(m, pfn, false)
     },
     folioWaitWriteback(pfn) {
       assertLiveFolio(m, pfn, 'folioWaitWriteback')
+      pfn = compoundHead(m, pfn)
       return locks.waitWriteback(pfn)
     },
     markDirty(pfn) {
@@ -192,11 +207,11 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
     },
     mlock(pfn) {
       mlockFolio(m, pfn)
-      sched.charge(cost.mlockNs * 2 ** m.order[pfn])
+      sched.charge(cost.mlockNs * 2 ** folioOrder(m, pfn))
     },
     munlock(pfn) {
       munlockFolio(m, pfn)
-      sched.charge(cost.mlockNs * 2 ** m.order[pfn])
+      sched.charge(cost.mlockNs * 2 ** folioOrder(m, pfn))
     },
     sysctlGet(name) {
       return sysctlGet(m, name)
@@ -214,7 +229,12 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
       throw new RangeError(`vmstat: no counter named ${JSON.stringify(name)}`)
     },
     traceOn(tracepoint, cb) {
-      const off = traceSubscribe(m, tracepoint, (ev: object) => {
+      if (!(TRACE_EVENT_NAMES as readonly string[]).includes(tracepoint)) {
+        throw new RangeError(
+          `trace.on: no tracepoint ${JSON.stringify(tracepoint)} (the model emits ${TRACE_EVENT_NAMES.join(', ')})`,
+        )
+      }
+      const off = traceSubscribe(m, tracepoint as TraceEventName, (ev: object) => {
         const fields: Record<string, unknown> = {}
         for (const [k, v] of Object.entries(ev)) if (k !== 'name') fields[k] = v
         cb(tracepoint, sched.clockNs(), JSON.stringify(fields))

@@ -31,7 +31,10 @@ export interface KernelSys {
   /** Text of a kernel file by path ('/proc/buddyinfo', '/sys/kernel/debug/extfrag/...'). */
   procRead(path: string): string
   vmstatValue(name: string): number
-  traceOn(tracepoint: string, cb: (name: string, timeNs: number, fieldsJson: string) => void): number
+  traceOn(
+    tracepoint: string,
+    cb: (name: string, timeNs: number, fieldsJson: string) => void,
+  ): number
   traceOff(id: number): void
   record(name: string, value: number): void
   /** Next 32-bit unsigned value of the run's seeded generator. */

@@ -217,9 +217,7 @@ export interface Rng {
 
 /** The `vm.*` sysctls the model honours, by their /proc/sys/vm names. */
 export type SysctlName =
-  | 'vm.min_free_kbytes'
-  | 'vm.watermark_scale_factor'
-  | 'vm.watermark_boost_factor'
+  'vm.min_free_kbytes' | 'vm.watermark_scale_factor' | 'vm.watermark_boost_factor'
 
 /** Sysctl access, as `sysctl -w` would do it. */
 export interface Sysctl {

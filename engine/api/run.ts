@@ -15,6 +15,7 @@
 import {
   checkInvariants,
   ConfigError,
+  InvariantError,
   createMachine,
   parseMachineConfig,
   vmstat,
@@ -22,6 +23,7 @@ import {
   type MachineConfig,
 } from '../mm'
 import { resolveCostModel, type CostModel } from '../sched/costModel'
+import type { Realm } from '../sched/realm'
 import { Scheduler } from '../sched/scheduler'
 import { createKernel, PROC_FILES, readProcFile } from './kernel'
 import type { KernelSys } from './kernelSys'
@@ -34,8 +36,8 @@ export interface WorkloadRunOptions {
   seed: number
   /** A key of the script's `variants` export, or undefined for the base machine. */
   variant?: string
-  /** The Promise constructor of the script's realm. */
-  Promise: PromiseConstructor
+  /** The script's realm (its Promise and a job runner created in it). */
+  realm: Realm
   log(level: 'info' | 'warn', text: string): void
 }
 
@@ -74,7 +76,10 @@ export function resolveMachineSpec(
   if (variant !== undefined) {
     const variants = mod.variants
     if (!isObj(variants)) {
-      throw new ConfigError('variants', `--variant ${variant} given, but the script exports no \`variants\``)
+      throw new ConfigError(
+        'variants',
+        `--variant ${variant} given, but the script exports no \`variants\``,
+      )
     }
     const v = variants[variant]
     if (!isObj(v)) {
@@ -87,7 +92,10 @@ export function resolveMachineSpec(
       throw new ConfigError(`variants.${variant}.machine`, 'must be an object')
     }
     const vm = (v.machine ?? {}) as Obj
-    const cost = isObj(spec.cost) || isObj(vm.cost) ? { ...(spec.cost as Obj), ...(vm.cost as Obj) } : undefined
+    const cost =
+      isObj(spec.cost) || isObj(vm.cost)
+        ? { ...(spec.cost as Obj), ...(vm.cost as Obj) }
+        : undefined
     spec = { ...spec, ...vm }
     if (cost) spec.cost = cost
     if (v.sysctl !== undefined && !isObj(v.sysctl)) {
@@ -116,13 +124,14 @@ export class WorkloadRun {
     }
     // Calls before start() (module top level) may only log: the machine does not exist yet.
     const early = (name: string) => (): never => {
-      throw new Error(`${name}() can only be called while the workload runs, not at module top level`)
+      throw new Error(
+        `${name}() can only be called while the workload runs, not at module top level`,
+      )
     }
-    const self = this
     this.sys = new Proxy({} as KernelSys, {
-      get(_t, key: string) {
+      get: (_t, key: string) => {
         if (key === 'log') return onLog
-        if (self.bound) return (self.bound as unknown as Record<string, unknown>)[key]
+        if (this.bound) return (this.bound as unknown as Record<string, unknown>)[key]
         return early(key)
       },
     })
@@ -157,7 +166,7 @@ export class WorkloadRun {
       if (typeof value !== 'number') throw new ConfigError(`sysctl.${name}`, 'must be a number')
       sysctlSet(m, name, value)
     }
-    const sched = new Scheduler({ Promise: this.opts.Promise, cost, nrCpus: cfg.nrCpus })
+    const sched = new Scheduler({ realm: this.opts.realm, cost, nrCpus: cfg.nrCpus })
     const { sys } = createKernel({
       machine: m,
       sched,
@@ -194,7 +203,9 @@ export class WorkloadRun {
     if (s.failure) throw s.failure.error
     if (s.finished()) return true
     if (s.pendingEvents === 0) {
-      const stuck = s.unfinishedTasks().map((t) => `${t.name} (${t.blockedOn ?? 'awaiting a promise nothing will resolve'})`)
+      const stuck = s
+        .unfinishedTasks()
+        .map((t) => `${t.name} (${t.blockedOn ?? 'awaiting a promise nothing will resolve'})`)
       throw new DeadlockError(
         `deadlock at ${s.nowNs} ns: no task can run; waiting: ${stuck.join(', ')}`,
       )
@@ -220,7 +231,8 @@ export class WorkloadRun {
   collect(): RunOutcome {
     const m = this.machine
     if (!m || !this.config) throw new Error('WorkloadRun.start() has not been called')
-    checkInvariants(m)
+    const violation = checkInvariants(m)
+    if (violation) throw new InvariantError(violation)
     const proc: Record<string, string> = {}
     for (const path of PROC_FILES) proc[path] = readProcFile(m, path)
     return {

@@ -14,20 +14,51 @@ import {
 } from '../mm/migratetype'
 
 const GFP_NAMES = [
-  '__GFP_DMA', '__GFP_HIGHMEM', '__GFP_DMA32', '__GFP_MOVABLE', '__GFP_RECLAIMABLE',
-  '__GFP_HIGH', '__GFP_IO', '__GFP_FS', '__GFP_ZERO', '__GFP_DIRECT_RECLAIM',
-  '__GFP_KSWAPD_RECLAIM', '__GFP_RECLAIM', '__GFP_WRITE', '__GFP_NOWARN', '__GFP_RETRY_MAYFAIL',
-  '__GFP_NOFAIL', '__GFP_NORETRY', '__GFP_MEMALLOC', '__GFP_COMP', '__GFP_NOMEMALLOC',
-  '__GFP_HARDWALL', '__GFP_THISNODE', '__GFP_ACCOUNT', 'GFP_KERNEL', 'GFP_ATOMIC', 'GFP_NOWAIT',
-  'GFP_NOIO', 'GFP_NOFS', 'GFP_USER', 'GFP_DMA', 'GFP_DMA32', 'GFP_HIGHUSER',
-  'GFP_HIGHUSER_MOVABLE', 'GFP_TRANSHUGE_LIGHT', 'GFP_TRANSHUGE',
+  '__GFP_DMA',
+  '__GFP_HIGHMEM',
+  '__GFP_DMA32',
+  '__GFP_MOVABLE',
+  '__GFP_RECLAIMABLE',
+  '__GFP_HIGH',
+  '__GFP_IO',
+  '__GFP_FS',
+  '__GFP_ZERO',
+  '__GFP_DIRECT_RECLAIM',
+  '__GFP_KSWAPD_RECLAIM',
+  '__GFP_RECLAIM',
+  '__GFP_WRITE',
+  '__GFP_NOWARN',
+  '__GFP_RETRY_MAYFAIL',
+  '__GFP_NOFAIL',
+  '__GFP_NORETRY',
+  '__GFP_MEMALLOC',
+  '__GFP_COMP',
+  '__GFP_NOMEMALLOC',
+  '__GFP_HARDWALL',
+  '__GFP_THISNODE',
+  '__GFP_ACCOUNT',
+  'GFP_KERNEL',
+  'GFP_ATOMIC',
+  'GFP_NOWAIT',
+  'GFP_NOIO',
+  'GFP_NOFS',
+  'GFP_USER',
+  'GFP_DMA',
+  'GFP_DMA32',
+  'GFP_HIGHUSER',
+  'GFP_HIGHUSER_MOVABLE',
+  'GFP_TRANSHUGE_LIGHT',
+  'GFP_TRANSHUGE',
 ] as const
 
 /**
  * The constants for a machine whose `MAX_PAGE_ORDER` and `pageblock_order` may differ from
  * x86_64's defaults (both are machine settings).
  */
-export function mmwbConstants(geometry: { maxPageOrder: number; pageblockOrder: number }): Record<string, number> {
+export function mmwbConstants(geometry: {
+  maxPageOrder: number
+  pageblockOrder: number
+}): Record<string, number> {
   const out: Record<string, number> = {
     PAGE_SIZE: 4096,
     PAGE_SHIFT: 12,

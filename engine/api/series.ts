@@ -15,10 +15,14 @@ export class SeriesRecorder {
   record(name: string, timeNs: number, value: number): void {
     if (name === '') throw new RangeError('record: the series name must not be empty')
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new RangeError(`record(${JSON.stringify(name)}): value must be a finite number, got ${String(value)}`)
+      throw new RangeError(
+        `record(${JSON.stringify(name)}): value must be a finite number, got ${String(value)}`,
+      )
     }
     if (++this.total > this.maxPoints) {
-      throw new RangeError(`record: more than ${this.maxPoints} points in one run; record less often`)
+      throw new RangeError(
+        `record: more than ${this.maxPoints} points in one run; record less often`,
+      )
     }
     let pts = this.series.get(name)
     if (!pts) this.series.set(name, (pts = []))

@@ -8,7 +8,7 @@ import { FPI_TO_TAIL, freeOnePageLocked } from './buddy'
 import { type MachineConfig, parseMachineConfig } from './config'
 import { addToFreeList } from './freeArea'
 import { Machine } from './machine'
-import { PAGE_ALLOC, PG_reserved } from './memmap'
+import { PAGE_ALLOC, PG_reserved, pageFlags, pageOrder, setPageFlags } from './memmap'
 import { MIGRATE_MOVABLE } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
 import { setupPcpHighAndBatch } from './pcp'
@@ -43,7 +43,7 @@ export function createMachine(cfg: MachineConfig): Machine {
     }
   } else {
     for (const z of m.zones) {
-      m.flags.fill(PAGE_ALLOC, z.startPfn, z.endPfn)
+      for (let p = z.startPfn; p < z.endPfn; p++) m.pg[p << 2] = PAGE_ALLOC
       m.refcount.fill(1, z.startPfn, z.endPfn)
     }
   }
@@ -62,7 +62,7 @@ function zoneOf(m: Machine, pfn: number, nrPages: number, what: string) {
 
 function requirePlaceholders(m: Machine, pfn: number, nrPages: number, what: string): void {
   for (let p = pfn; p < pfn + nrPages; p++) {
-    if (m.flags[p] !== PAGE_ALLOC || m.order[p] !== 0 || m.refcount[p] !== 1) {
+    if (pageFlags(m, p) !== PAGE_ALLOC || pageOrder(m, p) !== 0 || m.refcount[p] !== 1) {
       throw new Error(`${what}: pfn ${p} is not an unused allocated order-0 page (boot: 'allocated')`)
     }
   }
@@ -75,6 +75,7 @@ function requirePlaceholders(m: Machine, pfn: number, nrPages: number, what: str
  * /proc/pagetypeinfo. From 6.10 a block must sit on its pageblock's list.
  */
 export function initFreeBlock(m: Machine, pfn: number, order: number, mt?: number): void {
+  m.op = 'initFreeBlock'
   if (!Number.isInteger(order) || order < 0 || order > m.maxOrder) throw new RangeError(`initFreeBlock: order ${order} out of range`)
   if ((pfn & ((1 << order) - 1)) !== 0) throw new RangeError(`initFreeBlock: pfn ${pfn} is not aligned to order ${order}`)
   const z = zoneOf(m, pfn, 1 << order, 'initFreeBlock')
@@ -82,7 +83,7 @@ export function initFreeBlock(m: Machine, pfn: number, order: number, mt?: numbe
   const blockMt = getPfnblockMigratetype(m, pfn)
   const listMt = mt ?? blockMt
   if (m.hygiene && listMt !== blockMt) throw new Error(`initFreeBlock: kernel ${m.cfg.kernelEra} keeps free blocks on their pageblock's list (${blockMt}), not ${listMt}`)
-  m.flags.fill(0, pfn, pfn + (1 << order))
+  for (let p = pfn; p < pfn + (1 << order); p++) setPageFlags(m, p, 0)
   m.refcount.fill(0, pfn, pfn + (1 << order))
   addToFreeList(m, z, pfn, order, listMt, true)
 }
@@ -92,9 +93,10 @@ export function initFreeBlock(m: Machine, pfn: number, order: number, mt?: numbe
  * firmware): they leave `managed_pages`; watermarks are recomputed.
  */
 export function reservePages(m: Machine, pfn: number, nrPages: number): void {
+  m.op = 'reservePages'
   const z = zoneOf(m, pfn, nrPages, 'reservePages')
   requirePlaceholders(m, pfn, nrPages, 'reservePages')
-  for (let p = pfn; p < pfn + nrPages; p++) m.flags[p] = PAGE_ALLOC | PG_reserved
+  for (let p = pfn; p < pfn + nrPages; p++) setPageFlags(m, p, PAGE_ALLOC | PG_reserved)
   z.managedPages -= nrPages
   recomputeWatermarks(m)
 }

@@ -5,7 +5,7 @@
  */
 import { addToFreeList, delFromFreeList } from './freeArea'
 import { type Machine } from './machine'
-import { PAGE_TYPE_BUDDY } from './memmap'
+import { PAGE_TYPE_BUDDY, PG_INFO } from './memmap'
 import { migratetypeIsMergeable, MIGRATE_ISOLATE } from './migratetype'
 import { changePageblockRange, getPfnblockMigratetype } from './pageblock'
 import { type Zone } from './zone'
@@ -17,7 +17,8 @@ export const FPI_TO_TAIL = 2
 /** `page_is_buddy()` for `buddyPfn`: a PageBuddy of exactly `order` in the same zone. */
 export function pageIsBuddy(m: Machine, z: Zone, buddyPfn: number, order: number): boolean {
   if (buddyPfn < z.startPfn || buddyPfn >= z.endPfn) return false
-  return (m.flags[buddyPfn] & PAGE_TYPE_BUDDY) !== 0 && m.order[buddyPfn] === order
+  const b = buddyPfn << 2
+  return (m.pg[b] & PAGE_TYPE_BUDDY) !== 0 && (m.pg[b + PG_INFO] & 0xff) === order
 }
 
 /**
@@ -40,13 +41,15 @@ export function buddyMergeLikely(m: Machine, z: Zone, pfn: number, buddyPfn: num
  */
 export function freeOnePage(m: Machine, z: Zone, pfn: number, order: number, mt: number, fpi: number): void {
   const maxOrder = m.maxOrder
-  const flags = m.flags
-  const orders = m.order
+  const pg = m.pg
+  const startPfn = z.startPfn
+  const endPfn = z.endPfn
   let buddyPfn = 0
   while (order < maxOrder) {
     buddyPfn = pfn ^ (1 << order)
-    if (buddyPfn < z.startPfn || buddyPfn >= z.endPfn) break
-    if ((flags[buddyPfn] & PAGE_TYPE_BUDDY) === 0 || orders[buddyPfn] !== order) break
+    if (buddyPfn < startPfn || buddyPfn >= endPfn) break
+    const b = buddyPfn << 2
+    if ((pg[b] & PAGE_TYPE_BUDDY) === 0 || (pg[b + PG_INFO] & 0xff) !== order) break
     let buddyMt = mt
     if (order >= m.pageblockOrder) {
       buddyMt = getPfnblockMigratetype(m, buddyPfn)

@@ -17,7 +17,7 @@ import { ALLOC_KSWAPD, ALLOC_NOFRAGMENT } from './allocFlags'
 import { multFrac } from './config'
 import { MIGRATE_HIGHATOMIC } from './migratetype'
 import { type Zone } from './zone'
-import { NO_PAGE } from './memmap'
+import { NO_PAGE, pageOrder } from './memmap'
 
 /** `fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1]`, flattened: row `mt`, two entries. */
 export const FALLBACKS: readonly number[] = [
@@ -96,7 +96,7 @@ function enoughToClaim(m: Machine, startMt: number, blockMt: number): boolean {
 
 /** [≤6.9] `steal_suitable_fallback()`: moves pages to `startMt`'s lists; the caller retries smallest. */
 function stealSuitableFallbackLegacy(m: Machine, z: Zone, pfn: number, allocFlags: number, startMt: number, wholeBlock: boolean): void {
-  const currentOrder = m.order[pfn]
+  const currentOrder = pageOrder(m, pfn)
   const oldBlockType = getPfnblockMigratetype(m, pfn)
   if (oldBlockType !== MIGRATE_HIGHATOMIC) {
     if (currentOrder >= m.pageblockOrder) {

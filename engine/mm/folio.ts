@@ -5,7 +5,7 @@
  */
 import { freeThePage, putPageTestzero } from './free'
 import { type Machine } from './machine'
-import { GUP_PIN_COUNTING_BIAS, PAGE_ALLOC, PG_dirty, PG_file, PG_head, PG_locked, PG_mlocked, PG_writeback } from './memmap'
+import { GUP_PIN_COUNTING_BIAS, PAGE_ALLOC, PAGE_EXTRA, PG_dirty, PG_file, PG_head, PG_locked, PG_mlocked, PG_writeback, pageFlags, pageOrder, setPageFlags, setPageOrder } from './memmap'
 import { reportViolation } from './violation'
 import { VM_NR_DIRTY, VM_NR_WRITEBACK } from './vmstatItems'
 
@@ -14,11 +14,11 @@ import { VM_NR_DIRTY, VM_NR_WRITEBACK } from './vmstatItems'
  * `pfn` itself for a head, an order-0 page, a free page or a non-compound page.
  */
 export function compoundHead(m: Machine, pfn: number): number {
-  if ((m.flags[pfn] & PAGE_ALLOC) !== 0) return pfn
+  if ((pageFlags(m, pfn) & PAGE_ALLOC) !== 0) return pfn
   for (let o = 1; o <= m.maxOrder; o++) {
     const cand = pfn & ~((1 << o) - 1)
-    const f = m.flags[cand]
-    if ((f & (PAGE_ALLOC | PG_head)) === (PAGE_ALLOC | PG_head) && m.order[cand] >= o) return cand
+    const f = pageFlags(m, cand)
+    if ((f & (PAGE_ALLOC | PG_head)) === (PAGE_ALLOC | PG_head) && pageOrder(m, cand) >= o) return cand
   }
   return pfn
 }
@@ -26,7 +26,7 @@ export function compoundHead(m: Machine, pfn: number): number {
 /** `folio_order()`: the compound order, 0 for a non-compound page. */
 export function folioOrder(m: Machine, pfn: number): number {
   const h = compoundHead(m, pfn)
-  return (m.flags[h] & PG_head) !== 0 ? m.order[h] : 0
+  return (pageFlags(m, h) & PG_head) !== 0 ? pageOrder(m, h) : 0
 }
 
 /** `folio_nr_pages()`. */
@@ -41,6 +41,7 @@ export function folioRefCount(m: Machine, pfn: number): number {
 
 /** `folio_get()`: take a reference on a folio the caller already holds one on. */
 export function folioGet(m: Machine, pfn: number): void {
+  m.op = 'folio_get'
   const h = compoundHead(m, pfn)
   if (m.debugVm && m.refcount[h] <= 0) reportViolation(m, 'folio-get-on-free', h, `folio_get with refcount ${m.refcount[h]}`)
   m.refcount[h]++
@@ -55,17 +56,17 @@ export function folioPut(m: Machine, pfn: number): void {
   m.op = 'folio_put'
   const h = compoundHead(m, pfn)
   if (!putPageTestzero(m, h)) return
-  const order = m.order[h]
-  if ((m.flags[h] & PG_head) !== 0) {
+  const order = pageOrder(m, h)
+  if ((pageFlags(m, h) & PG_head) !== 0) {
     freeThePage(m, h, order)
     return
   }
-  if ((m.flags[h] & PAGE_ALLOC) !== 0 && order > 0) {
-    m.order[h] = 0
+  if ((pageFlags(m, h) & PAGE_ALLOC) !== 0 && order > 0) {
+    setPageOrder(m, h, 0)
     for (let o = order - 1; o >= 0; o--) {
       const p = h + (1 << o)
-      m.flags[p] = PAGE_ALLOC
-      m.order[p] = o
+      setPageFlags(m, p, PAGE_ALLOC)
+      setPageOrder(m, p, o)
       m.refcount[p] = 0
     }
   }
@@ -74,6 +75,7 @@ export function folioPut(m: Machine, pfn: number): void {
 
 /** `get_page_unless_zero()`: a speculative reference on exactly this page; fails on a free page or a tail. */
 export function getPageUnlessZero(m: Machine, pfn: number): boolean {
+  m.op = 'get_page_unless_zero'
   if (m.refcount[pfn] === 0) return false
   m.refcount[pfn]++
   return true
@@ -91,10 +93,13 @@ export function folioMapcount(m: Machine, pfn: number): number {
 
 /** Map or unmap the folio `delta` times (rmap add/remove). */
 export function folioAddMapcount(m: Machine, pfn: number, delta: number): void {
+  m.op = 'folio_add_mapcount'
   const h = compoundHead(m, pfn)
+  if (m.debugVm && (pageFlags(m, h) & PAGE_ALLOC) === 0) reportViolation(m, 'map-unallocated', h, 'mapping a page that is not an allocated folio')
   const v = m.mapcount[h] + delta
   if (m.debugVm && v < 0) reportViolation(m, 'mapcount-underflow', h, `mapcount would become ${v}`)
   m.mapcount[h] = v
+  setPageFlags(m, h, pageFlags(m, h) | PAGE_EXTRA)
 }
 
 /**
@@ -103,11 +108,13 @@ export function folioAddMapcount(m: Machine, pfn: number, delta: number): void {
  * cannot migrate (the reference count never matches).
  */
 export function folioPin(m: Machine, pfn: number): void {
+  m.op = 'pin_user_pages'
   const h = compoundHead(m, pfn)
-  if (m.debugVm && m.refcount[h] <= 0) reportViolation(m, 'pin-on-free', h, 'pinning a free page')
-  if ((m.flags[h] & PG_head) !== 0) {
+  if (m.debugVm && (m.refcount[h] <= 0 || (pageFlags(m, h) & PAGE_ALLOC) === 0)) reportViolation(m, 'pin-on-free', h, 'pinning a page that is not an allocated folio')
+  if ((pageFlags(m, h) & PG_head) !== 0) {
     m.pincount[h]++
     m.refcount[h]++
+    setPageFlags(m, h, pageFlags(m, h) | PAGE_EXTRA)
   } else {
     m.refcount[h] += GUP_PIN_COUNTING_BIAS
   }
@@ -115,8 +122,9 @@ export function folioPin(m: Machine, pfn: number): void {
 
 /** `unpin_user_page()`: undo `folioPin`; frees the folio if that was the last reference. */
 export function folioUnpin(m: Machine, pfn: number): void {
+  m.op = 'unpin_user_page'
   const h = compoundHead(m, pfn)
-  if ((m.flags[h] & PG_head) !== 0) {
+  if ((pageFlags(m, h) & PG_head) !== 0) {
     if (m.debugVm && m.pincount[h] <= 0) reportViolation(m, 'pincount-underflow', h, 'unpin without pin')
     m.pincount[h]--
     folioPut(m, h)
@@ -130,13 +138,13 @@ export function folioUnpin(m: Machine, pfn: number): void {
 /** `folio_maybe_dma_pinned()`. */
 export function folioMaybeDmaPinned(m: Machine, pfn: number): boolean {
   const h = compoundHead(m, pfn)
-  if ((m.flags[h] & PG_head) !== 0) return m.pincount[h] > 0
+  if ((pageFlags(m, h) & PG_head) !== 0) return m.pincount[h] > 0
   return m.refcount[h] >= GUP_PIN_COUNTING_BIAS
 }
 
 /** Test a folio flag (PG_* from memmap.ts) on the head. */
 export function folioTestFlag(m: Machine, pfn: number, flag: number): boolean {
-  return (m.flags[compoundHead(m, pfn)] & flag) !== 0
+  return (pageFlags(m, compoundHead(m, pfn)) & flag) !== 0
 }
 
 /**
@@ -145,12 +153,13 @@ export function folioTestFlag(m: Machine, pfn: number, flag: number): boolean {
  * nr_zone_write_pending), PG_mlocked (nr_mlock). Setting a flag that is set is a no-op.
  */
 export function folioSetFlags(m: Machine, pfn: number, flags: number, on: boolean): void {
+  m.op = 'folio_set_flags'
   const h = compoundHead(m, pfn)
-  if (m.debugVm && (m.flags[h] & PAGE_ALLOC) === 0) reportViolation(m, 'flag-on-free', h, 'setting folio flags on a free page')
-  const old = m.flags[h]
+  if (m.debugVm && (pageFlags(m, h) & PAGE_ALLOC) === 0) reportViolation(m, 'flag-on-free', h, 'setting folio flags on a free page')
+  const old = pageFlags(m, h)
   const changed = on ? flags & ~old : flags & old
   if (changed === 0) return
-  const nr = (old & PG_head) !== 0 ? 1 << m.order[h] : 1
+  const nr = (old & PG_head) !== 0 ? 1 << pageOrder(m, h) : 1
   const sign = on ? 1 : -1
   const z = m.zones[m.pbZone[h >> m.pageblockOrder]]
   if ((changed & PG_dirty) !== 0 && (old & PG_file) !== 0) {
@@ -162,20 +171,20 @@ export function folioSetFlags(m: Machine, pfn: number, flags: number, on: boolea
     z.nrZoneWritePending += sign * nr
   }
   if ((changed & PG_mlocked) !== 0) z.nrMlock += sign * nr
-  m.flags[h] = on ? old | changed : old & ~changed
+  setPageFlags(m, h, on ? old | changed : old & ~changed)
 }
 
 /** `folio_trylock()`: false if already locked. */
 export function folioTrylock(m: Machine, pfn: number): boolean {
   const h = compoundHead(m, pfn)
-  if ((m.flags[h] & PG_locked) !== 0) return false
-  m.flags[h] |= PG_locked
+  if ((pageFlags(m, h) & PG_locked) !== 0) return false
+  setPageFlags(m, h, pageFlags(m, h) | PG_locked)
   return true
 }
 
 /** `folio_unlock()`. */
 export function folioUnlock(m: Machine, pfn: number): void {
   const h = compoundHead(m, pfn)
-  if (m.debugVm && (m.flags[h] & PG_locked) === 0) reportViolation(m, 'unlock-unlocked', h, 'folio_unlock on an unlocked folio')
-  m.flags[h] &= ~PG_locked
+  if (m.debugVm && (pageFlags(m, h) & PG_locked) === 0) reportViolation(m, 'unlock-unlocked', h, 'folio_unlock on an unlocked folio')
+  setPageFlags(m, h, pageFlags(m, h) & ~PG_locked)
 }

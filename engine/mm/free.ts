@@ -5,7 +5,7 @@
  */
 import { freeOnePageLocked, FPI_NONE } from './buddy'
 import { type Machine } from './machine'
-import { PAGE_ALLOC, PG_head } from './memmap'
+import { PAGE_ALLOC, PG_head, pageFlags, pageOrder, setPageFlags, setPageOrder } from './memmap'
 import { freeUnrefPage } from './pcp'
 import { pcpAllowedOrder } from './pcpIndex'
 import { freePagesPrepare } from './prep'
@@ -25,8 +25,8 @@ export function putPageTestzero(m: Machine, pfn: number): boolean {
 export function freeThePage(m: Machine, pfn: number, order: number): void {
   const z = m.zones[m.pbZone[pfn >> m.pageblockOrder]]
   if (z === undefined || pfn < z.startPfn || pfn >= z.endPfn) reportViolation(m, 'bad-pfn', pfn, 'freeing a pfn outside every zone')
-  if (m.debugVm && (m.flags[pfn] & PAGE_ALLOC) !== 0 && m.order[pfn] !== order) {
-    reportViolation(m, 'bad-order', pfn, `freeing an order-${m.order[pfn]} block as order ${order}`)
+  if (m.debugVm && (pageFlags(m, pfn) & PAGE_ALLOC) !== 0 && pageOrder(m, pfn) !== order) {
+    reportViolation(m, 'bad-order', pfn, `freeing an order-${pageOrder(m, pfn)} block as order ${order}`)
   }
   freePagesPrepare(m, pfn, order)
   m.vmEvents[VM_PGFREE] += 1 << order
@@ -42,15 +42,15 @@ export function freeThePage(m: Machine, pfn: number, order: number): void {
  */
 export function freePages(m: Machine, pfn: number, order: number): void {
   m.op = '__free_pages'
-  const head = (m.flags[pfn] & PG_head) !== 0
+  const head = (pageFlags(m, pfn) & PG_head) !== 0
   if (putPageTestzero(m, pfn)) {
     freeThePage(m, pfn, order)
   } else if (!head && order > 0) {
-    if ((m.flags[pfn] & PAGE_ALLOC) !== 0) m.order[pfn] = 0
+    if ((pageFlags(m, pfn) & PAGE_ALLOC) !== 0) setPageOrder(m, pfn, 0)
     while (order-- > 0) {
       const p = pfn + (1 << order)
-      m.flags[p] = PAGE_ALLOC
-      m.order[p] = order
+      setPageFlags(m, p, PAGE_ALLOC)
+      setPageOrder(m, p, order)
       freeThePage(m, p, order)
     }
   }

@@ -7,7 +7,7 @@
  * `account_freepages`, which both keep the counters in step with list membership.
  */
 import { type Machine } from './machine'
-import { PAGE_TYPE_BUDDY } from './memmap'
+import { PAGE_TYPE_BUDDY, PG_INFO, PG_NEXT, PG_PREV } from './memmap'
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, MIGRATE_TYPES } from './migratetype'
 import { type Zone } from './zone'
 
@@ -21,46 +21,51 @@ export function accountFreepages(m: Machine, z: Zone, nrPages: number, mt: numbe
 
 /** `__add_to_free_list()` + accounting: makes `pfn` a PageBuddy of `order` on list `mt`. */
 export function addToFreeList(m: Machine, z: Zone, pfn: number, order: number, mt: number, tail: boolean): void {
+  const pg = m.pg
   const li = (z.id * m.nrOrders + order) * MIGRATE_TYPES + mt
+  const b = pfn << 2
   if (tail) {
     const t = m.faTail[li]
-    m.prev[pfn] = t
-    m.next[pfn] = -1
+    pg[b + PG_NEXT] = -1
+    pg[b + PG_PREV] = t
     if (t < 0) m.faHead[li] = pfn
-    else m.next[t] = pfn
+    else pg[(t << 2) + PG_NEXT] = pfn
     m.faTail[li] = pfn
   } else {
     const h = m.faHead[li]
-    m.next[pfn] = h
-    m.prev[pfn] = -1
+    pg[b + PG_NEXT] = h
+    pg[b + PG_PREV] = -1
     if (h < 0) m.faTail[li] = pfn
-    else m.prev[h] = pfn
+    else pg[(h << 2) + PG_PREV] = pfn
     m.faHead[li] = pfn
   }
+  pg[b] = PAGE_TYPE_BUDDY
+  pg[b + PG_INFO] = order | (mt << 8)
   m.faCount[li]++
   m.nrFree[z.id * m.nrOrders + order]++
-  m.flags[pfn] = PAGE_TYPE_BUDDY
-  m.order[pfn] = order
-  m.listMt[pfn] = mt
-  accountFreepages(m, z, 1 << order, mt)
+  if (mt < MIGRATE_HIGHATOMIC) z.nrFreePages += 1 << order
+  else accountFreepages(m, z, 1 << order, mt)
 }
 
 /** `__del_page_from_free_list()` + accounting: unlinks a free block and clears PageBuddy. */
 export function delFromFreeList(m: Machine, z: Zone, pfn: number, order: number): void {
-  const mt = m.listMt[pfn]
+  const pg = m.pg
+  const b = pfn << 2
+  const mt = (pg[b + PG_INFO] >> 8) & 0xff
   const li = (z.id * m.nrOrders + order) * MIGRATE_TYPES + mt
-  const n = m.next[pfn]
-  const p = m.prev[pfn]
+  const n = pg[b + PG_NEXT]
+  const p = pg[b + PG_PREV]
   if (p < 0) m.faHead[li] = n
-  else m.next[p] = n
+  else pg[(p << 2) + PG_NEXT] = n
   if (n < 0) m.faTail[li] = p
-  else m.prev[n] = p
-  m.next[pfn] = -1
-  m.prev[pfn] = -1
+  else pg[(n << 2) + PG_PREV] = p
+  pg[b + PG_NEXT] = -1
+  pg[b + PG_PREV] = -1
+  pg[b] &= ~PAGE_TYPE_BUDDY
   m.faCount[li]--
   m.nrFree[z.id * m.nrOrders + order]--
-  m.flags[pfn] &= ~PAGE_TYPE_BUDDY
-  accountFreepages(m, z, -(1 << order), mt)
+  if (mt < MIGRATE_HIGHATOMIC) z.nrFreePages -= 1 << order
+  else accountFreepages(m, z, -(1 << order), mt)
 }
 
 /** `move_to_free_list()`: to the tail of another type's list (`list_move_tail`). */

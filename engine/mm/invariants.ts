@@ -6,7 +6,7 @@
  * checks (double free, refcount underflow, bad page) when `debugVm` is on.
  */
 import { type Machine } from './machine'
-import { PAGE_ALLOC, PAGE_PCP, PAGE_TYPE_BUDDY } from './memmap'
+import { PAGE_ALLOC, PAGE_PCP, PAGE_TYPE_BUDDY, pageFlags, pageListMt, pageNext, pageOrder, pagePrev } from './memmap'
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, MIGRATE_TYPES } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
 import { NR_PCP_LISTS, pindexToOrder } from './pcpIndex'
@@ -29,12 +29,12 @@ function checkFreeLists(m: Machine, z: Zone, onList: Uint8Array): InvariantViola
       const li = (z.id * m.nrOrders + o) * MIGRATE_TYPES + mt
       let n = 0
       let prev = -1
-      for (let pfn = m.faHead[li]; pfn >= 0; pfn = m.next[pfn]) {
+      for (let pfn = m.faHead[li]; pfn >= 0; pfn = pageNext(m, pfn)) {
         if (pfn < z.startPfn || pfn + (1 << o) > z.endPfn) return v(m, 'free-list-zone', pfn, `order-${o} block on zone ${z.name}'s list lies outside the zone`)
-        if (m.prev[pfn] !== prev) return v(m, 'free-list-link', pfn, 'broken prev link')
-        if ((m.flags[pfn] & PAGE_TYPE_BUDDY) === 0) return v(m, 'free-list-page-state', pfn, `on free_list[${mt}][${o}] but not PageBuddy`)
-        if (m.order[pfn] !== o) return v(m, 'free-list-page-state', pfn, `on the order-${o} list with buddy order ${m.order[pfn]}`)
-        if (m.listMt[pfn] !== mt) return v(m, 'free-list-page-state', pfn, `on free_list[${mt}] but recorded on ${m.listMt[pfn]}`)
+        if (pagePrev(m, pfn) !== prev) return v(m, 'free-list-link', pfn, 'broken prev link')
+        if ((pageFlags(m, pfn) & PAGE_TYPE_BUDDY) === 0) return v(m, 'free-list-page-state', pfn, `on free_list[${mt}][${o}] but not PageBuddy`)
+        if (pageOrder(m, pfn) !== o) return v(m, 'free-list-page-state', pfn, `on the order-${o} list with buddy order ${pageOrder(m, pfn)}`)
+        if (pageListMt(m, pfn) !== mt) return v(m, 'free-list-page-state', pfn, `on free_list[${mt}] but recorded on ${pageListMt(m, pfn)}`)
         if ((pfn & ((1 << o) - 1)) !== 0) return v(m, 'free-block-alignment', pfn, `order-${o} block not aligned`)
         if (onList[pfn] !== 0) return v(m, 'free-list-link', pfn, 'block on two lists (or a cycle)')
         onList[pfn] = 1
@@ -67,9 +67,9 @@ function checkPcp(m: Machine, z: Zone): InvariantViolation | null {
     let pages = 0
     for (let pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
       const order = pindexToOrder(pindex)
-      for (let pfn = m.pcpHead[(z.id * m.nrCpus + cpu) * NR_PCP_LISTS + pindex], steps = 0; pfn >= 0; pfn = m.next[pfn], steps++) {
+      for (let pfn = m.pcpHead[(z.id * m.nrCpus + cpu) * NR_PCP_LISTS + pindex], steps = 0; pfn >= 0; pfn = pageNext(m, pfn), steps++) {
         if (steps > m.endPfn) return v(m, 'pcp-list-link', pfn, 'cycle in a per-cpu list')
-        if ((m.flags[pfn] & PAGE_PCP) === 0 || m.order[pfn] !== order) return v(m, 'pcp-page-state', pfn, `on a per-cpu order-${order} list but not a per-cpu page of that order`)
+        if ((pageFlags(m, pfn) & PAGE_PCP) === 0 || pageOrder(m, pfn) !== order) return v(m, 'pcp-page-state', pfn, `on a per-cpu order-${order} list but not a per-cpu page of that order`)
         pages += 1 << order
       }
     }
@@ -81,12 +81,12 @@ function checkPcp(m: Machine, z: Zone): InvariantViolation | null {
 function checkMemmap(m: Machine, z: Zone, onList: Uint8Array): InvariantViolation | null {
   let pfn = z.startPfn
   while (pfn < z.endPfn) {
-    const f = m.flags[pfn]
+    const f = pageFlags(m, pfn)
     const kind = f & HEAD_BITS
     if (kind !== PAGE_TYPE_BUDDY && kind !== PAGE_PCP && kind !== PAGE_ALLOC) {
       return v(m, 'page-state', pfn, kind === 0 ? 'page belongs to no block (free, per-cpu or allocated)' : `page has conflicting states 0x${kind.toString(16)}`)
     }
-    const o = m.order[pfn]
+    const o = pageOrder(m, pfn)
     const end = pfn + (1 << o)
     if ((pfn & ((1 << o) - 1)) !== 0 || end > z.endPfn) return v(m, 'block-bounds', pfn, `order-${o} block misaligned or past the zone end`)
     if (m.refcount[pfn] < 0) return v(m, 'refcount-negative', pfn, `refcount ${m.refcount[pfn]}`)
@@ -102,7 +102,7 @@ function checkMemmap(m: Machine, z: Zone, onList: Uint8Array): InvariantViolatio
       }
     }
     for (let p = pfn + 1; p < end; p++) {
-      if ((m.flags[p] & HEAD_BITS) !== 0) return v(m, 'overlapping-blocks', p, `block head inside the order-${o} block at ${pfn}`)
+      if ((pageFlags(m, p) & HEAD_BITS) !== 0) return v(m, 'overlapping-blocks', p, `block head inside the order-${o} block at ${pfn}`)
       if (m.refcount[p] < 0) return v(m, 'refcount-negative', p, `refcount ${m.refcount[p]}`)
     }
     pfn = end

@@ -4,7 +4,6 @@
  * other files take it as their first argument (bitECS style); nothing here allocates per page.
  */
 import { type KernelEra, KERNEL_ERAS, type MachineConfig } from './config'
-import { createMemmap } from './memmap'
 import { MIGRATE_TYPES } from './migratetype'
 import { NR_PCP_LISTS } from './pcpIndex'
 import { type TraceCallback, NR_TRACE_EVENTS } from './traceTypes'
@@ -38,15 +37,14 @@ export class Machine {
   debugVm: boolean
   pcpEnabled: boolean
 
-  // Per-pfn state (see memmap.ts).
-  flags: Uint32Array
-  order: Uint8Array
+  /** Per pfn, interleaved: flags, info (order | listMt << 8), next, prev (see memmap.ts). */
+  pg: Int32Array
+  /** Per pfn: `_refcount`. */
   refcount: Int32Array
+  /** Per pfn: mappings of the folio (head only). */
   mapcount: Int32Array
+  /** Per pfn: `_pincount` of a large folio (head only). */
   pincount: Int32Array
-  next: Int32Array
-  prev: Int32Array
-  listMt: Uint8Array
 
   /** Per pageblock: bits 0-2 migratetype, bit 3 PB_migrate_skip, bit 4 PB_migrate_isolate (2025). */
   pbFlags: Uint8Array
@@ -106,15 +104,10 @@ export class Machine {
     const totalPages = cfg.zones.reduce((a, z) => a + z.nrPages, 0)
     this.mobilityDisabled = totalPages < this.pageblockNrPages * MIGRATE_TYPES
 
-    const mm = createMemmap(endPfn)
-    this.flags = mm.flags
-    this.order = mm.order
-    this.refcount = mm.refcount
-    this.mapcount = mm.mapcount
-    this.pincount = mm.pincount
-    this.next = mm.next
-    this.prev = mm.prev
-    this.listMt = mm.listMt
+    this.pg = new Int32Array(endPfn * 4)
+    this.refcount = new Int32Array(endPfn)
+    this.mapcount = new Int32Array(endPfn)
+    this.pincount = new Int32Array(endPfn)
 
     const nrPb = Math.ceil(endPfn / this.pageblockNrPages)
     this.pbFlags = new Uint8Array(nrPb)

@@ -1,20 +1,22 @@
 /**
- * Per-pfn page state (`struct page` as struct-of-arrays). Flag bits follow `enum pageflags`
- * (include/linux/page-flags.h, 6.1 numbering) where the kernel has a flag; the model-only bits
- * above 21 stand for state the kernel keeps elsewhere (the mapping pointer's anon bit, the
- * page_type field, or "which list is this page on").
+ * Per-pfn page state (`struct page`) in typed arrays, with the kernel's flag bits.
  *
- * Arrays (all indexed by pfn), at 26 bytes per page:
- * - `flags`    Uint32  the bits below.
- * - `order`    Uint8   buddy order (`page->private`) of a free or per-cpu block's head, or the
- *                      allocation order of an allocated block's head (the folio order for compound
- *                      pages; the kernel keeps it in the first tail page).
- * - `refcount` Int32   `_refcount` (0 when free).
- * - `mapcount` Int32   number of mappings of the folio, kept on the head (`_mapcount + 1`).
- * - `pincount` Int32   `_pincount` of a large folio (head only); small folios pin by adding
- *                      `GUP_PIN_COUNTING_BIAS` to the refcount, as the kernel does.
- * - `next`, `prev` Int32  intrusive `buddy_list`/`pcp_list` links (-1 = none).
- * - `listMt`   Uint8   the free list (or pcp list) migratetype the block sits on.
+ * The four fields every free-list operation touches are interleaved in one Int32Array,
+ * `m.pg`, 16 bytes per page, so that a list operation on a page costs one cache line rather
+ * than four (this is what makes the allocator fast on multi-GiB machines):
+ * - `pg[pfn*4 + 0]` flags (the bits below; read with `pageFlags`).
+ * - `pg[pfn*4 + 1]` info: bits 0-7 the order (`page->private` of a free or per-cpu block's head,
+ *   or the allocation order of an allocated block's head: the folio order for compound pages,
+ *   which the kernel keeps in the first tail page), bits 8-15 the migratetype of the free or
+ *   per-cpu list the block sits on. Read with `pageOrder` / `pageListMt`.
+ * - `pg[pfn*4 + 2]`, `pg[pfn*4 + 3]` next and prev of the intrusive `buddy_list`/`pcp_list`
+ *   (-1 = none).
+ * Plain per-pfn arrays: `refcount` (`_refcount`, 0 when free), `mapcount` (mappings of the folio
+ * on its head, i.e. `_mapcount + 1`), `pincount` (`_pincount` of a large folio's head; small
+ * folios pin by adding `GUP_PIN_COUNTING_BIAS` to the refcount, as the kernel does).
+ * Flag bits follow `enum pageflags` (include/linux/page-flags.h, 6.1 numbering) where the kernel
+ * has a flag; the model-only bits above 21 stand for state the kernel keeps elsewhere (the
+ * mapping pointer's anon bit, the page_type field, or "which list is this page on").
  */
 export const PG_locked = 1 << 0
 export const PG_referenced = 1 << 1
@@ -57,30 +59,53 @@ export const FOLIO_FLAGS_MASK = (1 << 26) - 1
 /** `GUP_PIN_COUNTING_BIAS` (include/linux/mm.h). */
 export const GUP_PIN_COUNTING_BIAS = 1024
 
+/** Model: the head's mapcount or pincount may be non-zero (they are reset when it is freed). */
+export const PAGE_EXTRA = 1 << 30
+
 export const NO_PAGE = -1
 
-export interface Memmap {
-  flags: Uint32Array
-  order: Uint8Array
-  refcount: Int32Array
-  mapcount: Int32Array
-  pincount: Int32Array
-  next: Int32Array
-  prev: Int32Array
-  listMt: Uint8Array
+/** Int32 slots per page in `m.pg`, and the slot offsets. */
+export const PG_STRIDE = 4
+export const PG_INFO = 1
+export const PG_NEXT = 2
+export const PG_PREV = 3
+
+/** The fields of `m.pg` other code may read, without knowing the layout. */
+interface PgOwner {
+  pg: Int32Array
 }
 
-export function createMemmap(nrPages: number): Memmap {
-  const next = new Int32Array(nrPages)
-  const prev = new Int32Array(nrPages)
-  return {
-    flags: new Uint32Array(nrPages),
-    order: new Uint8Array(nrPages),
-    refcount: new Int32Array(nrPages),
-    mapcount: new Int32Array(nrPages),
-    pincount: new Int32Array(nrPages),
-    next,
-    prev,
-    listMt: new Uint8Array(nrPages),
-  }
+/** Page flags of `pfn`. */
+export function pageFlags(m: PgOwner, pfn: number): number {
+  return m.pg[pfn << 2]
+}
+
+/** Buddy order of a free/per-cpu head, or allocation order of an allocated head. */
+export function pageOrder(m: PgOwner, pfn: number): number {
+  return m.pg[(pfn << 2) + PG_INFO] & 0xff
+}
+
+/** Migratetype of the free or per-cpu list the block at `pfn` sits on. */
+export function pageListMt(m: PgOwner, pfn: number): number {
+  return (m.pg[(pfn << 2) + PG_INFO] >> 8) & 0xff
+}
+
+/** Set the flags word of `pfn`. */
+export function setPageFlags(m: PgOwner, pfn: number, flags: number): void {
+  m.pg[pfn << 2] = flags
+}
+
+/** Set the order of `pfn` (clears the list migratetype). */
+export function setPageOrder(m: PgOwner, pfn: number, order: number): void {
+  m.pg[(pfn << 2) + PG_INFO] = order
+}
+
+/** Next block on the free or per-cpu list of `pfn` (-1 at the end). */
+export function pageNext(m: PgOwner, pfn: number): number {
+  return m.pg[(pfn << 2) + PG_NEXT]
+}
+
+/** Previous block on the free or per-cpu list of `pfn` (-1 at the start). */
+export function pagePrev(m: PgOwner, pfn: number): number {
+  return m.pg[(pfn << 2) + PG_PREV]
 }

@@ -5,7 +5,7 @@
  */
 import { moveToFreeList } from './freeArea'
 import { type Machine } from './machine'
-import { PAGE_ALLOC, PAGE_PCP, PAGE_TYPE_BUDDY, PG_head, PG_lru, PG_movable_ops } from './memmap'
+import { PAGE_ALLOC, PAGE_PCP, PAGE_TYPE_BUDDY, PG_head, PG_INFO, PG_lru, PG_movable_ops } from './memmap'
 import { setPageblockMigratetype } from './pageblock'
 import { type Zone } from './zone'
 
@@ -25,22 +25,22 @@ function walkBlock(m: Machine, z: Zone, pfn: number, moveToMt: number): boolean 
   moveCounts.movablePages = 0
   moveCounts.startPfn = start
   if (start < z.startPfn || end > z.endPfn) return false
-  const flags = m.flags
+  const pg = m.pg
   let p = start
   while (p < end) {
-    const f = flags[p]
+    const f = pg[p << 2]
     if ((f & PAGE_TYPE_BUDDY) !== 0) {
-      const o = m.order[p]
+      const o = pg[(p << 2) + PG_INFO] & 0xff
       if (moveToMt >= 0) moveToFreeList(m, z, p, o, moveToMt)
       moveCounts.freePages += 1 << o
       p += 1 << o
     } else if ((f & PAGE_ALLOC) !== 0) {
-      const o = m.order[p]
+      const o = pg[(p << 2) + PG_INFO] & 0xff
       const nr = Math.min(1 << o, end - p)
       if ((f & (PG_lru | PG_movable_ops)) !== 0) moveCounts.movablePages += (f & PG_head) !== 0 ? nr : 1
       p += nr
     } else if ((f & PAGE_PCP) !== 0) {
-      p += 1 << m.order[p]
+      p += 1 << (pg[(p << 2) + PG_INFO] & 0xff)
     } else {
       p++
     }

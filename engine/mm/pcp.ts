@@ -6,7 +6,7 @@
  */
 import { freeOnePageLocked, FPI_NONE } from './buddy'
 import { type Machine } from './machine'
-import { NO_PAGE, PAGE_PCP } from './memmap'
+import { NO_PAGE, PAGE_PCP, PG_INFO, PG_NEXT, PG_PREV } from './memmap'
 import { MIGRATE_ISOLATE, MIGRATE_MOVABLE, MIGRATE_PCPTYPES } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
 import { NR_PCP_LISTS, orderToPindex, pindexToOrder, PAGE_ALLOC_COSTLY_ORDER } from './pcpIndex'
@@ -46,32 +46,36 @@ function listIndex(m: Machine, z: Zone, cpu: number, pindex: number): number {
 }
 
 function pcpListAdd(m: Machine, li: number, pfn: number, tail: boolean): void {
+  const pg = m.pg
+  const b = pfn << 2
   if (tail) {
     const t = m.pcpTail[li]
-    m.prev[pfn] = t
-    m.next[pfn] = -1
+    pg[b + PG_PREV] = t
+    pg[b + PG_NEXT] = -1
     if (t < 0) m.pcpHead[li] = pfn
-    else m.next[t] = pfn
+    else pg[(t << 2) + PG_NEXT] = pfn
     m.pcpTail[li] = pfn
   } else {
     const h = m.pcpHead[li]
-    m.next[pfn] = h
-    m.prev[pfn] = -1
+    pg[b + PG_NEXT] = h
+    pg[b + PG_PREV] = -1
     if (h < 0) m.pcpTail[li] = pfn
-    else m.prev[h] = pfn
+    else pg[(h << 2) + PG_PREV] = pfn
     m.pcpHead[li] = pfn
   }
 }
 
 function pcpListDel(m: Machine, li: number, pfn: number): void {
-  const n = m.next[pfn]
-  const p = m.prev[pfn]
+  const pg = m.pg
+  const b = pfn << 2
+  const n = pg[b + PG_NEXT]
+  const p = pg[b + PG_PREV]
   if (p < 0) m.pcpHead[li] = n
-  else m.next[p] = n
+  else pg[(p << 2) + PG_NEXT] = n
   if (n < 0) m.pcpTail[li] = p
-  else m.prev[n] = p
-  m.next[pfn] = -1
-  m.prev[pfn] = -1
+  else pg[(n << 2) + PG_PREV] = p
+  pg[b + PG_NEXT] = -1
+  pg[b + PG_PREV] = -1
 }
 
 /**
@@ -84,8 +88,9 @@ function rmqueueBulk(m: Machine, z: Zone, order: number, count: number, li: numb
   for (; i < count; i++) {
     const pfn = rmqueue(m, z, order, mt, allocFlags)
     if (pfn === NO_PAGE) break
-    m.flags[pfn] = PAGE_PCP
-    m.order[pfn] = order
+    // Keep the source list's type in the info word (`set_pcppage_migratetype`).
+    m.pg[pfn << 2] = PAGE_PCP
+    m.pg[(pfn << 2) + PG_INFO] = (m.pg[(pfn << 2) + PG_INFO] & 0xff00) | order
     pcpListAdd(m, li, pfn, true)
   }
   return i
@@ -106,7 +111,7 @@ export function rmqueuePcplist(m: Machine, z: Zone, order: number, mt: number, a
   const pfn = m.pcpHead[li]
   pcpListDel(m, li, pfn)
   m.pcpCount[pi] -= 1 << order
-  m.flags[pfn] = 0
+  m.pg[pfn << 2] = 0
   return pfn
 }
 
@@ -131,10 +136,10 @@ export function freePcppagesBulk(m: Machine, z: Zone, cpu: number, count: number
     do {
       const pfn = m.pcpTail[li]
       pcpListDel(m, li, pfn)
-      m.flags[pfn] = 0
+      m.pg[pfn << 2] = 0
       count -= nrPages
       m.pcpCount[pi] -= nrPages
-      let mt = m.listMt[pfn]
+      let mt = (m.pg[(pfn << 2) + PG_INFO] >> 8) & 0xff
       if (m.hygiene || z.nrIsolatePageblock !== 0) mt = getPfnblockMigratetype(m, pfn)
       freeOnePageLocked(m, z, pfn, order, mt, FPI_NONE)
       if (m.traceOn[TP_MM_PAGE_PCPU_DRAIN] !== 0) tracePcpuDrain(m, pfn, order, mt)
@@ -160,9 +165,8 @@ export function freeUnrefPage(m: Machine, z: Zone, pfn: number, order: number): 
   }
   const pi = z.id * m.nrCpus + m.cpu
   const pindex = orderToPindex(mt, order)
-  m.flags[pfn] = PAGE_PCP
-  m.order[pfn] = order
-  m.listMt[pfn] = cachedMt
+  m.pg[pfn << 2] = PAGE_PCP
+  m.pg[(pfn << 2) + PG_INFO] = order | (cachedMt << 8)
   pcpListAdd(m, listIndex(m, z, m.cpu, pindex), pfn, false)
   m.pcpCount[pi] += 1 << order
   const freeHigh = m.pcpFreeFactor[pi] !== 0 && order !== 0 && order <= PAGE_ALLOC_COSTLY_ORDER
@@ -183,6 +187,7 @@ function nrPcpFree(m: Machine, pi: number, high: number, batch: number, freeHigh
 
 /** `drain_pages_zone()` / `drain_all_pages(zone)`: flush every CPU's lists (all zones when `zone` is null). */
 export function drainAllPages(m: Machine, zone: Zone | null): void {
+  m.op = 'drain_all_pages'
   for (const z of m.zones) {
     if (zone !== null && z !== zone) continue
     for (let cpu = 0; cpu < m.nrCpus; cpu++) {

@@ -5,7 +5,7 @@
  */
 import { __GFP_COMP } from './gfp'
 import { type Machine } from './machine'
-import { FOLIO_FLAGS_MASK, PAGE_ALLOC, PAGE_FLAGS_CHECK_AT_FREE, PAGE_PCP, PAGE_TYPE_BUDDY, PG_dirty, PG_file, PG_head, PG_mlocked, PG_writeback } from './memmap'
+import { FOLIO_FLAGS_MASK, PAGE_ALLOC, PAGE_EXTRA, PAGE_FLAGS_CHECK_AT_FREE, PAGE_PCP, PAGE_TYPE_BUDDY, PG_dirty, PG_file, PG_head, PG_INFO, PG_mlocked, PG_writeback } from './memmap'
 import { reportViolation } from './violation'
 import { traceMmPageFree } from './trace'
 import { TP_MM_PAGE_FREE } from './traceTypes'
@@ -15,11 +15,10 @@ import { VM_NR_DIRTY, VM_NR_WRITEBACK } from './vmstatItems'
 export function prepNewPage(m: Machine, pfn: number, order: number, gfp: number): void {
   let f = PAGE_ALLOC
   if (order > 0 && (gfp & __GFP_COMP) !== 0) f |= PG_head
-  m.flags[pfn] = f
-  m.order[pfn] = order
+  m.pg[pfn << 2] = f
+  m.pg[(pfn << 2) + PG_INFO] = order
+  // mapcount and pincount are already 0: freePagesPrepare resets them (PAGE_EXTRA).
   m.refcount[pfn] = 1
-  m.mapcount[pfn] = 0
-  m.pincount[pfn] = 0
 }
 
 /** Undo the zone/node counters of accounted folio flags (dirty, writeback, mlocked). */
@@ -44,15 +43,17 @@ export function unaccountFolioFlags(m: Machine, pfn: number, flags: number, nrPa
  */
 export function freePagesPrepare(m: Machine, pfn: number, order: number): void {
   if (m.traceOn[TP_MM_PAGE_FREE] !== 0) traceMmPageFree(m, pfn, order)
-  const f = m.flags[pfn]
+  const f = m.pg[pfn << 2]
   if (m.debugVm) {
     if ((f & (PAGE_TYPE_BUDDY | PAGE_PCP)) !== 0) reportViolation(m, 'double-free', pfn, `freeing a page that is already free (order ${order})`)
     if ((f & PAGE_FLAGS_CHECK_AT_FREE) !== 0) reportViolation(m, 'bad-page', pfn, `freeing a page with flags 0x${(f & PAGE_FLAGS_CHECK_AT_FREE).toString(16)} set`)
-    if (m.mapcount[pfn] !== 0) reportViolation(m, 'bad-page', pfn, `freeing a page with mapcount ${m.mapcount[pfn]}`)
+    if ((f & PAGE_EXTRA) !== 0 && m.mapcount[pfn] !== 0) reportViolation(m, 'bad-page', pfn, `freeing a page with mapcount ${m.mapcount[pfn]}`)
     if (m.refcount[pfn] !== 0) reportViolation(m, 'bad-page', pfn, `freeing a page with refcount ${m.refcount[pfn]}`)
   }
   if ((f & FOLIO_FLAGS_MASK) !== 0) unaccountFolioFlags(m, pfn, f, 1 << order)
-  m.flags[pfn] = 0
-  m.mapcount[pfn] = 0
-  m.pincount[pfn] = 0
+  if ((f & PAGE_EXTRA) !== 0) {
+    m.mapcount[pfn] = 0
+    m.pincount[pfn] = 0
+  }
+  m.pg[pfn << 2] = 0
 }

@@ -22,35 +22,31 @@ let rmqueueMode = RMQUEUE_NORMAL
 /** [6.15+] `__rmqueue` mode machine: NORMAL → CMA → CLAIM → STEAL (STEAL skipped under ALLOC_NOFRAGMENT). */
 function rmqueueModal(m: Machine, z: Zone, order: number, mt: number, allocFlags: number): number {
   let page = NO_PAGE
-  switch (rmqueueMode) {
-    case RMQUEUE_NORMAL:
-      page = rmqueueSmallest(m, z, order, mt)
-      if (page !== NO_PAGE) return page
-    // fallthrough
-    case RMQUEUE_CMA:
-      if ((allocFlags & ALLOC_CMA) !== 0) {
-        page = rmqueueCmaFallback(m, z, order)
-        if (page !== NO_PAGE) {
-          rmqueueMode = RMQUEUE_CMA
-          return page
-        }
-      }
-    // fallthrough
-    case RMQUEUE_CLAIM:
-      page = rmqueueClaim(m, z, order, mt, allocFlags)
-      if (page !== NO_PAGE) {
-        rmqueueMode = RMQUEUE_NORMAL
-        return page
-      }
-    // fallthrough
-    case RMQUEUE_STEAL:
-      if ((allocFlags & ALLOC_NOFRAGMENT) === 0) {
-        page = rmqueueSteal(m, z, order, mt)
-        if (page !== NO_PAGE) {
-          rmqueueMode = RMQUEUE_STEAL
-          return page
-        }
-      }
+  const mode = rmqueueMode
+  if (mode <= RMQUEUE_NORMAL) {
+    page = rmqueueSmallest(m, z, order, mt)
+    if (page !== NO_PAGE) return page
+  }
+  if (mode <= RMQUEUE_CMA && (allocFlags & ALLOC_CMA) !== 0) {
+    page = rmqueueCmaFallback(m, z, order)
+    if (page !== NO_PAGE) {
+      rmqueueMode = RMQUEUE_CMA
+      return page
+    }
+  }
+  if (mode <= RMQUEUE_CLAIM) {
+    page = rmqueueClaim(m, z, order, mt, allocFlags)
+    if (page !== NO_PAGE) {
+      rmqueueMode = RMQUEUE_NORMAL
+      return page
+    }
+  }
+  if ((allocFlags & ALLOC_NOFRAGMENT) === 0) {
+    page = rmqueueSteal(m, z, order, mt)
+    if (page !== NO_PAGE) {
+      rmqueueMode = RMQUEUE_STEAL
+      return page
+    }
   }
   return NO_PAGE
 }

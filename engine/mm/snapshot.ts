@@ -15,7 +15,7 @@ type Arrays = (Uint8Array | Uint32Array | Int32Array | Float64Array)[]
 
 function arraysOf(m: Machine): Arrays {
   return [
-    m.flags, m.order, m.refcount, m.mapcount, m.pincount, m.next, m.prev, m.listMt,
+    m.pg, m.refcount, m.mapcount, m.pincount,
     m.pbFlags, m.faHead, m.faTail, m.faCount, m.nrFree,
     m.pcpHead, m.pcpTail, m.pcpCount, m.pcpFreeFactor, m.vmEvents,
   ]

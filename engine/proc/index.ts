@@ -9,7 +9,9 @@
  * - The fragmentation formulas of mm/vmstat.c (`fill_contig_page_info`,
  *   `__fragmentation_index`, `unusable_free_index`, `extfrag_for_order`).
  * - `planImport`: a machine state (pageblock types, free blocks, allocated runs) consistent
- *   with every count of a real buddyinfo + pagetypeinfo pair, checked by `checkImportPlan`.
+ *   with every count of a real buddyinfo + pagetypeinfo pair, checked by `checkImportPlan`;
+ *   `applyImportPlan` builds that machine with engine/mm (`importMachine` does both).
+ * - `readProcFile(machine, '/proc/buddyinfo' | ...)`: the files of a running machine.
  *
  * The formatters are verified byte for byte against real files of a Debian 6.1 kernel in
  * resources/proc-samples.
@@ -46,5 +48,7 @@ export {
   type ZoneGeometry,
 } from './importPlan'
 export { checkImportPlan, planZoneInfo } from './importCheck'
+export { applyImportPlan, importMachine, type ApplyImportOptions } from './importApply'
 export { buddyPfn } from './importPack'
+export { PROC_FILES, readProcFile, type ProcFile, type ProcFileOptions } from './machineProc'
 export { ProcParseError } from './cformat'

@@ -97,4 +97,16 @@ describe('/proc/pagetypeinfo (mm/vmstat.c:pagetypeinfo_show)', () => {
     stray[2] = 'hello'
     expect(() => parsePagetypeinfo(stray.join('\n'))).toThrow(/line 3: unexpected line/)
   })
+
+  it('reads the page_owner "Number of mixed blocks" section when present', () => {
+    // pagetypeinfo_showmixedcount: "\n%-23s" then "%12s " names, rows like the block counts.
+    const text =
+      read('w1_p8k1/start/pagetypeinfo') +
+      '\nNumber of mixed blocks     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n' +
+      'Node 0, zone      DMA            1            0            0            0            0 \n' +
+      'Node 0, zone    DMA32            4           17            2            0            0 \n'
+    const pti = parsePagetypeinfo(text)
+    expect(pti.zones[1].nrMixedBlocksByType).toEqual([4, 17, 2, 0, 0, 0])
+    expect(pti.zones[1].nrPageblocksByType).toEqual([19, 479, 6, 0, 0, 0])
+  })
 })

@@ -64,7 +64,9 @@ export function resolveCostModel(overrides: unknown): CostModel {
   }
   for (const [key, value] of Object.entries(overrides)) {
     if (!(COST_MODEL_KEYS as string[]).includes(key)) {
-      throw new RangeError(`machine.cost.${key} is not a cost (known: ${COST_MODEL_KEYS.join(', ')})`)
+      throw new RangeError(
+        `machine.cost.${key} is not a cost (known: ${COST_MODEL_KEYS.join(', ')})`,
+      )
     }
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new RangeError(`machine.cost.${key} must be a finite number of ns >= 0`)

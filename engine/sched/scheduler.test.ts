@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_COST_MODEL, resolveCostModel, type CostModel } from './costModel'
 import { PageLocks } from './pageLocks'
+import { CURRENT_REALM } from './realm'
 import { Scheduler } from './scheduler'
 
 const cost: CostModel = { ...DEFAULT_COST_MODEL, lockNs: 10, wakeupNs: 1000, spawnNs: 0 }
@@ -14,7 +15,7 @@ async function runToEnd(sched: Scheduler): Promise<void> {
 }
 
 function contention(): { log: string[]; waits: Record<string, number>; sched: Scheduler } {
-  const sched = new Scheduler({ Promise, cost, nrCpus: 2 })
+  const sched = new Scheduler({ realm: CURRENT_REALM, cost, nrCpus: 2 })
   const locks = new PageLocks(sched)
   const log: string[] = []
   const waits: Record<string, number> = {}
@@ -64,7 +65,7 @@ describe('Scheduler + PageLocks', () => {
   })
 
   it('reports tasks that wait for a lock nobody will release', async () => {
-    const sched = new Scheduler({ Promise, cost, nrCpus: 1 })
+    const sched = new Scheduler({ realm: CURRENT_REALM, cost, nrCpus: 1 })
     const locks = new PageLocks(sched)
     sched.spawn('holder', async () => {
       await locks.lock(7)
@@ -81,7 +82,7 @@ describe('Scheduler + PageLocks', () => {
   })
 
   it('serialises tasks pinned to the same CPU but not tasks on different CPUs', async () => {
-    const sched = new Scheduler({ Promise, cost, nrCpus: 2 })
+    const sched = new Scheduler({ realm: CURRENT_REALM, cost, nrCpus: 2 })
     const ends: Record<string, number> = {}
     const busy = (name: string) => async () => {
       await sched.sleep(0)
@@ -97,7 +98,7 @@ describe('Scheduler + PageLocks', () => {
   })
 
   it('wakes every writeback waiter when writeback ends', async () => {
-    const sched = new Scheduler({ Promise, cost, nrCpus: 1 })
+    const sched = new Scheduler({ realm: CURRENT_REALM, cost, nrCpus: 1 })
     const locks = new PageLocks(sched)
     const woke: string[] = []
     sched.spawn('io', async () => {
@@ -121,7 +122,11 @@ describe('Scheduler + PageLocks', () => {
   })
 
   it('joins a task in simulated time and rejects misuse', async () => {
-    const sched = new Scheduler({ Promise, cost: { ...cost, spawnNs: 500 }, nrCpus: 1 })
+    const sched = new Scheduler({
+      realm: CURRENT_REALM,
+      cost: { ...cost, spawnNs: 500 },
+      nrCpus: 1,
+    })
     let joinedAt = -1
     sched.spawn('main', async () => {
       const child = sched.spawn('child', () => sched.sleep(3000))
@@ -136,7 +141,7 @@ describe('Scheduler + PageLocks', () => {
   })
 
   it('stops at the first task failure', async () => {
-    const sched = new Scheduler({ Promise, cost, nrCpus: 1 })
+    const sched = new Scheduler({ realm: CURRENT_REALM, cost, nrCpus: 1 })
     sched.spawn('bad', async () => {
       await sched.sleep(10)
       throw new Error('boom')

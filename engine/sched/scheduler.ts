@@ -15,12 +15,13 @@
  * calls add their cost to the task's clock, and the task's next event is scheduled relative
  * to it. `nowNs` is the time of the last event popped; it never goes backwards.
  *
- * Realms: promises are created with the injected Promise constructor, the one of the
- * script's realm (a node:vm context), so that user continuations are queued in the
- * script's microtask queue and run inside the sandbox's time limit.
+ * Realms: promises are created with the injected realm's Promise constructor and task
+ * bodies start from the realm's own promise jobs (realm.ts), so that user continuations are
+ * queued in the script's microtask queue and run inside the sandbox's time limit.
  */
 import type { CostModel } from './costModel'
 import { EventQueue } from './eventQueue'
+import type { Realm } from './realm'
 
 export type TaskState = 'ready' | 'running' | 'sleeping' | 'blocked' | 'done' | 'failed'
 
@@ -48,8 +49,8 @@ export interface SpawnOptions {
 }
 
 export interface SchedulerOptions {
-  /** The Promise constructor of the realm user code runs in. */
-  Promise: PromiseConstructor
+  /** The realm user code runs in. */
+  realm: Realm
   cost: CostModel
   /** Number of CPUs tasks may be pinned to. */
   nrCpus: number
@@ -67,12 +68,14 @@ export class Scheduler {
   readonly tasks: Task[] = []
 
   private readonly P: PromiseConstructor
+  private readonly realm: Realm
   private readonly queue = new EventQueue()
   /** Per CPU: simulated time until which a pinned task kept it busy. */
   private readonly cpuBusyUntilNs: Float64Array
 
   constructor(opts: SchedulerOptions) {
-    this.P = opts.Promise
+    this.realm = opts.realm
+    this.P = opts.realm.Promise
     this.cost = opts.cost
     this.nrCpus = opts.nrCpus
     this.cpuBusyUntilNs = new Float64Array(opts.nrCpus)
@@ -102,7 +105,9 @@ export class Scheduler {
   spawn(name: string, fn: () => unknown, opts: SpawnOptions = {}): Task {
     const cpu = opts.cpu ?? -1
     if (cpu !== -1 && (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.nrCpus)) {
-      throw new RangeError(`spawn(${JSON.stringify(name)}): cpu ${cpu} is not in 0..${this.nrCpus - 1}`)
+      throw new RangeError(
+        `spawn(${JSON.stringify(name)}): cpu ${cpu} is not in 0..${this.nrCpus - 1}`,
+      )
     }
     // Spawning from a running task costs the child's start-up; the first tasks start at once.
     const startNs = this.clockNs() + (this.current ? this.cost.spawnNs : 0)
@@ -119,15 +124,14 @@ export class Scheduler {
     }
     this.tasks.push(task)
     this.queue.push(startNs, task.id, () => {
-      this.P.resolve()
-        .then(() => fn())
-        .then(
-          () => this.exit(task, 'done'),
-          (error: unknown) => {
-            this.exit(task, 'failed')
-            this.failure ??= { task, error }
-          },
-        )
+      this.realm.runJob(
+        fn,
+        () => this.exit(task, 'done'),
+        (error: unknown) => {
+          this.exit(task, 'failed')
+          this.failure ??= { task, error }
+        },
+      )
     })
     return task
   }
@@ -180,7 +184,9 @@ export class Scheduler {
 
   requireTask(what: string): Task {
     if (!this.current || this.current.state === 'done' || this.current.state === 'failed') {
-      throw new Error(`${what}() must be called from a running task (the default export or a spawned task)`)
+      throw new Error(
+        `${what}() must be called from a running task (the default export or a spawned task)`,
+      )
     }
     return this.current
   }

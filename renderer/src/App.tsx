@@ -15,7 +15,7 @@ import {
   type SaveResult,
   type WorkspaceData,
 } from '../../protocol/workspace'
-import { ScriptEditor } from './editor/ScriptEditor'
+import { runMarkerLines, ScriptEditor, typeDiagnostics } from './editor/ScriptEditor'
 import { formatRunError } from './engine/formatError'
 import { useEngine } from './engine/useEngine'
 import { mergeSeries } from './results/chartPlan'
@@ -63,7 +63,10 @@ function savedView(ws: WorkspaceData, path: string): ResultView {
   const text = ws.files[resultPathFor(path)]
   if (text === undefined) return EMPTY_VIEW
   try {
-    return { ...viewOfResult(parseRunResult(JSON.parse(text))), summary: `saved result · ${resultPathFor(path)}` }
+    return {
+      ...viewOfResult(parseRunResult(JSON.parse(text))),
+      summary: `saved result · ${resultPathFor(path)}`,
+    }
   } catch {
     return EMPTY_VIEW
   }
@@ -78,7 +81,9 @@ export function App() {
   const backend = useMemo(() => createWorkspaceBackend(), [])
   const [session, setSession] = useState<Session>(() => loadSession() ?? initialSession())
   const [revision, setRevision] = useState(0)
-  const [view, setView] = useState<ResultView>(() => savedView(session.workspace, session.activePath))
+  const [view, setView] = useState<ResultView>(() =>
+    savedView(session.workspace, session.activePath),
+  )
   const [runError, setRunError] = useState<WireError | null>(null)
   const [errorText, setErrorText] = useState<string | null>(null)
   const [message, setMessage] = useState<string | null>(null)
@@ -99,7 +104,10 @@ export function App() {
     return () => window.removeEventListener('pagehide', flush)
   }, [])
 
-  const filesJson = useMemo(() => JSON.stringify(session.workspace.files), [session.workspace.files])
+  const filesJson = useMemo(
+    () => JSON.stringify(session.workspace.files),
+    [session.workspace.files],
+  )
   const dirty = session.savedFiles !== filesJson
 
   const onEdit = useCallback((path: string, text: string) => {
@@ -173,7 +181,12 @@ export function App() {
       setErrorText(`Could not open the workspace: ${ws.manifest.name} lists no scripts`)
       return
     }
-    setSession((s) => ({ ...s, workspace: ws, activePath: active, savedFiles: JSON.stringify(ws.files) }))
+    setSession((s) => ({
+      ...s,
+      workspace: ws,
+      activePath: active,
+      savedFiles: JSON.stringify(ws.files),
+    }))
     setRevision((n) => n + 1)
     setRunError(null)
     setErrorText(null)
@@ -234,6 +247,8 @@ export function App() {
         setRevision((n) => n + 1)
       },
       crashEngine: (reason: string) => engine.simulateCrash(reason),
+      runMarkerLines: () => runMarkerLines(sessionRef.current.activePath),
+      typeDiagnostics: () => typeDiagnostics(sessionRef.current.activePath),
     }
   }, [engine, onEdit])
 
@@ -304,9 +319,15 @@ export function App() {
           currentName={session.workspace.manifest.name}
           dirty={dirty}
           onClose={() => setDialog(null)}
-          onOpenRecent={(loc) => void guard('Open', async () => applyOpened(await backend.openRecent(loc)))}
-          onOpenFolder={() => void guard('Open', async () => applyOpened(await backend.openFolder()))}
-          onUpload={(files) => void guard('Upload', async () => applyOpened(await backend.upload(files)))}
+          onOpenRecent={(loc) =>
+            void guard('Open', async () => applyOpened(await backend.openRecent(loc)))
+          }
+          onOpenFolder={() =>
+            void guard('Open', async () => applyOpened(await backend.openFolder()))
+          }
+          onUpload={(files) =>
+            void guard('Upload', async () => applyOpened(await backend.upload(files)))
+          }
           onSaveAs={(name, target) => void saveAs(name, target)}
         />
       )}

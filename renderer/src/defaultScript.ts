@@ -5,8 +5,10 @@
 export const DEFAULT_SCRIPT_PATH = 'scripts/hello.ts'
 
 export const DEFAULT_SCRIPT = `// A workload: the default export receives the simulated kernel.
-// Churn allocations of mixed orders and watch nr_free_pages over simulated time.
-import { GFP_HIGHUSER_MOVABLE, GFP_KERNEL, type Folio, type Kernel, type MachineSpec } from 'mmwb'
+// Churn allocations of mixed orders; chart nr_free_pages over
+// simulated time, then print the fragmented /proc/buddyinfo.
+import { GFP_HIGHUSER_MOVABLE, GFP_KERNEL } from 'mmwb'
+import type { Folio, Kernel, MachineSpec } from 'mmwb'
 
 export const machine: MachineSpec = { memoryMiB: 256 }
 
@@ -14,7 +16,9 @@ export default async function (k: Kernel) {
   const held: Folio[] = []
   for (let step = 0; step < 4000; step++) {
     if (held.length === 0 || k.rng.float() < 0.6) {
-      const gfp = k.rng.float() < 0.25 ? GFP_KERNEL : GFP_HIGHUSER_MOVABLE
+      // A quarter unmovable, the rest movable user pages.
+      const unmovable = k.rng.float() < 0.25
+      const gfp = unmovable ? GFP_KERNEL : GFP_HIGHUSER_MOVABLE
       const folio = k.allocPages(gfp, k.rng.int(4))
       if (folio) held.push(folio)
     } else {

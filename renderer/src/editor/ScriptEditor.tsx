@@ -100,7 +100,17 @@ function sameFile(file: string, path: string): boolean {
   return file === path || path.endsWith('/' + file) || file.endsWith('/' + path)
 }
 
-/** Reads and replaces the active model's text; used by the e2e test hook. */
-export function activeModelText(path: string): string {
-  return monaco.editor.getModel(modelUri(path))?.getValue() ?? ''
+/** Monaco's own TypeScript warnings and errors of `path`, as "line: message" (for the e2e test hook). */
+export function typeDiagnostics(path: string): string[] {
+  return monaco.editor
+    .getModelMarkers({ resource: modelUri(path) })
+    .filter((m) => m.owner !== RUN_MARKER_OWNER && m.severity >= monaco.MarkerSeverity.Warning)
+    .map((m) => `${m.startLineNumber}: ${m.message}`)
+}
+
+/** Lines of `path` that carry a run-error marker (for the e2e test hook). */
+export function runMarkerLines(path: string): number[] {
+  return monaco.editor
+    .getModelMarkers({ owner: RUN_MARKER_OWNER, resource: modelUri(path) })
+    .map((m) => m.startLineNumber)
 }

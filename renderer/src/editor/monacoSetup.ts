@@ -35,6 +35,21 @@ ts.typescriptDefaults.setCompilerOptions({
 ts.typescriptDefaults.setEagerModelSync(true)
 ts.typescriptDefaults.addExtraLib(mmwbDts, 'file:///node_modules/mmwb/index.d.ts')
 
+// The sandbox's only global besides the language's own (lib es2020, no DOM: scripts have no
+// window, timers or fetch). Its output goes to the run log (engine/api/guestKernel.ts).
+const SANDBOX_GLOBALS = `/** Writes to the run log (the workbench's "console" tab, the CLI's output). */
+declare const console: {
+  log(...data: unknown[]): void
+  info(...data: unknown[]): void
+  debug(...data: unknown[]): void
+  /** Logged as a warning. */
+  warn(...data: unknown[]): void
+  /** Logged as a warning. */
+  error(...data: unknown[]): void
+}
+`
+ts.typescriptDefaults.addExtraLib(SANDBOX_GLOBALS, 'file:///mmwb-sandbox-globals.d.ts')
+
 /** The owner of markers set from run errors (Monaco's own diagnostics use another owner). */
 export const RUN_MARKER_OWNER = 'mmwb-run'
 

@@ -44,10 +44,13 @@ export class WorkerTransport implements EngineTransport {
   }
 
   private spawn(): void {
-    const worker = new Worker(new URL('../../../engine-host/transports/worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'mmwb-engine-host',
-    })
+    const worker = new Worker(
+      new URL('../../../engine-host/transports/worker.ts', import.meta.url),
+      {
+        type: 'module',
+        name: 'mmwb-engine-host',
+      },
+    )
     worker.onmessage = (e: MessageEvent) => {
       if (this.worker === worker) this.events?.onMessage(e.data)
     }

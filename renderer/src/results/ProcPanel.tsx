@@ -35,9 +35,10 @@ export function ProcPanel({ proc, log }: { proc: Record<string, string> | null; 
             role="tab"
             aria-selected={p === shown}
             className={p === shown ? 'tab tab-active' : 'tab'}
+            title={p}
             onClick={() => setChosen(p)}
           >
-            {p}
+            {p.split('/').pop()}
           </button>
         ))}
       </div>

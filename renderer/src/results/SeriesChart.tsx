@@ -117,7 +117,9 @@ export function SeriesChart({ series }: { series: Record<string, SeriesPoint[]> 
       <canvas ref={canvasRef} aria-label="Series recorded by the script" role="img" />
       {empty && (
         <div className="chart-empty">
-          No series yet. Record one with <code>record(name, value)</code> and press Run.
+          <span>
+            No series yet. Record one with <code>k.record(name, value)</code> and press Run.
+          </span>
         </div>
       )}
     </div>

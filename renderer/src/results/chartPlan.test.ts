@@ -21,9 +21,17 @@ describe('unitOfSeries', () => {
 
 describe('planChart', () => {
   it('labels the time axis in ms for a run of seconds and converts points', () => {
-    const plan = planChart({ nrFreePages: [[0, 10], [2_000_000_000, 20]] })
+    const plan = planChart({
+      nrFreePages: [
+        [0, 10],
+        [2_000_000_000, 20],
+      ],
+    })
     expect(plan.xTitle).toBe('simulated time (ms)')
-    expect(plan.datasets[0]!.data).toEqual([{ x: 0, y: 10 }, { x: 2000, y: 20 }])
+    expect(plan.datasets[0]!.data).toEqual([
+      { x: 0, y: 10 },
+      { x: 2000, y: 20 },
+    ])
     expect(plan.yAxes).toEqual([
       { id: 'y', unit: 'pages', title: 'nrFreePages (pages)', position: 'left' },
     ])
@@ -43,7 +51,13 @@ describe('mergeSeries', () => {
   it('appends streamed points in order', () => {
     const a = mergeSeries({}, { s: [[1, 1]] })
     const b = mergeSeries(a, { s: [[2, 2]], t: [[2, 3]] })
-    expect(b).toEqual({ s: [[1, 1], [2, 2]], t: [[2, 3]] })
+    expect(b).toEqual({
+      s: [
+        [1, 1],
+        [2, 2],
+      ],
+      t: [[2, 3]],
+    })
     expect(a).toEqual({ s: [[1, 1]] })
   })
 })

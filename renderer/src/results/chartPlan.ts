@@ -10,7 +10,7 @@ import type { SeriesPoint } from '../../../protocol/result'
 
 export type TimeUnit = 'ns' | 'µs' | 'ms' | 's'
 
-const NS_PER: Record<TimeUnit, number> = { ns: 1, 'µs': 1e3, ms: 1e6, s: 1e9 }
+const NS_PER: Record<TimeUnit, number> = { ns: 1, µs: 1e3, ms: 1e6, s: 1e9 }
 
 export function pickTimeUnit(maxNs: number): TimeUnit {
   if (maxNs < 1e4) return 'ns'
@@ -98,7 +98,12 @@ export function planChart(series: Record<string, SeriesPoint[]>): ChartPlan {
     let axis = axisByUnit.get(unit)
     if (!axis) {
       const i = axisByUnit.size
-      axis = { id: i === 0 ? 'y' : `y${i}`, unit, title: '', position: i % 2 === 0 ? 'left' : 'right' }
+      axis = {
+        id: i === 0 ? 'y' : `y${i}`,
+        unit,
+        title: '',
+        position: i % 2 === 0 ? 'left' : 'right',
+      }
       axisByUnit.set(unit, axis)
       namesByUnit.set(unit, [])
     }

@@ -56,7 +56,10 @@ export function WorkspaceDialog(props: Props) {
   }, [props])
 
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
+    <div
+      className="dialog-backdrop"
+      onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}
+    >
       <div className="dialog" role="dialog" aria-modal="true" data-testid={`${kind}-dialog`}>
         {kind === 'open' ? (
           <>
@@ -113,8 +116,14 @@ export function WorkspaceDialog(props: Props) {
             </label>
             <div className="dialog-actions">
               {backend.saveTargets.map((t) => (
-                <button key={t} disabled={!name.trim()} onClick={() => props.onSaveAs(name.trim(), t)}>
-                  {backend.kind === 'desktop' && t === 'folder' ? 'Choose folder…' : TARGET_LABEL[t]}
+                <button
+                  key={t}
+                  disabled={!name.trim()}
+                  onClick={() => props.onSaveAs(name.trim(), t)}
+                >
+                  {backend.kind === 'desktop' && t === 'folder'
+                    ? 'Choose folder…'
+                    : TARGET_LABEL[t]}
                 </button>
               ))}
               <span className="spacer" />

@@ -71,7 +71,10 @@ export async function saveToBrowser(ws: WorkspaceData): Promise<string> {
 export async function openFromBrowser(location: string): Promise<OpenResult> {
   const record = await withStore<StoredWorkspace | undefined>('readonly', (s) => s.get(location))
   if (!record) {
-    return { status: 'error', problem: { file: MANIFEST_FILE, message: `no saved workspace ${location}` } }
+    return {
+      status: 'error',
+      problem: { file: MANIFEST_FILE, message: `no saved workspace ${location}` },
+    }
   }
   return readWorkspace(async (p) => record.files[p] ?? null, location)
 }

@@ -79,7 +79,11 @@ async function readText(root: FileSystemDirectoryHandle, path: string): Promise<
   }
 }
 
-async function writeText(root: FileSystemDirectoryHandle, path: string, text: string): Promise<void> {
+async function writeText(
+  root: FileSystemDirectoryHandle,
+  path: string,
+  text: string,
+): Promise<void> {
   const parts = path.split('/')
   const dir = (await dirOf(root, parts.slice(0, -1), true))!
   const handle = await dir.getFileHandle(parts[parts.length - 1]!, { create: true })
@@ -97,7 +101,10 @@ export async function openFolder(): Promise<OpenResult> {
   return result
 }
 
-async function writeWorkspace(root: FileSystemDirectoryHandle, ws: WorkspaceData): Promise<SaveResult> {
+async function writeWorkspace(
+  root: FileSystemDirectoryHandle,
+  ws: WorkspaceData,
+): Promise<SaveResult> {
   const checked = validateWorkspace(ws)
   if (!checked.ok) return { status: 'error', problem: checked.problem }
   // Never overwrite a workspace this version cannot read (a newer or corrupt manifest).

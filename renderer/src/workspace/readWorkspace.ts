@@ -18,7 +18,10 @@ export async function readWorkspace(read: ReadText, location: string): Promise<O
   if (manifestText === null) {
     return {
       status: 'error',
-      problem: { file: MANIFEST_FILE, message: `not found in ${location}: this is not an MM Workbench workspace` },
+      problem: {
+        file: MANIFEST_FILE,
+        message: `not found in ${location}: this is not an MM Workbench workspace`,
+      },
     }
   }
   const manifest = parseManifest(manifestText)
@@ -27,7 +30,10 @@ export async function readWorkspace(read: ReadText, location: string): Promise<O
   for (const path of [...manifest.value.scripts, ...manifest.value.results]) {
     const text = await read(path)
     if (text === null) {
-      return { status: 'error', problem: { file: path, message: 'listed in the manifest but missing' } }
+      return {
+        status: 'error',
+        problem: { file: path, message: 'listed in the manifest but missing' },
+      }
     }
     files[path] = text
   }

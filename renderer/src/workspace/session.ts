@@ -22,7 +22,12 @@ export function loadSession(): Session | null {
     if (!raw) return null
     const s = JSON.parse(raw) as Partial<Session>
     const ws = s.workspace
-    if (!ws || !validateManifest(ws.manifest).ok || typeof ws.files !== 'object' || ws.files === null)
+    if (
+      !ws ||
+      !validateManifest(ws.manifest).ok ||
+      typeof ws.files !== 'object' ||
+      ws.files === null
+    )
       return null
     if (typeof s.activePath !== 'string' || typeof ws.files[s.activePath] !== 'string') return null
     return {

@@ -16,9 +16,12 @@ function folderName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'workspace'
 }
 
-export function downloadWorkspace(ws: WorkspaceData): { ok: true } | { ok: false; message: string } {
+export function downloadWorkspace(
+  ws: WorkspaceData,
+): { ok: true } | { ok: false; message: string } {
   const checked = validateWorkspace(ws)
-  if (!checked.ok) return { ok: false, message: `${checked.problem.file}: ${checked.problem.message}` }
+  if (!checked.ok)
+    return { ok: false, message: `${checked.problem.file}: ${checked.problem.message}` }
   const folder = folderName(ws.manifest.name)
   const bytes = zipStored({ [MANIFEST_FILE]: serializeManifest(ws.manifest), ...ws.files }, folder)
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }))
@@ -40,8 +43,11 @@ export async function workspaceFromUpload(files: FileList): Promise<OpenResult> 
     if (slash > 0) folder = rel.slice(0, slash)
     byPath.set(slash > 0 ? rel.slice(slash + 1) : rel, f)
   }
-  return readWorkspace(async (p) => {
-    const f = byPath.get(p)
-    return f ? await f.text() : null
-  }, `upload:${folder || 'folder'}`)
+  return readWorkspace(
+    async (p) => {
+      const f = byPath.get(p)
+      return f ? await f.text() : null
+    },
+    `upload:${folder || 'folder'}`,
+  )
 }

@@ -22,7 +22,7 @@ export function crc32(data: Uint8Array): number {
 
 /** MS-DOS date/time of the entries; fixed so the same workspace gives the same bytes. */
 const DOS_TIME = 0
-const DOS_DATE = (2026 - 1980) << 9 | (1 << 5) | 1
+const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1
 
 export function zipStored(files: Record<string, string>, folder: string): Uint8Array {
   const enc = new TextEncoder()

@@ -1,0 +1,241 @@
+/**
+ * The `mmwb` command as users run it: `node cli/bin/mmwb.js ...` in a child process, checked
+ * on exit status, stdout and stderr.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parseRunResult } from '../protocol/guards'
+import { parseComparison } from './compare/schema'
+import { RESULT_SCHEMA_VERSION } from '../protocol/result'
+
+const ROOT = join(__dirname, '..')
+const BIN = join(ROOT, 'cli', 'bin', 'mmwb.js')
+const tmp = mkdtempSync(join(tmpdir(), 'mmwb-cli-'))
+
+function mmwb(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+function script(name: string, lines: string[]): string {
+  const file = join(tmp, name)
+  writeFileSync(file, lines.join('\n') + '\n')
+  return file
+}
+
+const BUDDYINFO_LINE = /^Node \d+, zone +\S+( +\d+){11} $/
+
+describe('mmwb', () => {
+  it('prints help with the exit codes for every command', async () => {
+    for (const args of [
+      ['--help'],
+      ['run', '--help'],
+      ['proc', '--help'],
+      ['bench', '--help'],
+      ['help', 'run'],
+    ]) {
+      const r = await mmwb(...args)
+      expect(r.code, args.join(' ')).toBe(0)
+      expect(r.stdout).toMatch(/^Usage: mmwb/)
+      expect(r.stdout).toContain('Exit status:')
+      expect(r.stdout).toContain('4  syntax error')
+    }
+  })
+
+  it('exits 2 on usage errors and missing files, with one clear line', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /Usage: mmwb/],
+      [['frobnicate'], /unknown command "frobnicate"/],
+      [['run'], /exactly one script file/],
+      [['run', 'nope/missing.ts'], /no such file: nope\/missing\.ts/],
+      [['run', 'resources/examples/hello.ts', '--seed', 'x'], /--seed must be an integer/],
+      [['run', 'resources/examples/hello.ts', '--frob'], /unknown option --frob/],
+      [['proc', 'resources/examples/hello.ts', 'meminfo'], /unknown file "meminfo"/],
+    ]
+    for (const [args, re] of cases) {
+      const r = await mmwb(...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stdout + r.stderr).toMatch(re)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    }
+  })
+
+  it('runs hello.ts: summary, /proc/buddyinfo in the kernel layout, --json result', async () => {
+    const out = join(tmp, 'hello.json')
+    const r = await mmwb('run', 'resources/examples/hello.ts', '--seed', '7', '--json', out)
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('resources/examples/hello.ts: finished at')
+    const buddy = r.stdout
+      .slice(r.stdout.indexOf('/proc/buddyinfo:\n') + 17)
+      .split('\n')
+      .filter((l) => l !== '')
+    expect(buddy.length).toBeGreaterThan(0)
+    for (const line of buddy) expect(line).toMatch(BUDDYINFO_LINE)
+    const result = parseRunResult(JSON.parse(readFileSync(out, 'utf8')))
+    expect(result).toMatchObject({
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      seed: 7,
+      variant: null,
+      script: 'resources/examples/hello.ts',
+    })
+    expect(result.series.nr_free_pages.length).toBeGreaterThan(1)
+    expect(result.proc['/proc/buddyinfo']).toBe(buddy.join('\n') + '\n')
+  })
+
+  it('gives the same result for the same seed', async () => {
+    const a = join(tmp, 'a.json')
+    const b = join(tmp, 'b.json')
+    await mmwb(
+      'run',
+      'resources/examples/lock-contention.ts',
+      '--seed',
+      '3',
+      '--json',
+      a,
+      '--quiet',
+    )
+    await mmwb(
+      'run',
+      'resources/examples/lock-contention.ts',
+      '--seed',
+      '3',
+      '--json',
+      b,
+      '--quiet',
+    )
+    const ra = JSON.parse(readFileSync(a, 'utf8'))
+    const rb = JSON.parse(readFileSync(b, 'utf8'))
+    expect({ ...ra, wall: null }).toEqual({ ...rb, wall: null })
+    expect(ra.series.reader_lock_wait_ns.length).toBe(50)
+  })
+
+  it('runs a named variant and rejects an unknown one', async () => {
+    const ok = await mmwb(
+      'run',
+      'resources/examples/lock-contention.ts',
+      '--variant',
+      'slowWakeup',
+      '--quiet',
+    )
+    expect(ok.code).toBe(0)
+    const bad = await mmwb('run', 'resources/examples/lock-contention.ts', '--variant', 'nope')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(
+      /ConfigError: .*no variant "nope"; the script defines: base, slowWakeup/,
+    )
+  })
+
+  it('exits 4 with file:line:column on a syntax error', async () => {
+    const f = script('syntax.ts', ['export default function (k) {', '  const a = ;', '}'])
+    const r = await mmwb('run', f)
+    expect(r.code).toBe(4)
+    expect(r.stderr).toMatch(/ScriptSyntaxError: .*syntax\.ts:2:13: syntax error/)
+  })
+
+  it('exits 1 with the line of a thrown error and only the script frames', async () => {
+    const f = script('throws.ts', [
+      "import { type Kernel } from 'mmwb'",
+      'export default async function (k: Kernel) {',
+      '  await k.sleep(10)',
+      '  check(k.now())',
+      '}',
+      'function check(t: number) {',
+      "  if (t > 0) throw new Error('too late: ' + t)",
+      '}',
+    ])
+    const r = await mmwb('run', f)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^mmwb: ScriptError: Error: too late: 10 \(.*throws\.ts:7\)\n/)
+    expect(r.stderr).toMatch(/at check \(.*throws\.ts:7:\d+\)/)
+    expect(r.stderr).not.toMatch(/engine-host|node:internal|cli\//)
+  })
+
+  it('exits 3 when an endless loop exceeds the budget, naming the loop line', async () => {
+    const f = script('loop.ts', [
+      'export default async function (k) {',
+      '  await k.sleep(1)',
+      '  while (true) {}',
+      '}',
+    ])
+    const r = await mmwb('run', f, '--budget-ms', '400')
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(
+      /ScriptTimeout: the script exceeded its time budget of 400 ms .*loop\.ts:3/,
+    )
+  })
+
+  it('prints one /proc file with `mmwb proc`, the script log going to stderr', async () => {
+    const r = await mmwb('proc', 'resources/examples/hello.ts', 'pagetypeinfo')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(
+      /^Page block order: 9\nPages per block: {2}512\n\nFree pages count per migrate type at order/,
+    )
+    expect(r.stderr).toContain('holding 1024 folios')
+    const u = await mmwb('proc', 'resources/examples/hello.ts', 'extfrag/unusable_index')
+    expect(
+      u.stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .every((l) => /^Node \d+, zone +\S+( \d\.\d{3}){11} $/.test(l)),
+    ).toBe(true)
+  })
+
+  it('compares two variants over three seeds and writes JSON that validates against the schema', async () => {
+    const out = join(tmp, 'compare.json')
+    const r = await mmwb(
+      'compare',
+      'resources/examples/lock-contention.ts',
+      '--seeds',
+      '1,2,3',
+      '--json',
+      out,
+    )
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^resources\/examples\/lock-contention\.ts: 2 variants x 3 seeds\n/)
+    expect(r.stdout).toMatch(/ +base +slowWakeup\n/)
+    expect(r.stdout).toMatch(
+      /reader_lock_wait_ns mean +[\d.]+ ±[\d.]+ +[\d.]+ ±[\d.]+ \( *\+[\d.]+%\)\*/,
+    )
+    const cmp = parseComparison(JSON.parse(readFileSync(out, 'utf8')))
+    expect(cmp.variants.map((v) => v.name)).toEqual(['base', 'slowWakeup'])
+    expect(cmp.runs.map((x) => [x.variant, x.seed])).toEqual([
+      ['base', 1],
+      ['base', 2],
+      ['base', 3],
+      ['slowWakeup', 1],
+      ['slowWakeup', 2],
+      ['slowWakeup', 3],
+    ])
+    const wait = cmp.metrics.find((m) => m.name === 'reader_lock_wait_ns mean')
+    expect(wait?.byVariant.base.n).toBe(3)
+    // A 10x slower wake-up makes every contended wait longer: the change must be significant.
+    expect(wait?.significant.slowWakeup).toBe(true)
+    expect(wait!.byVariant.slowWakeup.mean).toBeGreaterThan(wait!.byVariant.base.mean)
+  })
+
+  it('refuses to compare a script without variants', async () => {
+    const r = await mmwb('compare', 'resources/examples/hello.ts')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/exports no `variants`/)
+  })
+
+  it('wires `mmwb bench` to cli/bench', async () => {
+    const r = await mmwb('bench', '--help')
+    expect(r.code).toBe(0)
+    if (!existsSync(join(ROOT, 'cli', 'bench', 'index.ts'))) {
+      const missing = await mmwb('bench')
+      expect(missing.code).toBe(7)
+      expect(missing.stderr).toMatch(/benchmark suite/)
+    }
+  })
+})

@@ -1,0 +1,175 @@
+/**
+ * `mmwb compare <script.ts>`: runs the workload for every variant it exports and every seed,
+ * in parallel engine-host processes, and prints an mmtests-style comparison table.
+ */
+import { writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { HostError } from '../../engine-host/errors'
+import { inspectWorkload } from '../../engine-host/sandbox/inspect'
+import { transpileWorkload } from '../../engine-host/transpile'
+import { toWireError } from '../../protocol/guards'
+import type { WireError } from '../../protocol/messages'
+import type { RunResult } from '../../protocol/result'
+import { intOption, parseArgs, stringOption, UsageError } from '../args'
+import { compareRuns } from '../compare/metrics'
+import { COMPARISON_SCHEMA_VERSION, type Comparison } from '../compare/schema'
+import { formatComparison } from '../compare/table'
+import { EXIT, EXIT_CODES_HELP, exitCodeFor, type ExitCode } from '../exitCodes'
+import { displayPath, formatError, readScript } from '../execute'
+import { HostClient, HostRequestError } from '../hostClient'
+import { DEFAULT_BUDGET_MS } from './run'
+
+export const COMPARE_HELP = `Usage: mmwb compare <script.ts> [options]
+
+Runs the workload once for every variant in its \`variants\` export and every seed (its
+\`seeds\` export, or --seeds, or 1,2,3), in parallel, and prints a comparison table:
+variants as columns (the first is the baseline), the mean over seeds with its 95%
+confidence interval, the change from the baseline, and '*' where Welch's t-test finds the
+difference significant (p < 0.05). Rows: user series (mean and max), simulated time, and
+the /proc/vmstat counters that differ between runs.
+
+Options:
+  --seeds LIST      comma-separated seeds, e.g. 1,2,3 (overrides the script's \`seeds\`)
+  --variants LIST   compare only these variants, in this order (the first is the baseline)
+  --json FILE       write every run and the comparison (schema: cli/compare/schema.ts)
+  --budget-ms N     wall-clock budget per run in ms (default ${DEFAULT_BUDGET_MS})
+  --jobs N          engine-host processes run in parallel (default: the number of cores)
+  -h, --help        show this help
+
+${EXIT_CODES_HELP}
+`
+
+function listOption(value: string | undefined, what: string): string[] | undefined {
+  if (value === undefined) return undefined
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  if (items.length === 0) throw new UsageError(`--${what} needs at least one entry`)
+  return items
+}
+
+interface Job {
+  variant: string
+  seed: number
+}
+
+/** Runs the jobs on `parallel` engine-host processes; fails fast on the first error. */
+async function runAll(
+  path: string,
+  source: string,
+  jobs: Job[],
+  parallel: number,
+  budgetMs: number,
+): Promise<RunResult[]> {
+  const results: RunResult[] = new Array(jobs.length)
+  let next = 0
+  let done = 0
+  let failed: WireError | null = null
+  const startMs = Date.now()
+  const progress = (j: Job): void => {
+    done++
+    if (Date.now() - startMs < 1000) return
+    const text = `compare: ${done}/${jobs.length} runs done (last: ${j.variant}, seed ${j.seed})`
+    process.stderr.write(
+      process.stderr.isTTY ? `\r\x1b[K${text}${done === jobs.length ? '\n' : ''}` : text + '\n',
+    )
+  }
+  const worker = async (): Promise<void> => {
+    const client = await HostClient.start()
+    try {
+      while (!failed && next < jobs.length) {
+        const i = next++
+        const j = jobs[i]
+        const { result } = client.run(
+          { path, source },
+          { seed: j.seed, variant: j.variant, timeBudgetMs: budgetMs },
+        )
+        results[i] = await result
+        progress(j)
+      }
+    } finally {
+      client.close()
+    }
+  }
+  const workers = Array.from({ length: Math.min(parallel, jobs.length) }, () =>
+    worker().catch((e: unknown) => {
+      failed ??= e instanceof HostRequestError ? e.wire : toWireError(e)
+    }),
+  )
+  await Promise.all(workers)
+  if (failed) throw new HostRequestError(failed)
+  return results
+}
+
+export async function compareCommand(argv: string[]): Promise<ExitCode> {
+  const p = parseArgs(argv, {
+    seeds: { value: true },
+    variants: { value: true },
+    json: { value: true },
+    'budget-ms': { value: true },
+    jobs: { value: true },
+    help: { value: false },
+  })
+  if (p.options.help) {
+    process.stdout.write(COMPARE_HELP)
+    return EXIT.OK
+  }
+  if (p.positionals.length !== 1) throw new UsageError('mmwb compare takes exactly one script file')
+  const file = p.positionals[0]
+  const source = readScript(file)
+  const path = displayPath(file)
+  const budgetMs = intOption(p, 'budget-ms', DEFAULT_BUDGET_MS, 1)
+  const parallel = intOption(p, 'jobs', availableParallelism(), 1)
+  const seedList = listOption(stringOption(p, 'seeds'), 'seeds')?.map((s) => {
+    if (!/^\d+$/.test(s)) throw new UsageError(`--seeds: ${JSON.stringify(s)} is not a seed`)
+    return Number(s)
+  })
+  const wanted = listOption(stringOption(p, 'variants'), 'variants')
+
+  try {
+    const decl = inspectWorkload(transpileWorkload(source, path), path, budgetMs)
+    if (decl.variants.length === 0) {
+      throw new HostError(
+        'ConfigError',
+        `${path} exports no \`variants\`; compare needs at least one`,
+      )
+    }
+    let variants = decl.variants
+    if (wanted) {
+      for (const w of wanted) {
+        if (!variants.some((v) => v.name === w)) {
+          throw new UsageError(
+            `no variant ${JSON.stringify(w)}; the script defines: ${variants.map((v) => v.name).join(', ')}`,
+          )
+        }
+      }
+      variants = wanted.map((w) => variants.find((v) => v.name === w) as (typeof variants)[number])
+    }
+    const seeds = seedList ?? (decl.seeds.length > 0 ? decl.seeds : [1, 2, 3])
+    const jobs = variants.flatMap((v) => seeds.map((seed) => ({ variant: v.name, seed })))
+    const runs = await runAll(path, source, jobs, parallel, budgetMs)
+    const names = variants.map((v) => v.name)
+    const metrics = compareRuns(names, runs)
+    process.stdout.write(`${path}: ${names.length} variants x ${seeds.length} seeds\n`)
+    process.stdout.write(formatComparison(names, seeds, metrics))
+    const json = stringOption(p, 'json')
+    if (json) {
+      const out: Comparison = {
+        schemaVersion: COMPARISON_SCHEMA_VERSION,
+        script: path,
+        variants,
+        seeds,
+        runs,
+        metrics,
+      }
+      writeFileSync(json, JSON.stringify(out, null, 2) + '\n')
+    }
+    return EXIT.OK
+  } catch (e) {
+    if (e instanceof UsageError) throw e
+    const wire = e instanceof HostRequestError ? e.wire : toWireError(e)
+    process.stderr.write(formatError(wire))
+    return exitCodeFor(wire.name)
+  }
+}

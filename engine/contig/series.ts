@@ -1,0 +1,55 @@
+/**
+ * Chart series for contiguous allocations (issue 6, item 7): one point per request of
+ * alloc_contig_range, cma_alloc and virtio-mem, with its outcome, latency in simulated ns and
+ * pages migrated. Kept per machine on a side table; columns are plain arrays a chart can read.
+ */
+import { type Machine } from '../mm'
+
+export type ContigSource = 'alloc_contig_range' | 'cma_alloc' | 'virtio_mem_plug' | 'virtio_mem_unplug'
+/** alloc_contig_range/cma outcomes, plus virtio-mem's partial progress. */
+export type ContigSeriesOutcome = 'success' | 'busy' | 'nomem' | 'intr' | 'partial'
+
+export interface ContigSeries {
+  source: ContigSource[]
+  /** Simulated time the request started. */
+  tNs: number[]
+  outcome: ContigSeriesOutcome[]
+  latencyNs: number[]
+  pagesMigrated: number[]
+  /** Pages requested. */
+  nrPages: number[]
+}
+
+const table = new WeakMap<Machine, ContigSeries>()
+
+function seriesOf(m: Machine): ContigSeries {
+  let s = table.get(m)
+  if (s === undefined) {
+    s = { source: [], tNs: [], outcome: [], latencyNs: [], pagesMigrated: [], nrPages: [] }
+    table.set(m, s)
+  }
+  return s
+}
+
+export function recordContig(m: Machine, source: ContigSource, tNs: number, outcome: ContigSeriesOutcome, latencyNs: number, pagesMigrated: number, nrPages: number): void {
+  const s = seriesOf(m)
+  s.source.push(source)
+  s.tNs.push(tNs)
+  s.outcome.push(outcome)
+  s.latencyNs.push(latencyNs)
+  s.pagesMigrated.push(pagesMigrated)
+  s.nrPages.push(nrPages)
+}
+
+/** Every point recorded on `m` so far (live arrays: copy before mutating). */
+export function contigSeries(m: Machine): Readonly<ContigSeries> {
+  return seriesOf(m)
+}
+
+/** Counts of each outcome for one source, for a summary table (`mmwb compare`). */
+export function contigOutcomeCounts(m: Machine, source: ContigSource): Record<ContigSeriesOutcome, number> {
+  const s = seriesOf(m)
+  const out: Record<ContigSeriesOutcome, number> = { success: 0, busy: 0, nomem: 0, intr: 0, partial: 0 }
+  for (let i = 0; i < s.source.length; i++) if (s.source[i] === source) out[s.outcome[i]]++
+  return out
+}

@@ -1,0 +1,211 @@
+/**
+ * # engine/mm: Linux physical memory at page granularity
+ *
+ * A model of the kernel's page allocator (mm/page_alloc.c) that kernel developers can compare
+ * with their machines: nodes and zones, pageblocks and migratetypes, the buddy free lists, the
+ * per-cpu lists, watermarks, fallback and pageblock claiming, the highatomic reserve, folios
+ * with references, mapcount, pins and flags, /proc/vmstat counters and tracepoints.
+ *
+ * ## Shape
+ * Free functions take the `Machine` first (bitECS style). All per-page state is in typed arrays,
+ * never a JS object per page: the four fields every list operation touches (flags, order and
+ * list migratetype, intrusive next/prev links) interleaved in `m.pg` (16 bytes per page, one
+ * cache line per page touched; read them with `pageFlags`/`pageOrder`/`pageListMt`), plus plain
+ * `m.refcount`, `m.mapcount`, `m.pincount` arrays (see memmap.ts); per-pageblock state in
+ * `m.pbFlags`; free lists in `m.faHead/faTail/faCount` indexed by (zone, order, migratetype).
+ * 28 bytes per page: a 64 GiB machine (16M pages) peaks well under 1 GiB of RSS. Behaviour that
+ * changed between kernels follows `cfg.kernelEra` (see `KernelEra`; default '6.12').
+ *
+ * ## Entry points
+ * - `parseMachineConfig(input)` → `createMachine(cfg)`; `boot: 'allocated'` with
+ *   `initFreeBlock`, `reservePages` and `setPageblockMigratetype` builds an exact imported state.
+ * - `allocPages(m, gfp, order)` (`__alloc_pages` fast path + one slow-path-flags retry),
+ *   `allocPagesFlags(m, gfp, order, allocFlags)` (`get_page_from_freelist` with explicit flags,
+ *   e.g. ALLOC_NO_WATERMARKS), `freePages(m, pfn, order)` (`__free_pages`).
+ * - Folios: `folioGet`, `folioPut`, `folioTryGet`, `getPageUnlessZero`, `folioPin`/`folioUnpin`
+ *   (FOLL_LONGTERM), `folioAddMapcount`, `folioSetFlags(m, pfn, PG_dirty | PG_lru, true)`,
+ *   `folioTrylock`/`folioUnlock`.
+ * - Pageblocks: `getPfnblockMigratetype`, `setPageblockMigratetype`, `setPageblockIsolate`,
+ *   `moveFreepagesBlock`, skip bits. Per-cpu: `drainAllPages`, `setCurrentCpu`.
+ * - Observability: `zoneInfo`, `vmstat`, `traceSubscribe`, `checkInvariants`, `snapshot` /
+ *   `restoreMachine`.
+ *
+ * ## Where the model departs from the kernel
+ * - No memory holes; zones are pageblock-aligned and contiguous; no PCI hole below 4 GiB; the
+ *   first DMA page is not reserved unless `reservePages` says so.
+ * - Boot frees all memory; nothing is allocated by the "kernel" unless a workload does it.
+ * - No kswapd, direct reclaim, compaction or OOM in `allocPages`: after the fast path fails,
+ *   one retry with `gfp_to_alloc_flags` (MIN watermark, reserves) is made. A boosted watermark
+ *   (`ZONE_BOOSTED_WATERMARK`) is cleared on the next allocation as the kernel does when it
+ *   wakes kswapd, but the boost itself stays until reclaim exists to reset it.
+ * - Per-cpu lists follow 6.1's `nr_pcp_free`/`free_factor` and batch rules in every era (the
+ *   6.6+ high_min/high_max auto-tuning is not modelled); the pcp lock never fails.
+ * - Eras: the 6.1 `ALLOC_HARDER` is represented by ALLOC_NON_BLOCK (|ALLOC_HIGHATOMIC above order
+ *   0) for `__GFP_HIGH` requests without direct reclaim, with 6.1's watermark arithmetic.
+ * - NR_FREE_PAGES accounting follows list membership (equal to both eras' kernel rules; the
+ *   kernel's ≤6.9 accounting races are not reproduced). PGFREE is counted for every free.
+ * - `page` in trace events is a synthetic vmemmap address (0xffffea0000000000 + 64 * pfn).
+ * - Flags outside `enum pageflags` (anon, file, movable_ops, per-cpu, allocated head) are model
+ *   bits; tails of compound pages are not marked (`compoundHead` finds the head by alignment).
+ * - Merging at `order >= pageblock_order` of two different mergeable types (6.10+) relabels every
+ *   pageblock the buddy covers, not only its first (identical at the default orders).
+ * - Mobility grouping is disabled only below 6 pageblocks of memory, as `build_all_zonelists` does.
+ */
+export * from './migratetype'
+export type { ZoneInfo } from './zoneInfo'
+export {
+  GFP_KERNEL,
+  GFP_USER,
+  GFP_HIGHUSER,
+  GFP_HIGHUSER_MOVABLE,
+  GFP_ATOMIC,
+  GFP_NOWAIT,
+  GFP_NOIO,
+  GFP_NOFS,
+  GFP_DMA,
+  GFP_DMA32,
+  GFP_TRANSHUGE,
+  GFP_TRANSHUGE_LIGHT,
+  __GFP_DMA,
+  __GFP_HIGHMEM,
+  __GFP_MOVABLE,
+  __GFP_RECLAIMABLE,
+  __GFP_COMP,
+  __GFP_HIGH,
+  __GFP_NOWARN,
+  __GFP_NORETRY,
+  __GFP_RETRY_MAYFAIL,
+  __GFP_NOFAIL,
+  __GFP_ZERO,
+  __GFP_DMA32,
+  __GFP_IO,
+  __GFP_FS,
+  __GFP_DIRECT_RECLAIM,
+  __GFP_KSWAPD_RECLAIM,
+  __GFP_RECLAIM,
+  __GFP_WRITE,
+  __GFP_MEMALLOC,
+  __GFP_NOMEMALLOC,
+  __GFP_HARDWALL,
+  __GFP_THISNODE,
+  __GFP_ACCOUNT,
+  gfpMigratetype,
+  gfpZone,
+} from './gfp'
+export { type MachineConfig, type ZoneConfig, type KernelEra, KERNEL_ERAS, ConfigError, parseMachineConfig } from './config'
+export { type Machine, eraAtLeast, setCurrentCpu, cpuToNode, pfnZone } from './machine'
+export { type Zone } from './zone'
+export { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, MAX_NR_ZONES, ZONE_NAMES } from './zoneType'
+export { createMachine, initFreeBlock, reservePages, recomputeWatermarks } from './boot'
+export {
+  NO_PAGE,
+  PG_locked,
+  PG_referenced,
+  PG_uptodate,
+  PG_dirty,
+  PG_lru,
+  PG_active,
+  PG_workingset,
+  PG_slab,
+  PG_reserved,
+  PG_private,
+  PG_writeback,
+  PG_head,
+  PG_reclaim,
+  PG_swapbacked,
+  PG_unevictable,
+  PG_mlocked,
+  PG_isolated,
+  PG_anon,
+  PG_movable_ops,
+  PG_file,
+  PAGE_TYPE_BUDDY,
+  PAGE_TYPE_OFFLINE,
+  PAGE_PCP,
+  PAGE_ALLOC,
+  PAGE_EXTRA,
+  GUP_PIN_COUNTING_BIAS,
+  PG_STRIDE,
+  pageFlags,
+  pageOrder,
+  pageListMt,
+  pageNext,
+  pagePrev,
+  setPageFlags,
+  setPageOrder,
+} from './memmap'
+export {
+  ALLOC_WMARK_MIN,
+  ALLOC_WMARK_LOW,
+  ALLOC_WMARK_HIGH,
+  ALLOC_NO_WATERMARKS,
+  ALLOC_OOM,
+  ALLOC_NON_BLOCK,
+  ALLOC_MIN_RESERVE,
+  ALLOC_CPUSET,
+  ALLOC_CMA,
+  ALLOC_NOFRAGMENT,
+  ALLOC_HIGHATOMIC,
+  ALLOC_KSWAPD,
+  WMARK_MIN,
+  WMARK_LOW,
+  WMARK_HIGH,
+  WMARK_PROMO,
+  gfpToAllocFlags,
+} from './allocFlags'
+export { allocPages, allocPagesFlags, getPageFromFreelist } from './alloc'
+export { freePages, freeThePage } from './free'
+export {
+  compoundHead,
+  folioOrder,
+  folioNrPages,
+  folioRefCount,
+  folioGet,
+  folioPut,
+  getPageUnlessZero,
+  folioTryGet,
+  folioMapcount,
+  folioAddMapcount,
+  folioPin,
+  folioUnpin,
+  folioMaybeDmaPinned,
+  folioTestFlag,
+  folioSetFlags,
+  folioTrylock,
+  folioUnlock,
+} from './folio'
+export {
+  getPfnblockMigratetype,
+  getPageblockStoredMigratetype,
+  setPageblockMigratetype,
+  changePageblockRange,
+  setPageblockIsolate,
+  isPageblockIsolated,
+  getPageblockSkip,
+  setPageblockSkip,
+} from './pageblock'
+export { moveFreepagesBlock } from './moveFreepages'
+export { freeOnePage, freeOnePageLocked, FPI_NONE, FPI_TO_TAIL } from './buddy'
+export { addToFreeList, delFromFreeList, getPageFromFreeArea, freeAreaEmpty, freeAreaNrFree } from './freeArea'
+export { rmqueueSmallest, expand } from './rmqueueSmallest'
+export { drainAllPages, zonePcpPages } from './pcp'
+export { PAGE_ALLOC_COSTLY_ORDER, HPAGE_PMD_ORDER, pcpAllowedOrder } from './pcpIndex'
+export { reserveHighatomicPageblock, unreserveHighatomicPageblock } from './highatomic'
+export { zoneWatermarkOk, zoneWatermarkFast, wmarkPages } from './watermark'
+export { FALLBACKS } from './fallback'
+export { zoneInfo, vmstat } from './vmstat'
+export { checkInvariants } from './invariants'
+export { type InvariantViolation, InvariantError } from './violation'
+export { snapshot, restoreMachine } from './snapshot'
+export { traceSubscribe, traceSubscribeAll, pageAddress } from './trace'
+export {
+  type TraceEventName,
+  type TraceEvent,
+  type TraceEventOf,
+  type MmPageAllocEvent,
+  type MmPageFreeEvent,
+  type MmPageAllocZoneLockedEvent,
+  type MmPageAllocExtfragEvent,
+  type MmPagePcpuDrainEvent,
+  TRACE_EVENT_NAMES,
+} from './traceTypes'
