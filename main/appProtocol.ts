@@ -24,16 +24,31 @@ export function registerAppScheme(): void {
 export function handleAppScheme(root: string): void {
   const base = resolve(root)
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url)
-    const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html'
-    const file = resolve(base, rel)
-    if (url.host !== APP_HOST || !(file === base || file.startsWith(base + sep))) {
+    const file = fileFor(base, request.url)
+    if (!file) return new Response('not found', { status: 404 })
+    try {
+      const res = await net.fetch(pathToFileURL(file).toString())
+      const headers = new Headers(res.headers)
+      headers.set('Content-Security-Policy', CSP)
+      headers.set('X-Content-Type-Options', 'nosniff')
+      return new Response(res.body, { status: res.status, headers })
+    } catch {
       return new Response('not found', { status: 404 })
     }
-    const res = await net.fetch(pathToFileURL(file).toString())
-    const headers = new Headers(res.headers)
-    headers.set('Content-Security-Policy', CSP)
-    headers.set('X-Content-Type-Options', 'nosniff')
-    return new Response(res.body, { status: res.status, headers })
   })
+}
+
+/** The file under `base` an app:// URL names, or null when it names none (or escapes). */
+export function fileFor(base: string, url: string): string | null {
+  let u: URL
+  let rel: string
+  try {
+    u = new URL(url)
+    rel = decodeURIComponent(u.pathname).replace(/^\/+/, '') || 'index.html'
+  } catch {
+    return null
+  }
+  const file = resolve(base, rel)
+  if (u.host !== APP_HOST || rel.includes('\0') || !file.startsWith(base + sep)) return null
+  return file
 }

@@ -11,9 +11,13 @@ import { toWireError } from '../../protocol/guards'
 import type { WireError } from '../../protocol/messages'
 import type { RunResult } from '../../protocol/result'
 import { intOption, parseArgs, stringOption, UsageError } from '../args'
-import { compareRuns } from '../compare/metrics'
-import { COMPARISON_SCHEMA_VERSION, type Comparison } from '../compare/schema'
-import { formatComparison } from '../compare/table'
+import {
+  compareExperiment,
+  makeExperiment,
+  renderComparisonText,
+  seriesNames,
+  type MetricSpec,
+} from '../../protocol/results'
 import { EXIT, EXIT_CODES_HELP, exitCodeFor, type ExitCode } from '../exitCodes'
 import { displayPath, formatError, readScript } from '../execute'
 import { HostClient, HostRequestError } from '../hostClient'
@@ -22,16 +26,17 @@ import { DEFAULT_BUDGET_MS } from './run'
 export const COMPARE_HELP = `Usage: mmwb compare <script.ts> [options]
 
 Runs the workload once for every variant in its \`variants\` export and every seed (its
-\`seeds\` export, or --seeds, or 1,2,3), in parallel, and prints a comparison table:
-variants as columns (the first is the baseline), the mean over seeds with its 95%
-confidence interval, the change from the baseline, and '*' where Welch's t-test finds the
-difference significant (p < 0.05). Rows: user series (mean and max), simulated time, and
-the /proc/vmstat counters that differ between runs.
+\`seeds\` export, or --seeds, or 1,2,3), in parallel, and prints a comparison table in
+the style of mmtests' compare-kernels.sh: variants as columns (the first is the
+baseline), the mean over seeds with its 95% confidence interval, the change from the
+baseline, written *x%* where Welch's t-test finds it significant (p < 0.05). Rows: the
+mean and max of every series the script records, then the /proc/vmstat counters that are
+non-zero in some run (counters start at zero at boot: their end value is the delta).
 
 Options:
   --seeds LIST      comma-separated seeds, e.g. 1,2,3 (overrides the script's \`seeds\`)
   --variants LIST   compare only these variants, in this order (the first is the baseline)
-  --json FILE       write every run and the comparison (schema: cli/compare/schema.ts)
+  --json FILE       write the experiment: every run (ExperimentResult, protocol/results)
   --budget-ms N     wall-clock budget per run in ms (default ${DEFAULT_BUDGET_MS})
   --jobs N          engine-host processes run in parallel (default: the number of cores)
   -h, --help        show this help
@@ -149,22 +154,19 @@ export async function compareCommand(argv: string[]): Promise<ExitCode> {
     const seeds = seedList ?? (decl.seeds.length > 0 ? decl.seeds : [1, 2, 3])
     const jobs = variants.flatMap((v) => seeds.map((seed) => ({ variant: v.name, seed })))
     const runs = await runAll(path, source, jobs, parallel, budgetMs)
-    const names = variants.map((v) => v.name)
-    const metrics = compareRuns(names, runs)
-    process.stdout.write(`${path}: ${names.length} variants x ${seeds.length} seeds\n`)
-    process.stdout.write(formatComparison(names, seeds, metrics))
+    const experiment = makeExperiment(
+      path,
+      variants.map((v) => v.name),
+      seeds,
+      runs,
+    )
+    const metrics: MetricSpec[] = seriesNames(runs).flatMap((series) => [
+      { kind: 'series', series, stat: 'mean' } as const,
+      { kind: 'series', series, stat: 'max' } as const,
+    ])
+    process.stdout.write(renderComparisonText(compareExperiment(experiment, { metrics })))
     const json = stringOption(p, 'json')
-    if (json) {
-      const out: Comparison = {
-        schemaVersion: COMPARISON_SCHEMA_VERSION,
-        script: path,
-        variants,
-        seeds,
-        runs,
-        metrics,
-      }
-      writeFileSync(json, JSON.stringify(out, null, 2) + '\n')
-    }
+    if (json) writeFileSync(json, JSON.stringify(experiment, null, 2) + '\n')
     return EXIT.OK
   } catch (e) {
     if (e instanceof UsageError) throw e

@@ -31,7 +31,14 @@ export function cmaBitmapPagesToBits(cma: CmaArea, pages: number): number {
  * index ≥ `start` such that `index + offset` is aligned to `mask + 1` and bits
  * `[index, index + nr)` are all clear. Returns a value > `size` when there is none.
  */
-export function bitmapFindNextZeroAreaOff(map: Uint8Array, size: number, start: number, nr: number, alignMask: number, alignOffset: number): number {
+export function bitmapFindNextZeroAreaOff(
+  map: Uint8Array,
+  size: number,
+  start: number,
+  nr: number,
+  alignMask: number,
+  alignOffset: number,
+): number {
   for (;;) {
     let index = start
     while (index < size && map[index] !== 0) index++

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import {
   allocPages,
   checkInvariants,
@@ -15,16 +15,46 @@ import { createSimClock, makeAnonLruFolio } from '../migrate'
 import { DEFAULT_COST_MODEL } from '../sched/costModel'
 import { contigSeries, MIGRATE_API, placeFreeRange, type ContigEnv } from '../contig'
 import { contigTraceSubscribe, type ContigTraceEvent } from '../isolation'
-import { bitmapFindNextZeroAreaOff, cmaBitmapAlignedMask, cmaBitmapAlignedOffset, cmaBitmapPagesToBits } from './bitmap'
+import {
+  bitmapFindNextZeroAreaOff,
+  cmaBitmapAlignedMask,
+  cmaBitmapAlignedOffset,
+  cmaBitmapPagesToBits,
+} from './bitmap'
 import { cmaAlloc, cmaRelease } from './cmaAlloc'
 import { cmaReserve, cmaSysfs, cmaVmstat, type CmaArea } from './cmaArea'
+
+/** Every machine a test builds is checked with the full invariant checker after the test. */
+const live = new Set<Machine>()
+function track(m: Machine): Machine {
+  live.add(m)
+  return m
+}
+/** A test that leaves a machine broken on purpose (a hazard reproduced) takes it off the check. */
+function broken(m: Machine): void {
+  live.delete(m)
+}
+afterEach(() => {
+  const ms = [...live]
+  live.clear()
+  for (const m of ms) expect(checkInvariants(m)).toBeNull()
+})
 
 const PB = 512
 const BASE = 4096
 
-function machine(era: KernelEra = '6.12'): Machine {
-  const m = createMachine({ zones: [{ type: 'Normal', sizeMiB: 64 }], nrCpus: 2, kernelEra: era, boot: 'allocated' } as never)
-  placeFreeRange(m, 8192, 16384)
+/** Free memory outside the CMA areas: less than a 2048-page area, so __rmqueue prefers CMA. */
+function machine(era: KernelEra = '6.12', freeElsewhere = 1536): Machine {
+  const m = track(
+    createMachine({
+      zones: [{ type: 'Normal', sizeMiB: 64 }],
+      nrCpus: 2,
+      kernelEra: era,
+      boot: 'allocated',
+      debugVm: true,
+    } as never),
+  )
+  placeFreeRange(m, 8192, 8192 + freeElsewhere)
   return m
 }
 
@@ -34,7 +64,13 @@ function env(): ContigEnv {
 
 function traces(m: Machine): ContigTraceEvent[] {
   const out: ContigTraceEvent[] = []
-  for (const n of ['cma_alloc_start', 'cma_alloc_finish', 'cma_alloc_busy_retry', 'cma_release'] as const) contigTraceSubscribe(m, n, (e) => out.push(e))
+  for (const n of [
+    'cma_alloc_start',
+    'cma_alloc_finish',
+    'cma_alloc_busy_retry',
+    'cma_release',
+  ] as const)
+    contigTraceSubscribe(m, n, (e) => out.push(e))
   return out
 }
 
@@ -49,7 +85,8 @@ describe('CMA areas (mm/cma.c:cma_init_reserved_mem, cma_activate_area)', () => 
     ])
     expect(a.name).toBe('reserved')
     expect(b.bitmap.length).toBe((2 * PB) >> 2)
-    for (let pfn = BASE; pfn < BASE + 4 * PB; pfn += PB) expect(getPfnblockMigratetype(m, pfn)).toBe(MIGRATE_CMA)
+    for (let pfn = BASE; pfn < BASE + 4 * PB; pfn += PB)
+      expect(getPfnblockMigratetype(m, pfn)).toBe(MIGRATE_CMA)
     expect(z.nrFreeCmaPages).toBe(6 * PB)
     expect(z.nrFreePages).toBe(free + 6 * PB)
     expect(checkInvariants(m)).toBeNull()
@@ -57,11 +94,19 @@ describe('CMA areas (mm/cma.c:cma_init_reserved_mem, cma_activate_area)', () => 
 
   it('CMA_MIN_ALIGNMENT_PAGES: a pageblock-aligned area is fine from 5.19, refused with the ≤5.18 MAX_ORDER rule', () => {
     expect(() => cmaReserve(machine(), [{ basePfn: BASE + PB, nrPages: PB }])).not.toThrow()
-    expect(() => cmaReserve(machine(), [{ basePfn: BASE + PB, nrPages: PB }], 'max-order')).toThrow(/CMA_MIN_ALIGNMENT_PAGES \(1024\)/)
+    expect(() => cmaReserve(machine(), [{ basePfn: BASE + PB, nrPages: PB }], 'max-order')).toThrow(
+      /CMA_MIN_ALIGNMENT_PAGES \(1024\)/,
+    )
   })
 
   it('an area may take over free buddies that straddle its edges (the outside parts stay free)', () => {
-    const m = createMachine({ zones: [{ type: 'Normal', sizeMiB: 64 }], nrCpus: 2, kernelEra: '6.1' } as never)
+    const m = track(
+      createMachine({
+        zones: [{ type: 'Normal', sizeMiB: 64 }],
+        nrCpus: 2,
+        kernelEra: '6.1',
+      } as never),
+    )
     cmaReserve(m, [{ basePfn: BASE + PB, nrPages: PB }])
     expect(m.zones[0].nrFreeCmaPages).toBe(PB)
     expect(checkInvariants(m)).toBeNull()
@@ -69,7 +114,15 @@ describe('CMA areas (mm/cma.c:cma_init_reserved_mem, cma_activate_area)', () => 
 })
 
 describe('cma bitmap (lib/bitmap.c:bitmap_find_next_zero_area_off, mm/cma.c)', () => {
-  const area = (basePfn: number, count: number, orderPerBit: number): CmaArea => ({ name: 't', basePfn, count, orderPerBit, bitmap: new Uint8Array(count >> orderPerBit), nrPagesSucceeded: 0, nrPagesFailed: 0 })
+  const area = (basePfn: number, count: number, orderPerBit: number): CmaArea => ({
+    name: 't',
+    basePfn,
+    count,
+    orderPerBit,
+    bitmap: new Uint8Array(count >> orderPerBit),
+    nrPagesSucceeded: 0,
+    nrPagesFailed: 0,
+  })
 
   it('mask, offset and bits follow the area order_per_bit', () => {
     const a = area(4096 + 256, 4096, 2)
@@ -141,7 +194,10 @@ describe('cma_alloc / cma_release', () => {
       expect(rec.ret).toBe(0)
       expect(rec.busyRetries).toBe(1)
       expect(rec.pfn).toBe(BASE + PB)
-      expect(ev.find((e) => e.name === 'cma_alloc_busy_retry')).toMatchObject({ pfn: BASE, errorno: -16 })
+      expect(ev.find((e) => e.name === 'cma_alloc_busy_retry')).toMatchObject({
+        pfn: BASE,
+        errorno: -16,
+      })
       expect(a.bitmap[0]).toBe(0)
       expect(a.bitmap[PB]).toBe(1)
       expect(checkInvariants(m)).toBeNull()

@@ -7,9 +7,25 @@
  */
 import { MIGRATE_CMA, type Machine } from '../mm'
 import { pageAddress } from '../mm'
-import { allocContigRange, freeContigRange, contigOutcome, type ContigEnv, type ContigVariant, type ContigOutcome, recordContig } from '../contig'
+import {
+  allocContigRange,
+  freeContigRange,
+  contigOutcome,
+  type ContigEnv,
+  type ContigVariant,
+  type ContigOutcome,
+  recordContig,
+} from '../contig'
 import { contigTraceEmit, contigTraceOn } from '../isolation'
-import { bitmapClear, bitmapFindNextZeroAreaOff, bitmapSet, cmaBitmapAlignedMask, cmaBitmapAlignedOffset, cmaBitmapMaxno, cmaBitmapPagesToBits } from './bitmap'
+import {
+  bitmapClear,
+  bitmapFindNextZeroAreaOff,
+  bitmapSet,
+  cmaBitmapAlignedMask,
+  cmaBitmapAlignedOffset,
+  cmaBitmapMaxno,
+  cmaBitmapPagesToBits,
+} from './bitmap'
 import { cmaState, type CmaArea } from './cmaArea'
 
 const ENOMEM = 12
@@ -32,17 +48,42 @@ export interface CmaAllocRecord {
   latencyNs: number
   /** Base pages migrated by all attempts. */
   nrMigrated: number
+  /** Pages reclaimed and below-MIN time over all attempts (seed-004 variants). */
+  nrReclaimed: number
+  belowMinNs: number
 }
 
 /**
  * `cma_alloc(cma, count, align, no_warn)`. `align` is an order (the kernel callers pass
  * `get_order(size)` capped by CONFIG_CMA_ALIGNMENT). Returns the record; `pfn` ≥ 0 on success.
  */
-export function cmaAlloc(m: Machine, cma: CmaArea, count: number, align: number, env: ContigEnv, variant?: Partial<ContigVariant>): CmaAllocRecord {
+export function cmaAlloc(
+  m: Machine,
+  cma: CmaArea,
+  count: number,
+  align: number,
+  env: ContigEnv,
+  variant?: Partial<ContigVariant>,
+): CmaAllocRecord {
   const st = cmaState(m)
-  const rec: CmaAllocRecord = { cma: cma.name, count, align, pfn: -1, ret: -ENOMEM, outcome: 'nomem', attempts: 0, busyRetries: 0, startNs: env.clock.nowNs, latencyNs: 0, nrMigrated: 0 }
+  const rec: CmaAllocRecord = {
+    cma: cma.name,
+    count,
+    align,
+    pfn: -1,
+    ret: -ENOMEM,
+    outcome: 'nomem',
+    attempts: 0,
+    busyRetries: 0,
+    startNs: env.clock.nowNs,
+    latencyNs: 0,
+    nrMigrated: 0,
+    nrReclaimed: 0,
+    belowMinNs: 0,
+  }
   if (count > 0) {
-    if (contigTraceOn(m, 'cma_alloc_start')) contigTraceEmit(m, { name: 'cma_alloc_start', cma: cma.name, count, align })
+    if (contigTraceOn(m, 'cma_alloc_start'))
+      contigTraceEmit(m, { name: 'cma_alloc_start', cma: cma.name, count, align })
     const mask = cmaBitmapAlignedMask(cma, align)
     const offset = cmaBitmapAlignedOffset(cma, align)
     const maxno = cmaBitmapMaxno(cma)
@@ -52,13 +93,22 @@ export function cmaAlloc(m: Machine, cma: CmaArea, count: number, align: number,
     if (bitmapCount <= maxno) {
       for (;;) {
         env.clock.nowNs += env.cost.lockNs
-        const bitmapNo = bitmapFindNextZeroAreaOff(cma.bitmap, maxno, start, bitmapCount, mask, offset)
+        const bitmapNo = bitmapFindNextZeroAreaOff(
+          cma.bitmap,
+          maxno,
+          start,
+          bitmapCount,
+          mask,
+          offset,
+        )
         if (bitmapNo >= maxno) break
         bitmapSet(cma.bitmap, bitmapNo, bitmapCount)
         pfn = cma.basePfn + (bitmapNo << cma.orderPerBit)
         rec.attempts++
         const r = allocContigRange(m, pfn, pfn + count, MIGRATE_CMA, env, variant)
         rec.nrMigrated += r.nrMigrated
+        rec.nrReclaimed += r.nrReclaimed
+        rec.belowMinNs += r.belowMinNs
         rec.ret = r.ret
         if (r.ret === 0) {
           rec.pfn = pfn
@@ -68,13 +118,29 @@ export function cmaAlloc(m: Machine, cma: CmaArea, count: number, align: number,
         if (r.ret !== -EBUSY) break
         rec.busyRetries++
         if (contigTraceOn(m, 'cma_alloc_busy_retry')) {
-          contigTraceEmit(m, { name: 'cma_alloc_busy_retry', cma: cma.name, pfn, page: pageAddress(pfn), count, align, errorno: r.ret })
+          contigTraceEmit(m, {
+            name: 'cma_alloc_busy_retry',
+            cma: cma.name,
+            pfn,
+            page: pageAddress(pfn),
+            count,
+            align,
+            errorno: r.ret,
+          })
         }
         start = bitmapNo + mask + 1
       }
     }
     if (contigTraceOn(m, 'cma_alloc_finish')) {
-      contigTraceEmit(m, { name: 'cma_alloc_finish', cma: cma.name, pfn, page: pageAddress(rec.pfn), count, align, errorno: rec.ret })
+      contigTraceEmit(m, {
+        name: 'cma_alloc_finish',
+        cma: cma.name,
+        pfn,
+        page: pageAddress(rec.pfn),
+        count,
+        align,
+        errorno: rec.ret,
+      })
     }
   }
   if (rec.pfn >= 0) {
@@ -87,7 +153,15 @@ export function cmaAlloc(m: Machine, cma: CmaArea, count: number, align: number,
   }
   rec.outcome = contigOutcome(rec.ret)
   rec.latencyNs = env.clock.nowNs - rec.startNs
-  recordContig(m, 'cma_alloc', rec.startNs, rec.outcome, rec.latencyNs, rec.nrMigrated, count)
+  recordContig(m, 'cma_alloc', {
+    tNs: rec.startNs,
+    outcome: rec.outcome,
+    latencyNs: rec.latencyNs,
+    pagesMigrated: rec.nrMigrated,
+    nrPages: count,
+    pagesReclaimed: rec.nrReclaimed,
+    belowMinNs: rec.belowMinNs,
+  })
   return rec
 }
 
@@ -97,6 +171,7 @@ export function cmaRelease(m: Machine, cma: CmaArea, pfn: number, count: number)
   freeContigRange(m, pfn, count)
   const bitmapNo = (pfn - cma.basePfn) >> cma.orderPerBit
   bitmapClear(cma.bitmap, bitmapNo, cmaBitmapPagesToBits(cma, count))
-  if (contigTraceOn(m, 'cma_release')) contigTraceEmit(m, { name: 'cma_release', cma: cma.name, pfn, page: pageAddress(pfn), count })
+  if (contigTraceOn(m, 'cma_release'))
+    contigTraceEmit(m, { name: 'cma_release', cma: cma.name, pfn, page: pageAddress(pfn), count })
   return true
 }

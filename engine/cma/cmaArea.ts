@@ -5,20 +5,16 @@
  * per machine on a side table, with the /proc/vmstat and sysfs counters.
  */
 import {
-  delFromFreeList,
-  drainAllPages,
   FPI_NONE,
-  freeOnePage,
   freeOnePageLocked,
-  getPfnblockMigratetype,
   MIGRATE_CMA,
-  PAGE_ALLOC,
-  PAGE_TYPE_BUDDY,
   pfnZone,
   setPageblockMigratetype,
   type Machine,
 } from '../mm'
-import { pageFlags, pageOrder, setPageFlags } from '../mm/memmap'
+import { setPageFlags } from '../mm/memmap'
+import { VM_PGFREE } from '../mm/vmstatItems'
+import { reserveRangeFromBuddy } from '../contig'
 
 /** `MAX_CMA_AREAS` (CONFIG_CMA_AREAS default 19 on x86_64 with NUMA off; the model allows 64). */
 export const MAX_CMA_AREAS = 64
@@ -57,7 +53,9 @@ export function cmaState(m: Machine): CmaState {
 
 /** `CMA_MIN_ALIGNMENT_PAGES`: pageblock_nr_pages [5.19+]; max(MAX_ORDER_NR_PAGES, pageblock) before. */
 export function cmaMinAlignmentPages(m: Machine, alignment: 'max-order' | 'pageblock'): number {
-  return alignment === 'pageblock' ? m.pageblockNrPages : Math.max(1 << m.maxOrder, m.pageblockNrPages)
+  return alignment === 'pageblock'
+    ? m.pageblockNrPages
+    : Math.max(1 << m.maxOrder, m.pageblockNrPages)
 }
 
 export interface CmaSpec {
@@ -69,77 +67,48 @@ export interface CmaSpec {
 }
 
 /**
- * Take `[pfn, end)` out of the buddy allocator as memblock would have reserved it at boot: free
- * buddies overlapping it are unlinked and their parts outside are freed again; the pages inside
- * become reserved placeholders (allocated order-0, refcount 1). Pages in use are refused.
- */
-function reserveRange(m: Machine, pfn: number, end: number): void {
-  const z = pfnZone(m, pfn)
-  if (z === undefined) throw new RangeError('cma: area outside every zone')
-  drainAllPages(m, z)
-  const fixes: [number, number][] = []
-  for (let p = pfn & ~((1 << m.maxOrder) - 1); p < end; ) {
-    const f = pageFlags(m, p)
-    if ((f & PAGE_TYPE_BUDDY) !== 0) {
-      const o = pageOrder(m, p)
-      if (p + (1 << o) > pfn) fixes.push([p, o])
-      p += 1 << o
-    } else if ((f & PAGE_ALLOC) !== 0 && p >= pfn) {
-      if (f !== PAGE_ALLOC || m.refcount[p] !== 1 || pageOrder(m, p) !== 0) throw new Error(`cma: pfn ${p} is in use; CMA areas are reserved at boot`)
-      p++
-    } else p++
-  }
-  for (const [head, o] of fixes) {
-    delFromFreeList(m, z, head, o)
-    for (let p = head; p < head + (1 << o); p++) {
-      if (p >= pfn && p < end) {
-        setPageFlags(m, p, PAGE_ALLOC)
-        m.refcount[p] = 1
-      } else {
-        setPageFlags(m, p, 0)
-        m.refcount[p] = 0
-      }
-    }
-    // Give back the parts outside the area, as aligned pieces.
-    for (const [lo, hi] of [
-      [head, Math.min(pfn, head + (1 << o))],
-      [Math.max(end, head), head + (1 << o)],
-    ]) {
-      let q = lo
-      while (q < hi) {
-        let order = m.maxOrder
-        while (order > 0 && ((q & ((1 << order) - 1)) !== 0 || q + (1 << order) > hi)) order--
-        freeOnePage(m, z, q, order, getPfnblockMigratetype(m, q), FPI_NONE)
-        q += 1 << order
-      }
-    }
-  }
-}
-
-/**
  * `cma_init_reserved_mem` + `cma_activate_area` for each spec, right after boot (before any
  * workload runs): checks alignment (base and size multiples of CMA_MIN_ALIGNMENT_PAGES), a
  * single zone, and frees every pageblock as MIGRATE_CMA. Returns the areas.
  */
-export function cmaReserve(m: Machine, specs: CmaSpec[], alignment: 'max-order' | 'pageblock' = 'pageblock'): CmaArea[] {
+export function cmaReserve(
+  m: Machine,
+  specs: CmaSpec[],
+  alignment: 'max-order' | 'pageblock' = 'pageblock',
+): CmaArea[] {
   const st = cmaState(m)
   const minAlign = cmaMinAlignmentPages(m, alignment)
   const out: CmaArea[] = []
   for (const spec of specs) {
-    if (st.areas.length >= MAX_CMA_AREAS) throw new RangeError('cma: not enough slots for CMA reserved regions')
+    if (st.areas.length >= MAX_CMA_AREAS)
+      throw new RangeError('cma: not enough slots for CMA reserved regions')
     const name = spec.name ?? `cma${st.areas.length}`
     const { basePfn, nrPages } = spec
     const orderPerBit = spec.orderPerBit ?? 0
     if (nrPages <= 0 || basePfn % minAlign !== 0 || nrPages % minAlign !== 0) {
-      throw new RangeError(`cma ${name}: base ${basePfn} and size ${nrPages} must be multiples of CMA_MIN_ALIGNMENT_PAGES (${minAlign})`)
+      throw new RangeError(
+        `cma ${name}: base ${basePfn} and size ${nrPages} must be multiples of CMA_MIN_ALIGNMENT_PAGES (${minAlign})`,
+      )
     }
-    if ((1 << orderPerBit) > nrPages || nrPages % (1 << orderPerBit) !== 0) throw new RangeError(`cma ${name}: order_per_bit ${orderPerBit} does not divide the area`)
+    if (1 << orderPerBit > nrPages || nrPages % (1 << orderPerBit) !== 0)
+      throw new RangeError(`cma ${name}: order_per_bit ${orderPerBit} does not divide the area`)
     const z = pfnZone(m, basePfn)
-    if (z === undefined || basePfn + nrPages > z.endPfn) throw new RangeError(`cma ${name}: the area must lie in one zone`)
-    if (st.areas.some((a) => basePfn < a.basePfn + a.count && a.basePfn < basePfn + nrPages)) throw new RangeError(`cma ${name}: overlaps another area`)
-    reserveRange(m, basePfn, basePfn + nrPages)
-    const area: CmaArea = { name, basePfn, count: nrPages, orderPerBit, bitmap: new Uint8Array(nrPages >> orderPerBit), nrPagesSucceeded: 0, nrPagesFailed: 0 }
-    for (let pfn = basePfn; pfn < basePfn + nrPages; pfn += m.pageblockNrPages) initCmaReservedPageblock(m, pfn)
+    if (z === undefined || basePfn + nrPages > z.endPfn)
+      throw new RangeError(`cma ${name}: the area must lie in one zone`)
+    if (st.areas.some((a) => basePfn < a.basePfn + a.count && a.basePfn < basePfn + nrPages))
+      throw new RangeError(`cma ${name}: overlaps another area`)
+    reserveRangeFromBuddy(m, basePfn, basePfn + nrPages, 0)
+    const area: CmaArea = {
+      name,
+      basePfn,
+      count: nrPages,
+      orderPerBit,
+      bitmap: new Uint8Array(nrPages >> orderPerBit),
+      nrPagesSucceeded: 0,
+      nrPagesFailed: 0,
+    }
+    for (let pfn = basePfn; pfn < basePfn + nrPages; pfn += m.pageblockNrPages)
+      initCmaReservedPageblock(m, pfn)
     st.areas.push(area)
     st.totalcmaPages += nrPages
     out.push(area)
@@ -156,6 +125,7 @@ function initCmaReservedPageblock(m: Machine, pfn: number): void {
   }
   setPageblockMigratetype(m, pfn, MIGRATE_CMA)
   freeOnePageLocked(m, z, pfn, m.pageblockOrder, MIGRATE_CMA, FPI_NONE)
+  m.vmEvents[VM_PGFREE] += m.pageblockNrPages
 }
 
 /** The area holding `pfn`, or undefined. */
@@ -178,8 +148,11 @@ export function cmaVmstat(m: Machine): [name: string, value: number][] {
 }
 
 /** /sys/kernel/mm/cma/<name>/{alloc_pages_success,alloc_pages_fail}. */
-export function cmaSysfs(m: Machine): Record<string, { alloc_pages_success: number; alloc_pages_fail: number }> {
+export function cmaSysfs(
+  m: Machine,
+): Record<string, { alloc_pages_success: number; alloc_pages_fail: number }> {
   const out: Record<string, { alloc_pages_success: number; alloc_pages_fail: number }> = {}
-  for (const a of cmaState(m).areas) out[a.name] = { alloc_pages_success: a.nrPagesSucceeded, alloc_pages_fail: a.nrPagesFailed }
+  for (const a of cmaState(m).areas)
+    out[a.name] = { alloc_pages_success: a.nrPagesSucceeded, alloc_pages_fail: a.nrPagesFailed }
   return out
 }

@@ -18,7 +18,19 @@
  *   engine calls are synchronous. The bitmap has one byte per bit.
  * - `totalcma_pages` and the zone's `cma_pages` are on the side table, not in engine/mm.
  */
-export { type CmaArea, type CmaSpec, type CmaState, MAX_CMA_AREAS, cmaReserve, cmaState, cmaMinAlignmentPages, cmaAreaOf, cmaAreaByName, cmaVmstat, cmaSysfs } from './cmaArea'
+export {
+  type CmaArea,
+  type CmaSpec,
+  type CmaState,
+  MAX_CMA_AREAS,
+  cmaReserve,
+  cmaState,
+  cmaMinAlignmentPages,
+  cmaAreaOf,
+  cmaAreaByName,
+  cmaVmstat,
+  cmaSysfs,
+} from './cmaArea'
 export { type CmaAllocRecord, cmaAlloc, cmaRelease } from './cmaAlloc'
 export {
   bitmapFindNextZeroAreaOff,

@@ -34,7 +34,8 @@ export interface Compact16gResult {
 
 function freeBlocksAtLeast(m: Machine, order: number): number {
   let n = 0
-  for (const z of m.zones) for (let o = order; o <= m.maxOrder; o++) n += m.nrFree[z.id * m.nrOrders + o] << (o - order)
+  for (const z of m.zones)
+    for (let o = order; o <= m.maxOrder; o++) n += m.nrFree[z.id * m.nrOrders + o] << (o - order)
   return n
 }
 
@@ -43,8 +44,17 @@ function freeBlocksAtLeast(m: Machine, order: number): number {
  * compact_memory is timed. `memoryMiB` (default 16384) and `kernelEra` (default the config's)
  * and `variants` are for smaller or comparative runs.
  */
-export function runCompact16g(now: () => number, opts: { memoryMiB?: number; kernelEra?: KernelEra; variants?: Partial<CompactionVariants> } = {}): Compact16gResult {
-  const m = createMachine(parseMachineConfig({ memoryMiB: opts.memoryMiB ?? 16384, nrNodes: 1, kernelEra: opts.kernelEra }))
+export function runCompact16g(
+  now: () => number,
+  opts: { memoryMiB?: number; kernelEra?: KernelEra; variants?: Partial<CompactionVariants> } = {},
+): Compact16gResult {
+  const m = createMachine(
+    parseMachineConfig({
+      memoryMiB: opts.memoryMiB ?? 16384,
+      nrNodes: 1,
+      kernelEra: opts.kernelEra,
+    }),
+  )
   const { mine } = fillWithAnonFolios(m, 4096)
   freeAllButEveryNth(m, mine, 8)
   const before = freeBlocksAtLeast(m, m.pageblockOrder)

@@ -35,9 +35,22 @@ import { type CompactControl, type CompactEnv, type CompactResult, migrateModeRa
 export function resetIsolationSuitable(m: Machine, zoneId: number): void {
   const z = m.zones[zoneId]
   const s = compactionState(m)
-  for (let pb = z.startPfn >> m.pageblockOrder; pb < z.endPfn >> m.pageblockOrder; pb++) m.pbFlags[pb] &= ~8
+  for (let pb = z.startPfn >> m.pageblockOrder; pb < z.endPfn >> m.pageblockOrder; pb++)
+    m.pbFlags[pb] &= ~8
   resetCachedPositions(m, s, zoneId)
   s.blockskipFlush[zoneId] = 0
+}
+
+/**
+ * compaction.c:reset_isolation_suitable(pgdat), called when kswapd goes to sleep: zones whose
+ * direct compactors met the scanners (`compact_blockskip_flush`) get their skip bits cleared.
+ */
+export function resetIsolationSuitableNode(m: Machine, nid: number): void {
+  const s = compactionState(m)
+  for (const z of m.zones) {
+    if (z.nid !== nid || z.presentPages === 0) continue
+    if (s.blockskipFlush[z.id] !== 0) resetIsolationSuitable(m, z.id)
+  }
 }
 
 /** `block_start_pfn(pfn, order)`. */
@@ -66,7 +79,8 @@ function splitLargeSources(m: Machine, env: CompactEnv, cc: CompactControl): voi
   const out: number[] = []
   for (let i = 0; i < list.length; i++) {
     const pfn = list[i]
-    if ((m.pg[pfn << 2] & PG_head) === 0 || trySplitFolio(m, pfn, out, env.clock, env.cost) !== 0) out.push(pfn)
+    if ((m.pg[pfn << 2] & PG_head) === 0 || trySplitFolio(m, pfn, out, env.clock, env.cost) !== 0)
+      out.push(pfn)
   }
   list.length = 0
   for (const p of out) list.push(p)
@@ -89,7 +103,14 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
   m.op = 'compact_zone'
 
   if (cc.order >= 0) {
-    const r = compactionSuitAllocationOrder(m, z, cc.order, cc.highestZoneidx, cc.allocFlags, env.extfragThreshold)
+    const r = compactionSuitAllocationOrder(
+      m,
+      z,
+      cc.order,
+      cc.highestZoneidx,
+      cc.allocFlags,
+      env.extfragThreshold,
+    )
     if (r !== 'continue') return r
   }
   if (compactionRestarting(m, cc.zoneId, cc.order)) resetIsolationSuitable(m, cc.zoneId)
@@ -116,20 +137,35 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
   let lastMigratedPfn = 0
   let updateCached = !sync && s.cachedMigratePfn[zi] === s.cachedMigratePfn[zi + 1]
   if (s.traceOn[TP_BEGIN] !== 0) {
-    emitCompactionTrace(s, TP_BEGIN, { name: 'mm_compaction_begin', zone_start: startPfn, migrate_pfn: cc.migratePfn, free_pfn: cc.freePfn, zone_end: endPfn, sync })
+    emitCompactionTrace(s, TP_BEGIN, {
+      name: 'mm_compaction_begin',
+      zone_start: startPfn,
+      migrate_pfn: cc.migratePfn,
+      free_pfn: cc.freePfn,
+      zone_end: endPfn,
+      sync,
+    })
   }
   drainLocalPagesZone(m, cc.zoneId)
 
   const getNew: NewFolioFn = (_src, order) => compactionAlloc(m, env, cc, order)
   const putNew: PutFolioFn = (dst) => compactionFree(m, cc, dst)
-  const migrateOpts = { mode: cc.mode, reason: 'compaction' as const, clock: env.clock, cost: env.cost, locks: env.locks, pfMemalloc: cc.directCompaction }
+  const migrateOpts = {
+    mode: cc.mode,
+    reason: 'compaction' as const,
+    clock: env.clock,
+    cost: env.cost,
+    locks: env.locks,
+    pfMemalloc: cc.directCompaction,
+  }
   const lfSplit = cc.variants.largeFolios === 'split'
   const migrate = env.migratePages ?? migratePages
 
   let ret: CompactResult
   outer: while ((ret = compactFinished(m, env, cc)) === 'continue') {
     const iterationStartPfn = cc.migratePfn
-    cc.finishPageblock = pageblockStartPfn(m, lastMigratedPfn) === pageblockStartPfn(m, iterationStartPfn)
+    cc.finishPageblock =
+      pageblockStartPfn(m, lastMigratedPfn) === pageblockStartPfn(m, iterationStartPfn)
     for (;;) {
       // rescan:
       const isolated = isolateMigratepages(m, env, cc)
@@ -150,7 +186,11 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
       const stats = migrate(m, cc.migratepages, getNew, putNew, migrateOpts)
       m.op = 'compact_zone'
       if (s.traceOn[TP_MIGRATEPAGES] !== 0) {
-        emitCompactionTrace(s, TP_MIGRATEPAGES, { name: 'mm_compaction_migratepages', nr_migratepages: nrMigratepages, nr_failed: nrMigratepages - stats.nrSucceeded })
+        emitCompactionTrace(s, TP_MIGRATEPAGES, {
+          name: 'mm_compaction_migratepages',
+          nr_migratepages: nrMigratepages,
+          nr_failed: nrMigratepages - stats.nrSucceeded,
+        })
       }
       cc.nrMigratepages = 0
       const err = stats.retval
@@ -160,7 +200,12 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
           ret = 'contended'
           break outer
         }
-        if ((cc.migratePfn & (m.pageblockNrPages - 1)) !== 0 && !cc.ignoreSkipHint && !cc.finishPageblock && migrateModeRank(cc.mode) < 2) {
+        if (
+          (cc.migratePfn & (m.pageblockNrPages - 1)) !== 0 &&
+          !cc.ignoreSkipHint &&
+          !cc.finishPageblock &&
+          migrateModeRank(cc.mode) < 2
+        ) {
           cc.finishPageblock = true
           if (cc.order === m.pageblockOrder) lastMigratedPfn = 0
           continue
@@ -183,7 +228,10 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
     }
   }
 
-  if (cc.nrFreepages > 0 || cc.freepages.some((l) => l.length > 0)) {
+  let nrBlocks = 0
+  for (let o = 0; o < cc.freepages.length; o++) nrBlocks += cc.freepages[o].length
+  if (nrBlocks > 0) {
+    env.clock.nowNs += nrBlocks * env.cost.freeNs
     let freePfn = releaseFreeList(m, cc)
     m.op = 'compact_zone'
     if (freePfn >= 0) {
@@ -194,7 +242,15 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
   countCompactEvents(s, COMPACTMIGRATE_SCANNED, cc.totalMigrateScanned)
   countCompactEvents(s, COMPACTFREE_SCANNED, cc.totalFreeScanned)
   if (s.traceOn[TP_END] !== 0) {
-    emitCompactionTrace(s, TP_END, { name: 'mm_compaction_end', zone_start: startPfn, migrate_pfn: cc.migratePfn, free_pfn: cc.freePfn, zone_end: endPfn, sync, status: ret })
+    emitCompactionTrace(s, TP_END, {
+      name: 'mm_compaction_end',
+      zone_start: startPfn,
+      migrate_pfn: cc.migratePfn,
+      free_pfn: cc.freePfn,
+      zone_end: endPfn,
+      sync,
+      status: ret,
+    })
   }
   m.op = 'idle'
   return ret

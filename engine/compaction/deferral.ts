@@ -7,10 +7,21 @@ import { compactionState, emitCompactionTrace, type CompactionState } from './st
 import { TP_DEFER_COMPACTION, TP_DEFER_RESET, TP_DEFERRED } from './traceTypes'
 import { COMPACT_MAX_DEFER_SHIFT } from './types'
 
-function traceDefer(m: Machine, s: CompactionState, tp: number, zoneId: number, order: number): void {
+function traceDefer(
+  m: Machine,
+  s: CompactionState,
+  tp: number,
+  zoneId: number,
+  order: number,
+): void {
   if (s.traceOn[tp] === 0) return
   const z = m.zones[zoneId]
-  const name = tp === TP_DEFERRED ? 'mm_compaction_deferred' : tp === TP_DEFER_COMPACTION ? 'mm_compaction_defer_compaction' : 'mm_compaction_defer_reset'
+  const name =
+    tp === TP_DEFERRED
+      ? 'mm_compaction_deferred'
+      : tp === TP_DEFER_COMPACTION
+        ? 'mm_compaction_defer_compaction'
+        : 'mm_compaction_defer_reset'
   emitCompactionTrace(s, tp, {
     name,
     nid: z.nid,
@@ -53,7 +64,12 @@ export function compactionDeferred(m: Machine, zoneId: number, order: number): b
  * compaction.c:compaction_defer_reset: after a success at `order` (an allocation succeeded
  * when `allocSuccess`, else is expected to), clear the backoff and raise `order_failed` above it.
  */
-export function compactionDeferReset(m: Machine, zoneId: number, order: number, allocSuccess: boolean): void {
+export function compactionDeferReset(
+  m: Machine,
+  zoneId: number,
+  order: number,
+  allocSuccess: boolean,
+): void {
   const s = compactionState(m)
   if (allocSuccess) {
     s.considered[zoneId] = 0
@@ -67,5 +83,8 @@ export function compactionDeferReset(m: Machine, zoneId: number, order: number, 
 export function compactionRestarting(m: Machine, zoneId: number, order: number): boolean {
   const s = compactionState(m)
   if (order < s.orderFailed[zoneId]) return false
-  return s.deferShift[zoneId] === COMPACT_MAX_DEFER_SHIFT && s.considered[zoneId] >= 2 ** s.deferShift[zoneId]
+  return (
+    s.deferShift[zoneId] === COMPACT_MAX_DEFER_SHIFT &&
+    s.considered[zoneId] >= 2 ** s.deferShift[zoneId]
+  )
 }

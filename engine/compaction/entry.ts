@@ -14,7 +14,17 @@ import { drainAllPages } from '../mm/pcp'
 import { compactZone } from './compactZone'
 import { compactionDeferred, compactionDeferReset, deferCompaction } from './deferral'
 import { fragmentationScoreNode, shouldProactiveCompactNode } from './finished'
-import { compactionState, countCompactEvents, COMPACTFAIL, COMPACTSTALL, COMPACTSUCCESS, emitCompactionTrace, KCOMPACTD_FREE_SCANNED, KCOMPACTD_MIGRATE_SCANNED, KCOMPACTD_WAKE } from './state'
+import {
+  compactionState,
+  countCompactEvents,
+  COMPACTFAIL,
+  COMPACTSTALL,
+  COMPACTSUCCESS,
+  emitCompactionTrace,
+  KCOMPACTD_FREE_SCANNED,
+  KCOMPACTD_MIGRATE_SCANNED,
+  KCOMPACTD_WAKE,
+} from './state'
 import { compactionSuitAllocationOrder } from './suitable'
 import { TP_KCOMPACTD_WAKE, TP_TRY_TO_COMPACT_PAGES, TP_WAKEUP_KCOMPACTD } from './traceTypes'
 import {
@@ -31,8 +41,18 @@ import {
   type MigrateMode,
 } from './types'
 
-function newControl(m: Machine, env: CompactEnv, zoneId: number, order: number, mode: MigrateMode, gfp: number): CompactControl {
-  const cc = createCompactControl(m, zoneId, order, mode, { ...defaultCompactionVariants(m), ...env.variants })
+function newControl(
+  m: Machine,
+  env: CompactEnv,
+  zoneId: number,
+  order: number,
+  mode: MigrateMode,
+  gfp: number,
+): CompactControl {
+  const cc = createCompactControl(m, zoneId, order, mode, {
+    ...defaultCompactionVariants(m),
+    ...env.variants,
+  })
   cc.gfpMask = gfp
   cc.searchOrder = order
   cc.migratetype = m.mobilityDisabled ? 0 : gfpMigratetype(gfp)
@@ -44,8 +64,24 @@ function newControl(m: Machine, env: CompactEnv, zoneId: number, order: number, 
  * MIGRATE_ASYNC; SYNC_LIGHT and SYNC_FULL run MIGRATE_SYNC_LIGHT, and SYNC_FULL also scans the
  * whole zone ignoring skip bits and block suitability.
  */
-export function compactZoneOrder(m: Machine, env: CompactEnv, zoneId: number, order: number, gfp: number, prio: CompactPriority, allocFlags: number, highestZoneidx: number): { result: CompactResult; cc: CompactControl } {
-  const cc = newControl(m, env, zoneId, order, prio === COMPACT_PRIO_ASYNC ? 'async' : 'sync-light', gfp)
+export function compactZoneOrder(
+  m: Machine,
+  env: CompactEnv,
+  zoneId: number,
+  order: number,
+  gfp: number,
+  prio: CompactPriority,
+  allocFlags: number,
+  highestZoneidx: number,
+): { result: CompactResult; cc: CompactControl } {
+  const cc = newControl(
+    m,
+    env,
+    zoneId,
+    order,
+    prio === COMPACT_PRIO_ASYNC ? 'async' : 'sync-light',
+    gfp,
+  )
   cc.allocFlags = allocFlags
   cc.highestZoneidx = highestZoneidx
   cc.directCompaction = true
@@ -62,10 +98,23 @@ export function compactZoneOrder(m: Machine, env: CompactEnv, zoneId: number, or
  * `compaction_defer_reset(false)`); a non-async COMPLETE/PARTIAL_SKIPPED defers the zone.
  * Returns the highest result (`enum compact_result` order), SKIPPED without `__GFP_IO`.
  */
-export function tryToCompactPages(m: Machine, env: CompactEnv, gfp: number, order: number, allocFlags: number, prio: CompactPriority): CompactResult {
+export function tryToCompactPages(
+  m: Machine,
+  env: CompactEnv,
+  gfp: number,
+  order: number,
+  allocFlags: number,
+  prio: CompactPriority,
+): CompactResult {
   if ((gfp & __GFP_IO) === 0) return 'skipped'
   const s = compactionState(m)
-  if (s.traceOn[TP_TRY_TO_COMPACT_PAGES] !== 0) emitCompactionTrace(s, TP_TRY_TO_COMPACT_PAGES, { name: 'mm_compaction_try_to_compact_pages', order, gfp_mask: gfp, prio })
+  if (s.traceOn[TP_TRY_TO_COMPACT_PAGES] !== 0)
+    emitCompactionTrace(s, TP_TRY_TO_COMPACT_PAGES, {
+      name: 'mm_compaction_try_to_compact_pages',
+      order,
+      gfp_mask: gfp,
+      prio,
+    })
   const highest = gfpZone(gfp)
   let rc: CompactResult = 'skipped'
   const zonelist = m.zonelists[m.localNid]
@@ -83,7 +132,8 @@ export function tryToCompactPages(m: Machine, env: CompactEnv, gfp: number, orde
       compactionDeferReset(m, zoneId, order, false)
       break
     }
-    if (prio !== COMPACT_PRIO_ASYNC && (status === 'complete' || status === 'partial_skipped')) deferCompaction(m, zoneId, order)
+    if (prio !== COMPACT_PRIO_ASYNC && (status === 'complete' || status === 'partial_skipped'))
+      deferCompaction(m, zoneId, order)
   }
   return rc
 }
@@ -93,7 +143,14 @@ export function tryToCompactPages(m: Machine, env: CompactEnv, gfp: number, orde
  * lists. Counts compact_stall (unless SKIPPED), compact_success (and resets the zone's
  * deferral with `alloc_success`) or compact_fail. Returns the page (or -1) and the result.
  */
-export function allocPagesDirectCompact(m: Machine, env: CompactEnv, gfp: number, order: number, allocFlags: number, prio: CompactPriority): { pfn: number; result: CompactResult } {
+export function allocPagesDirectCompact(
+  m: Machine,
+  env: CompactEnv,
+  gfp: number,
+  order: number,
+  allocFlags: number,
+  prio: CompactPriority,
+): { pfn: number; result: CompactResult } {
   if (order === 0) return { pfn: NO_PAGE, result: 'skipped' }
   const result = tryToCompactPages(m, env, gfp, order, allocFlags, prio)
   if (result === 'skipped') return { pfn: NO_PAGE, result }
@@ -141,7 +198,17 @@ export function kcompactdNodeSuitable(m: Machine, env: CompactEnv, nid: number):
   const highest = s.kcompactdHighestZoneidx[nid]
   for (const z of m.zones) {
     if (z.nid !== nid || z.type > highest || z.presentPages === 0) continue
-    if (compactionSuitAllocationOrder(m, z, s.kcompactdMaxOrder[nid], highest, ALLOC_WMARK_MIN, env.extfragThreshold) === 'continue') return true
+    if (
+      compactionSuitAllocationOrder(
+        m,
+        z,
+        s.kcompactdMaxOrder[nid],
+        highest,
+        ALLOC_WMARK_MIN,
+        env.extfragThreshold,
+      ) === 'continue'
+    )
+      return true
   }
   return false
 }
@@ -150,13 +217,26 @@ export function kcompactdNodeSuitable(m: Machine, env: CompactEnv, nid: number):
  * compaction.c:wakeup_kcompactd: ignore order 0, raise `kcompactd_max_order`, lower
  * `kcompactd_highest_zoneidx`; true if kcompactd should be woken (a zone is suitable).
  */
-export function wakeupKcompactd(m: Machine, env: CompactEnv, nid: number, order: number, highestZoneidx: number): boolean {
+export function wakeupKcompactd(
+  m: Machine,
+  env: CompactEnv,
+  nid: number,
+  order: number,
+  highestZoneidx: number,
+): boolean {
   if (order === 0) return false
   const s = compactionState(m)
   if (s.kcompactdMaxOrder[nid] < order) s.kcompactdMaxOrder[nid] = order
-  if (s.kcompactdHighestZoneidx[nid] > highestZoneidx) s.kcompactdHighestZoneidx[nid] = highestZoneidx
+  if (s.kcompactdHighestZoneidx[nid] > highestZoneidx)
+    s.kcompactdHighestZoneidx[nid] = highestZoneidx
   if (!kcompactdNodeSuitable(m, env, nid)) return false
-  if (s.traceOn[TP_WAKEUP_KCOMPACTD] !== 0) emitCompactionTrace(s, TP_WAKEUP_KCOMPACTD, { name: 'mm_compaction_wakeup_kcompactd', nid, order, highest_zoneidx: highestZoneidx })
+  if (s.traceOn[TP_WAKEUP_KCOMPACTD] !== 0)
+    emitCompactionTrace(s, TP_WAKEUP_KCOMPACTD, {
+      name: 'mm_compaction_wakeup_kcompactd',
+      nid,
+      order,
+      highest_zoneidx: highestZoneidx,
+    })
   return true
 }
 
@@ -169,13 +249,23 @@ export function kcompactdDoWork(m: Machine, env: CompactEnv, nid: number): Compa
   const s = compactionState(m)
   const order = s.kcompactdMaxOrder[nid]
   const highest = s.kcompactdHighestZoneidx[nid]
-  if (s.traceOn[TP_KCOMPACTD_WAKE] !== 0) emitCompactionTrace(s, TP_KCOMPACTD_WAKE, { name: 'mm_compaction_kcompactd_wake', nid, order, highest_zoneidx: highest })
+  if (s.traceOn[TP_KCOMPACTD_WAKE] !== 0)
+    emitCompactionTrace(s, TP_KCOMPACTD_WAKE, {
+      name: 'mm_compaction_kcompactd_wake',
+      nid,
+      order,
+      highest_zoneidx: highest,
+    })
   countCompactEvents(s, KCOMPACTD_WAKE, 1)
   const out: CompactResult[] = []
   for (const z of m.zones) {
     if (z.nid !== nid || z.type > highest || z.presentPages === 0) continue
     if (compactionDeferred(m, z.id, order)) continue
-    if (compactionSuitAllocationOrder(m, z, order, z.type, ALLOC_WMARK_MIN, env.extfragThreshold) !== 'continue') continue
+    if (
+      compactionSuitAllocationOrder(m, z, order, z.type, ALLOC_WMARK_MIN, env.extfragThreshold) !==
+      'continue'
+    )
+      continue
     const cc = newControl(m, env, z.id, order, 'sync-light', GFP_KERNEL)
     cc.highestZoneidx = highest
     const status = compactZone(m, env, cc)
@@ -220,7 +310,11 @@ export function proactiveCompactNode(m: Machine, env: CompactEnv, nid: number): 
  * proactively; when the score did not drop, back off for 1 << COMPACT_MAX_DEFER_SHIFT wakeups.
  * Returns whether compaction ran and the node scores before and after.
  */
-export function kcompactdProactiveTick(m: Machine, env: CompactEnv, nid: number): { ran: boolean; prevScore: number; score: number } {
+export function kcompactdProactiveTick(
+  m: Machine,
+  env: CompactEnv,
+  nid: number,
+): { ran: boolean; prevScore: number; score: number } {
   const s = compactionState(m)
   const prevScore = fragmentationScoreNode(m, nid)
   if (!shouldProactiveCompactNode(m, env, nid)) return { ran: false, prevScore, score: prevScore }

@@ -16,7 +16,10 @@ import { folioPutLru } from '../migrate/isolate'
  * pages fall to `Σ high watermark + marginPages` (or allocation fails). Returns a per-pfn map
  * (1 = a folio of ours) and the count.
  */
-export function fillWithAnonFolios(m: Machine, marginPages: number): { mine: Uint8Array; nrFolios: number } {
+export function fillWithAnonFolios(
+  m: Machine,
+  marginPages: number,
+): { mine: Uint8Array; nrFolios: number } {
   const mine = new Uint8Array(m.endPfn)
   let target = marginPages
   for (const z of m.zones) target += z.wmarkHigh
@@ -48,7 +51,12 @@ export function fillWithAnonFolios(m: Machine, marginPages: number): { mine: Uin
  * scanner visits at its widest stride (32, from a block start) is a kept page, so once the
  * stride has grown on empty blocks it never meets a free page again (isolate_freepages).
  */
-export function freeAllButEveryNth(m: Machine, mine: Uint8Array, keepEvery: number, keepIndex = keepEvery - 1): number {
+export function freeAllButEveryNth(
+  m: Machine,
+  mine: Uint8Array,
+  keepEvery: number,
+  keepIndex = keepEvery - 1,
+): number {
   let i = 0
   let kept = 0
   for (let pfn = 0; pfn < m.endPfn; pfn++) {

@@ -76,7 +76,10 @@ export function __compactFinished(m: Machine, env: CompactEnv, cc: CompactContro
   if (cc.proactiveCompaction) {
     if (env.kswapdIsRunning?.(z.nid) ?? false) return 'partial_skipped'
     const score = fragmentationScoreZone(m, z)
-    ret = score > fragmentationScoreWmark(env.compactionProactiveness ?? 20, true) ? 'continue' : 'success'
+    ret =
+      score > fragmentationScoreWmark(env.compactionProactiveness ?? 20, true)
+        ? 'continue'
+        : 'success'
   } else {
     if (cc.order < 0) return 'continue'
     if ((cc.migratePfn & (m.pageblockNrPages - 1)) !== 0) return 'continue'
@@ -84,7 +87,9 @@ export function __compactFinished(m: Machine, env: CompactEnv, cc: CompactContro
     for (let order = cc.order; order <= m.maxOrder; order++) {
       if (!freeAreaEmpty(m, z, order, mt)) return 'success'
       if (mt === MIGRATE_MOVABLE && !freeAreaEmpty(m, z, order, MIGRATE_CMA)) return 'success'
-      const fb = m.claimSteal ? findSuitableFallbackClaim(m, z, order, mt, true) : findSuitableFallback(m, z, order, mt, true)
+      const fb = m.claimSteal
+        ? findSuitableFallbackClaim(m, z, order, mt, true)
+        : findSuitableFallback(m, z, order, mt, true)
       if (fb >= 0) return 'success'
     }
     ret = 'no_suitable_page'
@@ -99,7 +104,13 @@ export function compactFinished(m: Machine, env: CompactEnv, cc: CompactControl)
   const s = compactionState(m)
   if (s.traceOn[TP_FINISHED] !== 0) {
     const z = m.zones[cc.zoneId]
-    emitCompactionTrace(s, TP_FINISHED, { name: 'mm_compaction_finished', nid: z.nid, idx: z.type, order: cc.order, ret })
+    emitCompactionTrace(s, TP_FINISHED, {
+      name: 'mm_compaction_finished',
+      nid: z.nid,
+      idx: z.type,
+      order: cc.order,
+      ret,
+    })
   }
   return ret === 'no_suitable_page' ? 'continue' : ret
 }

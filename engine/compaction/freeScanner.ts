@@ -7,14 +7,29 @@
 import { ALLOC_CMA } from '../mm/allocFlags'
 import { delFromFreeList } from '../mm/freeArea'
 import { type Machine } from '../mm/machine'
-import { PAGE_ALLOC, PAGE_TYPE_BUDDY, PG_head } from '../mm/memmap'
-import { isMigrateMovable, MIGRATE_ISOLATE, MIGRATE_MOVABLE, migratetypeIsMergeable } from '../mm/migratetype'
+import { PAGE_ALLOC, PAGE_TYPE_BUDDY, PG_head, PG_INFO } from '../mm/memmap'
+import {
+  isMigrateMovable,
+  MIGRATE_ISOLATE,
+  MIGRATE_MOVABLE,
+  migratetypeIsMergeable,
+} from '../mm/migratetype'
 import { moveFreepagesBlock } from '../mm/moveFreepages'
-import { getPageblockSkip, getPfnblockMigratetype, setPageblockMigratetype, setPageblockSkip } from '../mm/pageblock'
+import {
+  getPageblockSkip,
+  getPfnblockMigratetype,
+  setPageblockMigratetype,
+  setPageblockSkip,
+} from '../mm/pageblock'
 import { zoneWatermarkOk } from '../mm/watermark'
 import { type Zone } from '../mm/zone'
-import { PG_INFO } from '../mm/memmap'
-import { compactionState, countCompactEvents, COMPACTISOLATED, emitCompactionTrace, pageblockStartPfn } from './state'
+import {
+  compactionState,
+  countCompactEvents,
+  COMPACTISOLATED,
+  emitCompactionTrace,
+  pageblockStartPfn,
+} from './state'
 import { TP_ISOLATE_FREEPAGES } from './traceTypes'
 import { COMPACT_CLUSTER_MAX, type CompactControl, type CompactEnv } from './types'
 
@@ -55,7 +70,8 @@ export function isolateFreePage(m: Machine, z: Zone, pfn: number, order: number)
  */
 export function suitableMigrationTarget(m: Machine, cc: CompactControl, pfn: number): boolean {
   if ((m.pg[pfn << 2] & PAGE_TYPE_BUDDY) !== 0) {
-    const limit = cc.variants.freepages === 'per-order' && cc.order > 0 ? cc.order : m.pageblockOrder
+    const limit =
+      cc.variants.freepages === 'per-order' && cc.order > 0 ? cc.order : m.pageblockOrder
     if ((m.pg[(pfn << 2) + PG_INFO] & 0xff) >= limit) return false
   }
   if (cc.ignoreBlockSuitable) return true
@@ -72,7 +88,16 @@ export let freeBlockScannedTo = 0
  * COMPACT_CLUSTER_MAX pfns (each acquisition costs `lockNs`). `strict` (alloc_contig) stops at
  * the first non-free pfn and then reports 0. Returns the pages isolated.
  */
-export function isolateFreepagesBlock(m: Machine, env: CompactEnv, cc: CompactControl, startPfn: number, endPfn: number, out: number[], stride: number, strict: boolean): number {
+export function isolateFreepagesBlock(
+  m: Machine,
+  env: CompactEnv,
+  cc: CompactControl,
+  startPfn: number,
+  endPfn: number,
+  out: number[],
+  stride: number,
+  strict: boolean,
+): number {
   const z = m.zones[cc.zoneId]
   const pg = m.pg
   let nrScanned = 0
@@ -114,7 +139,13 @@ export function isolateFreepagesBlock(m: Machine, env: CompactEnv, cc: CompactCo
   if (blockpfn > endPfn) blockpfn = endPfn
   const s = compactionState(m)
   if (s.traceOn[TP_ISOLATE_FREEPAGES] !== 0) {
-    emitCompactionTrace(s, TP_ISOLATE_FREEPAGES, { name: 'mm_compaction_isolate_freepages', start_pfn: startPfn, end_pfn: blockpfn, nr_scanned: nrScanned, nr_taken: totalIsolated })
+    emitCompactionTrace(s, TP_ISOLATE_FREEPAGES, {
+      name: 'mm_compaction_isolate_freepages',
+      start_pfn: startPfn,
+      end_pfn: blockpfn,
+      nr_scanned: nrScanned,
+      nr_taken: totalIsolated,
+    })
   }
   freeBlockScannedTo = blockpfn
   if (strict && blockpfn < endPfn) totalIsolated = 0
@@ -147,7 +178,12 @@ export function isolationSuitable(m: Machine, cc: CompactControl, pfn: number): 
  * after an empty block and resets to 1 after a productive one. Saves the position in
  * `cc->free_pfn`. Isolated buddies are appended to `out` in list order.
  */
-export function isolateFreepages(m: Machine, env: CompactEnv, cc: CompactControl, out: number[]): void {
+export function isolateFreepages(
+  m: Machine,
+  env: CompactEnv,
+  cc: CompactControl,
+  out: number[],
+): void {
   const z = m.zones[cc.zoneId]
   const pb = m.pageblockNrPages
   let isolateStartPfn = cc.freePfn
@@ -155,11 +191,24 @@ export function isolateFreepages(m: Machine, env: CompactEnv, cc: CompactControl
   let blockEndPfn = Math.min(blockStartPfn + pb, z.endPfn)
   const lowPfn = pageblockStartPfn(m, cc.migratePfn) + pb
   let stride = cc.mode === 'async' ? COMPACT_CLUSTER_MAX : 1
-  for (; blockStartPfn >= lowPfn; blockEndPfn = blockStartPfn, blockStartPfn -= pb, isolateStartPfn = blockStartPfn) {
+  for (
+    ;
+    blockStartPfn >= lowPfn;
+    blockEndPfn = blockStartPfn, blockStartPfn -= pb, isolateStartPfn = blockStartPfn
+  ) {
     if (blockStartPfn < z.startPfn) break
     if (!suitableMigrationTarget(m, cc, blockStartPfn)) continue
     if (!isolationSuitable(m, cc, blockStartPfn)) continue
-    const nrIsolated = isolateFreepagesBlock(m, env, cc, isolateStartPfn, blockEndPfn, out, stride, false)
+    const nrIsolated = isolateFreepagesBlock(
+      m,
+      env,
+      cc,
+      isolateStartPfn,
+      blockEndPfn,
+      out,
+      stride,
+      false,
+    )
     isolateStartPfn = freeBlockScannedTo
     if (isolateStartPfn === blockEndPfn) updatePageblockSkip(m, cc, blockStartPfn)
     if (cc.nrFreepages >= cc.nrMigratepages) {

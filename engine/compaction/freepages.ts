@@ -5,11 +5,9 @@
  * `freeRefcount` picks how an unused destination comes back (seed 000's review).
  */
 import { getPageUnlessZero } from '../mm/folio'
-import { freePages } from '../mm/free'
+import { freePages, putPageTestzero } from '../mm/free'
 import { type Machine } from '../mm/machine'
-import { PAGE_ALLOC, PG_head } from '../mm/memmap'
-import { putPageTestzero } from '../mm/free'
-import { PG_INFO } from '../mm/memmap'
+import { PAGE_ALLOC, PG_head, PG_INFO } from '../mm/memmap'
 import { freePagesPrepare } from '../mm/prep'
 import { isolateFreepages } from './freeScanner'
 import { type CompactControl, type CompactEnv } from './types'
@@ -71,7 +69,12 @@ function isolateFreepagesToLists(m: Machine, env: CompactEnv, cc: CompactControl
  *   `prep_compound_page`. `nr_freepages` and `nr_migratepages` drop by 2^order.
  * Returns the destination head pfn or -1.
  */
-export function compactionAlloc(m: Machine, env: CompactEnv, cc: CompactControl, order: number): number {
+export function compactionAlloc(
+  m: Machine,
+  env: CompactEnv,
+  cc: CompactControl,
+  order: number,
+): number {
   let dst = -1
   if (cc.variants.freepages === 'order0-split') {
     if (order > 0) return -1

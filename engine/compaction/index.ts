@@ -27,12 +27,13 @@
  * - `lru_add_drain_cpu_zone` drains the current CPU's per-cpu lists of the zone.
  * - Dirty file folios always have a `migrate_folio` callback; async isolation refuses a dirty
  *   folio only when its lock is held (the kernel's trylock).
- * - `__reset_isolation_suitable` clears every skip bit of the zone (no sampling).
+ * - `__reset_isolation_suitable` clears every skip bit of the zone (no sampling);
+ *   `resetIsolationSuitableNode` is kswapd's `reset_isolation_suitable(pgdat)` for its caller.
  * - ≤6.8 `compaction_free` keeps the page refcounted on the list, so `freeRefcount` only
  *   matters with `freepages: 'per-order'`.
  */
 export * from './types'
-export { compactZone, resetIsolationSuitable } from './compactZone'
+export { compactZone, resetIsolationSuitable, resetIsolationSuitableNode } from './compactZone'
 export {
   allocPagesDirectCompact,
   compactMemory,
@@ -46,7 +47,12 @@ export {
   tryToCompactPages,
   wakeupKcompactd,
 } from './entry'
-export { compactionDeferred, compactionDeferReset, compactionRestarting, deferCompaction } from './deferral'
+export {
+  compactionDeferred,
+  compactionDeferReset,
+  compactionRestarting,
+  deferCompaction,
+} from './deferral'
 export {
   __compactFinished,
   compactFinished,
@@ -57,11 +63,46 @@ export {
   fragmentationScoreZoneWeighted,
   shouldProactiveCompactNode,
 } from './finished'
-export { compactionSuitable, compactionSuitableWmark, compactionSuitAllocationOrder, compactionZonelistSuitable, EXTFRAG_THRESHOLD_DEFAULT, zoneExtfragForOrder, zoneFragmentationIndex } from './suitable'
-export { isolateFreePage, isolateFreepages, isolateFreepagesBlock, isolationSuitable, suitableMigrationTarget, updatePageblockSkip } from './freeScanner'
-export { isolateMigratepages, isolateMigratepagesBlock, ISOLATE_ASYNC_MIGRATE, ISOLATE_UNEVICTABLE, skipCompoundOnOrder, suitableMigrationSource, testAndSetSkip, updateCachedMigrate } from './migrateScanner'
+export {
+  compactionSuitable,
+  compactionSuitableWmark,
+  compactionSuitAllocationOrder,
+  compactionZonelistSuitable,
+  EXTFRAG_THRESHOLD_DEFAULT,
+  zoneExtfragForOrder,
+  zoneFragmentationIndex,
+} from './suitable'
+export {
+  isolateFreePage,
+  isolateFreepages,
+  isolateFreepagesBlock,
+  isolationSuitable,
+  suitableMigrationTarget,
+  updatePageblockSkip,
+} from './freeScanner'
+export {
+  isolateMigratepages,
+  isolateMigratepagesBlock,
+  ISOLATE_ASYNC_MIGRATE,
+  ISOLATE_UNEVICTABLE,
+  skipCompoundOnOrder,
+  suitableMigrationSource,
+  testAndSetSkip,
+  updateCachedMigrate,
+} from './migrateScanner'
 export { compactionAlloc, compactionFree, releaseFreeList } from './freepages'
-export { COMPACTION_EVENT_NAMES, type CompactionState, compactionState, compactionTraceSubscribe, compactionVmstat } from './state'
-export { type CompactionTraceEvent, type CompactionTraceName, COMPACTION_TRACE_NAMES } from './traceTypes'
+export {
+  COMPACTION_EVENT_NAMES,
+  type CompactionState,
+  compactionState,
+  compactionTraceSubscribe,
+  compactionVmstat,
+} from './state'
+export {
+  type CompactionTraceEvent,
+  type CompactionTraceEventOf,
+  type CompactionTraceName,
+  COMPACTION_TRACE_NAMES,
+} from './traceTypes'
 export { fillWithAnonFolios, freeAllButEveryNth } from './fill'
 export { runCompact16g, type Compact16gResult } from './bench'

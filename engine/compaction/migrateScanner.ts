@@ -6,13 +6,31 @@
  */
 import { __GFP_FS } from '../mm/gfp'
 import { type Machine } from '../mm/machine'
-import { PAGE_ALLOC, PAGE_TYPE_BUDDY, PG_dirty, PG_file, PG_head, PG_isolated, PG_locked, PG_lru, PG_movable_ops, PG_unevictable, PG_writeback } from '../mm/memmap'
+import {
+  PAGE_ALLOC,
+  PAGE_TYPE_BUDDY,
+  PG_dirty,
+  PG_file,
+  PG_head,
+  PG_isolated,
+  PG_locked,
+  PG_lru,
+  PG_movable_ops,
+  PG_unevictable,
+  PG_writeback,
+  PG_INFO,
+} from '../mm/memmap'
 import { isMigrateMovable, MIGRATE_MOVABLE } from '../mm/migratetype'
 import { getPfnblockMigratetype } from '../mm/pageblock'
-import { PG_INFO } from '../mm/memmap'
 import { isolationSuitable } from './freeScanner'
 import { isolateLruFolio, isolateMovablePage, putbackMovablePages } from '../migrate/isolate'
-import { compactionState, countCompactEvents, COMPACTISOLATED, emitCompactionTrace, pageblockStartPfn } from './state'
+import {
+  compactionState,
+  countCompactEvents,
+  COMPACTISOLATED,
+  emitCompactionTrace,
+  pageblockStartPfn,
+} from './state'
 import { TP_ISOLATE_MIGRATEPAGES } from './traceTypes'
 import { COMPACT_CLUSTER_MAX, type CompactControl, type CompactEnv } from './types'
 
@@ -50,7 +68,9 @@ export function testAndSetSkip(m: Machine, cc: CompactControl, pfn: number): boo
 /** Order of the compound page at `pfn` if it is a head, else -1. */
 function compoundOrderAt(m: Machine, pfn: number): number {
   const f = m.pg[pfn << 2]
-  return (f & (PAGE_ALLOC | PG_head)) === (PAGE_ALLOC | PG_head) ? m.pg[(pfn << 2) + PG_INFO] & 0xff : -1
+  return (f & (PAGE_ALLOC | PG_head)) === (PAGE_ALLOC | PG_head)
+    ? m.pg[(pfn << 2) + PG_INFO] & 0xff
+    : -1
 }
 
 /**
@@ -95,7 +115,14 @@ function blockEndPfn(pfn: number, order: number): number {
  * fail. Direct async compaction skips the rest of a `cc->order`-aligned chunk on a failure.
  * Returns 0 (the kernel's errno; the model never fails it).
  */
-export function isolateMigratepagesBlock(m: Machine, env: CompactEnv, cc: CompactControl, lowPfn: number, endPfn: number, mode: number): number {
+export function isolateMigratepagesBlock(
+  m: Machine,
+  env: CompactEnv,
+  cc: CompactControl,
+  lowPfn: number,
+  endPfn: number,
+  mode: number,
+): number {
   const pg = m.pg
   const refcount = m.refcount
   const mapcount = m.mapcount
@@ -157,7 +184,12 @@ export function isolateMigratepagesBlock(m: Machine, env: CompactEnv, cc: Compac
       else if ((cc.gfpMask & __GFP_FS) === 0 && mapping) fail = true
       else if ((mode & ISOLATE_UNEVICTABLE) === 0 && (f & PG_unevictable) !== 0) fail = true
       else if ((mode & ISOLATE_ASYNC_MIGRATE) !== 0 && (f & PG_writeback) !== 0) fail = true
-      else if ((mode & ISOLATE_ASYNC_MIGRATE) !== 0 && (f & PG_dirty) !== 0 && (f & PG_locked) !== 0) fail = true
+      else if (
+        (mode & ISOLATE_ASYNC_MIGRATE) !== 0 &&
+        (f & PG_dirty) !== 0 &&
+        (f & PG_locked) !== 0
+      )
+        fail = true
       if (!fail) {
         if (!locked) {
           locked = true
@@ -201,12 +233,19 @@ export function isolateMigratepagesBlock(m: Machine, env: CompactEnv, cc: Compac
   }
   if (lowPfn > endPfn) lowPfn = endPfn
   if (lowPfn === endPfn && (!nrIsolated || cc.finishPageblock)) {
-    if (!aborted && !cc.noSetSkipHint && validPage >= 0 && !skipUpdated) m.pbFlags[validPage >> m.pageblockOrder] |= 8
+    if (!aborted && !cc.noSetSkipHint && validPage >= 0 && !skipUpdated)
+      m.pbFlags[validPage >> m.pageblockOrder] |= 8
     updateCachedMigrate(m, cc, lowPfn)
   }
   const s = compactionState(m)
   if (s.traceOn[TP_ISOLATE_MIGRATEPAGES] !== 0) {
-    emitCompactionTrace(s, TP_ISOLATE_MIGRATEPAGES, { name: 'mm_compaction_isolate_migratepages', start_pfn: startPfn, end_pfn: lowPfn, nr_scanned: nrScanned, nr_taken: nrIsolated })
+    emitCompactionTrace(s, TP_ISOLATE_MIGRATEPAGES, {
+      name: 'mm_compaction_isolate_migratepages',
+      start_pfn: startPfn,
+      end_pfn: lowPfn,
+      nr_scanned: nrScanned,
+      nr_taken: nrIsolated,
+    })
   }
   cc.totalMigrateScanned += nrScanned
   env.clock.nowNs += nrScanned * env.cost.pfnScanNs + locks * env.cost.lockNs
@@ -220,15 +259,29 @@ export function isolateMigratepagesBlock(m: Machine, env: CompactEnv, cc: Compac
  * scanner that is not skipped (skip bit, checked at a block start) and is a suitable source
  * gets `isolate_migratepages_block`. Returns SUCCESS if pages were isolated.
  */
-export function isolateMigratepages(m: Machine, env: CompactEnv, cc: CompactControl): IsolateMigrateResult {
+export function isolateMigratepages(
+  m: Machine,
+  env: CompactEnv,
+  cc: CompactControl,
+): IsolateMigrateResult {
   const z = m.zones[cc.zoneId]
   const pb = m.pageblockNrPages
-  const isolateMode = (env.compactUnevictableAllowed === false ? 0 : ISOLATE_UNEVICTABLE) | (cc.mode !== 'sync' ? ISOLATE_ASYNC_MIGRATE : 0)
+  const isolateMode =
+    (env.compactUnevictableAllowed === false ? 0 : ISOLATE_UNEVICTABLE) |
+    (cc.mode !== 'sync' ? ISOLATE_ASYNC_MIGRATE : 0)
   let lowPfn = cc.migratePfn
   let blockStartPfn = Math.max(pageblockStartPfn(m, lowPfn), z.startPfn)
   let blockEndPfn = pageblockStartPfn(m, lowPfn) + pb
-  for (; blockEndPfn <= cc.freePfn; cc.migratePfn = lowPfn = blockEndPfn, blockStartPfn = blockEndPfn, blockEndPfn += pb) {
-    if (((lowPfn & (pb - 1)) === 0 || lowPfn === z.startPfn) && !isolationSuitable(m, cc, blockStartPfn)) continue
+  for (
+    ;
+    blockEndPfn <= cc.freePfn;
+    cc.migratePfn = lowPfn = blockEndPfn, blockStartPfn = blockEndPfn, blockEndPfn += pb
+  ) {
+    if (
+      ((lowPfn & (pb - 1)) === 0 || lowPfn === z.startPfn) &&
+      !isolationSuitable(m, cc, blockStartPfn)
+    )
+      continue
     if (!suitableMigrationSource(m, cc, blockStartPfn)) {
       updateCachedMigrate(m, cc, blockEndPfn)
       continue

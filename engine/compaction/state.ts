@@ -5,7 +5,12 @@
  * side table keyed by the Machine; the report lists what should move into engine/mm.
  */
 import { type Machine } from '../mm/machine'
-import { type CompactionTraceEvent, type CompactionTraceName, COMPACTION_TRACE_NAMES } from './traceTypes'
+import {
+  type CompactionTraceEvent,
+  type CompactionTraceEventOf,
+  type CompactionTraceName,
+  COMPACTION_TRACE_NAMES,
+} from './traceTypes'
 
 /** Indices into `CompactionState.events` (names as /proc/vmstat prints them). */
 export const COMPACTION_EVENT_NAMES = [
@@ -116,7 +121,11 @@ export function compactionVmstat(m: Machine): [name: string, value: number][] {
 }
 
 /** Subscribe to a compaction tracepoint; returns the unsubscribe function. */
-export function compactionTraceSubscribe<N extends CompactionTraceName>(m: Machine, name: N, cb: (ev: Extract<CompactionTraceEvent, { name: N }>) => void): () => void {
+export function compactionTraceSubscribe<N extends CompactionTraceName>(
+  m: Machine,
+  name: N,
+  cb: (ev: CompactionTraceEventOf<N>) => void,
+): () => void {
   const s = compactionState(m)
   const id = COMPACTION_TRACE_NAMES.indexOf(name)
   if (id < 0) throw new Error(`unknown compaction trace event ${String(name)}`)
@@ -132,7 +141,11 @@ export function compactionTraceSubscribe<N extends CompactionTraceName>(m: Machi
 }
 
 /** Emit an event to the subscribers of tracepoint `id` (callers test `s.traceOn[id]` first). */
-export function emitCompactionTrace(s: CompactionState, id: number, ev: CompactionTraceEvent): void {
+export function emitCompactionTrace(
+  s: CompactionState,
+  id: number,
+  ev: CompactionTraceEvent,
+): void {
   const subs = s.traceSubs[id]
   for (let i = 0; i < subs.length; i++) subs[i](ev)
 }

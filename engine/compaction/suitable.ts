@@ -33,15 +33,30 @@ export function zoneExtfragForOrder(m: Machine, z: Zone, order: number): number 
 
 function traceSuitable(m: Machine, z: Zone, order: number, ret: CompactResult): void {
   const s = compactionState(m)
-  if (s.traceOn[TP_SUITABLE] !== 0) emitCompactionTrace(s, TP_SUITABLE, { name: 'mm_compaction_suitable', nid: z.nid, idx: z.type, order, ret })
+  if (s.traceOn[TP_SUITABLE] !== 0)
+    emitCompactionTrace(s, TP_SUITABLE, {
+      name: 'mm_compaction_suitable',
+      nid: z.nid,
+      idx: z.type,
+      order,
+      ret,
+    })
 }
 
 /**
  * `__compaction_suitable()` [6.5+]: enough free base pages to migrate into? Order-0
  * `__zone_watermark_ok` at (order > COSTLY ? LOW : MIN) + `compact_gap(order)`, counting CMA.
  */
-export function compactionSuitableWmark(m: Machine, z: Zone, order: number, highestZoneidx: number, wmarkTarget: number): boolean {
-  const mark = wmarkPages(z, order > PAGE_ALLOC_COSTLY_ORDER ? ALLOC_WMARK_LOW : ALLOC_WMARK_MIN) + compactGap(order)
+export function compactionSuitableWmark(
+  m: Machine,
+  z: Zone,
+  order: number,
+  highestZoneidx: number,
+  wmarkTarget: number,
+): boolean {
+  const mark =
+    wmarkPages(z, order > PAGE_ALLOC_COSTLY_ORDER ? ALLOC_WMARK_LOW : ALLOC_WMARK_MIN) +
+    compactGap(order)
   return zoneWatermarkOk(m, z, 0, mark, highestZoneidx, ALLOC_CMA, wmarkTarget)
 }
 
@@ -50,7 +65,13 @@ export function compactionSuitableWmark(m: Machine, z: Zone, order: number, high
  * for costly orders, when `0 <= fragmentation_index <= extfrag_threshold` (the failure is a lack
  * of memory, not fragmentation: trace NOT_SUITABLE_ZONE).
  */
-export function compactionSuitable(m: Machine, z: Zone, order: number, highestZoneidx: number, extfragThreshold = EXTFRAG_THRESHOLD_DEFAULT): boolean {
+export function compactionSuitable(
+  m: Machine,
+  z: Zone,
+  order: number,
+  highestZoneidx: number,
+  extfragThreshold = EXTFRAG_THRESHOLD_DEFAULT,
+): boolean {
   let ret: CompactResult = 'continue'
   if (!compactionSuitableWmark(m, z, order, highestZoneidx, z.nrFreePages)) {
     ret = 'skipped'
@@ -66,9 +87,17 @@ export function compactionSuitable(m: Machine, z: Zone, order: number, highestZo
  * `compaction_suit_allocation_order()`: SUCCESS if the allocation's own watermark is already
  * met at `order`, SKIPPED if compaction is not suitable, else CONTINUE.
  */
-export function compactionSuitAllocationOrder(m: Machine, z: Zone, order: number, highestZoneidx: number, allocFlags: number, extfragThreshold = EXTFRAG_THRESHOLD_DEFAULT): CompactResult {
+export function compactionSuitAllocationOrder(
+  m: Machine,
+  z: Zone,
+  order: number,
+  highestZoneidx: number,
+  allocFlags: number,
+  extfragThreshold = EXTFRAG_THRESHOLD_DEFAULT,
+): CompactResult {
   const mark = wmarkPages(z, allocFlags)
-  if (zoneWatermarkOk(m, z, order, mark, highestZoneidx, allocFlags, z.nrFreePages)) return 'success'
+  if (zoneWatermarkOk(m, z, order, mark, highestZoneidx, allocFlags, z.nrFreePages))
+    return 'success'
   if (!compactionSuitable(m, z, order, highestZoneidx, extfragThreshold)) return 'skipped'
   return 'continue'
 }
@@ -77,7 +106,13 @@ export function compactionSuitAllocationOrder(m: Machine, z: Zone, order: number
  * `compaction_zonelist_suitable()`: would compaction have a chance after reclaim? Free pages
  * count `reclaimable / order` extra. `reclaimablePages` comes from the reclaim model (0 without).
  */
-export function compactionZonelistSuitable(m: Machine, zoneIds: readonly number[], order: number, highestZoneidx: number, reclaimablePages: (z: Zone) => number = () => 0): boolean {
+export function compactionZonelistSuitable(
+  m: Machine,
+  zoneIds: readonly number[],
+  order: number,
+  highestZoneidx: number,
+  reclaimablePages: (z: Zone) => number = () => 0,
+): boolean {
   for (const id of zoneIds) {
     const z = m.zones[id]
     if (z.type > highestZoneidx) continue
@@ -86,4 +121,3 @@ export function compactionZonelistSuitable(m: Machine, zoneIds: readonly number[
   }
   return false
 }
-

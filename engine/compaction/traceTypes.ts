@@ -126,3 +126,13 @@ export type CompactionTraceEvent =
   | CompactionDeferEvent
   | CompactionKcompactdSleepEvent
   | CompactionKcompactdWakeEvent
+
+/** The event type of tracepoint `N` (several tracepoints share a template). */
+export type CompactionTraceEventOf<N extends CompactionTraceName> =
+  CompactionTraceEvent extends infer E
+    ? E extends { name: infer K }
+      ? N extends K
+        ? Omit<E, 'name'> & { name: N }
+        : never
+      : never
+    : never

@@ -239,7 +239,13 @@ export class PfnDeque {
 }
 
 /** Fresh `compact_control` for `zoneId` (the caller sets the request fields). */
-export function createCompactControl(m: Machine, zoneId: number, order: number, mode: MigrateMode, variants: CompactionVariants): CompactControl {
+export function createCompactControl(
+  m: Machine,
+  zoneId: number,
+  order: number,
+  mode: MigrateMode,
+  variants: CompactionVariants,
+): CompactControl {
   const freepages: PfnDeque[] = []
   for (let o = 0; o <= m.maxOrder; o++) freepages.push(new PfnDeque())
   return {

@@ -9,14 +9,27 @@
 import { drainAllPages, pfnZone, type Machine } from '../mm'
 import { pageFlags, pageOrder } from '../mm/memmap'
 import { PAGE_TYPE_BUDDY } from '../mm'
-import { newIsolateCtx, startIsolatePageRange, testPagesIsolated, undoIsolatePageRange, type IsolationVariant } from '../isolation'
+import {
+  newIsolateCtx,
+  startIsolatePageRange,
+  testPagesIsolated,
+  undoIsolatePageRange,
+  type IsolationVariant,
+} from '../isolation'
 import { freeContigRange } from './freeContigRange'
 import { isolateFreepagesRange } from './isolateFreepages'
 import { allocContigMigrateRange } from './migrateRange'
 import { reclaimPages, SWAP_CLUSTER_MAX } from './reclaim'
 import { charge, drainAllPagesNs, newRecord, reclaimPageNs, type ContigReq } from './request'
 import { recordContig } from './series'
-import { contigOutcome, defaultContigVariant, EBUSY, type ContigEnv, type ContigRequestRecord, type ContigVariant } from './types'
+import {
+  contigOutcome,
+  defaultContigVariant,
+  EBUSY,
+  type ContigEnv,
+  type ContigRequestRecord,
+  type ContigVariant,
+} from './types'
 import { MAX_RECLAIM_RETRIES } from './isolateFreepages'
 
 /**
@@ -50,14 +63,23 @@ function findOuterStart(m: Machine, start: number): number {
   return outer
 }
 
-export function allocContigRange(m: Machine, startPfn: number, endPfn: number, migratetype: number, env: ContigEnv, variant?: Partial<ContigVariant>): ContigRequestRecord {
+export function allocContigRange(
+  m: Machine,
+  startPfn: number,
+  endPfn: number,
+  migratetype: number,
+  env: ContigEnv,
+  variant?: Partial<ContigVariant>,
+): ContigRequestRecord {
   const z = pfnZone(m, startPfn)
   if (z === undefined || endPfn <= startPfn || endPfn > z.endPfn) {
-    throw new RangeError(`alloc_contig_range: [${startPfn}, ${endPfn}) must be a non-empty range inside one zone`)
+    throw new RangeError(
+      `alloc_contig_range: [${startPfn}, ${endPfn}) must be a non-empty range inside one zone`,
+    )
   }
   const v: ContigVariant = { ...defaultContigVariant(m), ...variant }
   const rec = newRecord(startPfn, endPfn, env.clock.nowNs)
-  const req: ContigReq = { m, z, env, v, rec }
+  const req: ContigReq = { m, z, env, v, rec, prevOp: m.op }
   const iv: IsolationVariant = { representation: v.representation, boundarySplit: v.boundarySplit }
   m.op = 'alloc_contig_range'
 
@@ -73,7 +95,11 @@ export function allocContigRange(m: Machine, startPfn: number, endPfn: number, m
   let ret = startIsolatePageRange(m, isoStart, isoEnd, migratetype, !maxOrderAligned, ctx)
   rec.nrScanned += ctx.nrScanned
   rec.blockerPfn = ctx.blockerPfn
-  charge(req, ctx.nrScanned * env.cost.pfnScanNs + env.cost.lockNs * Math.ceil((isoEnd - isoStart) / m.pageblockNrPages))
+  charge(
+    req,
+    ctx.nrScanned * env.cost.pfnScanNs +
+      env.cost.lockNs * Math.ceil((isoEnd - isoStart) / m.pageblockNrPages),
+  )
   if (ret !== 0) {
     rec.failedAt = 'isolate'
     // 5.18 returned at once; 6.1 jumps to `done`, which undoes the whole range, including blocks
@@ -108,14 +134,26 @@ export function allocContigRange(m: Machine, startPfn: number, endPfn: number, m
   return finish(req, 0, [isoStart, isoEnd, migratetype, iv])
 }
 
-function finish(req: ContigReq, ret: number, undo: [number, number, number, IsolationVariant] | null): ContigRequestRecord {
+function finish(
+  req: ContigReq,
+  ret: number,
+  undo: [number, number, number, IsolationVariant] | null,
+): ContigRequestRecord {
   if (undo !== null) undoIsolatePageRange(req.m, undo[0], undo[1], undo[2], undo[3])
   const rec = req.rec
   rec.ret = ret
   rec.outcome = contigOutcome(ret)
   if (ret === 0) rec.failedAt = ''
   rec.latencyNs = req.env.clock.nowNs - rec.startNs
-  req.m.op = 'idle'
-  recordContig(req.m, 'alloc_contig_range', rec.startNs, rec.outcome, rec.latencyNs, rec.nrMigrated, rec.endPfn - rec.startPfn)
+  req.m.op = req.prevOp
+  recordContig(req.m, 'alloc_contig_range', {
+    tNs: rec.startNs,
+    outcome: rec.outcome,
+    latencyNs: rec.latencyNs,
+    pagesMigrated: rec.nrMigrated,
+    nrPages: rec.endPfn - rec.startPfn,
+    pagesReclaimed: rec.nrReclaimed,
+    belowMinNs: rec.belowMinNs,
+  })
   return rec
 }

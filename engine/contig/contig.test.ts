@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import {
   checkInvariants,
   createMachine,
@@ -21,11 +21,35 @@ import { placeFolio, placeFreeRange } from './placement'
 import { contigOutcomeCounts, contigSeries } from './series'
 import { EBUSY, EINTR, ENOMEM, type ContigEnv } from './types'
 
+/** Every machine a test builds is checked with the full invariant checker after the test. */
+const live = new Set<Machine>()
+function track(m: Machine): Machine {
+  live.add(m)
+  return m
+}
+/** A test that leaves a machine broken on purpose (a hazard reproduced) takes it off the check. */
+function broken(m: Machine): void {
+  live.delete(m)
+}
+afterEach(() => {
+  const ms = [...live]
+  live.clear()
+  for (const m of ms) expect(checkInvariants(m)).toBeNull()
+})
+
 const PB = 512
 const MAXO = 1024
 
 function machine(era: KernelEra): Machine {
-  return createMachine({ zones: [{ type: 'Normal', sizeMiB: 64 }], nrCpus: 2, kernelEra: era, boot: 'allocated' } as never)
+  return track(
+    createMachine({
+      zones: [{ type: 'Normal', sizeMiB: 64 }],
+      nrCpus: 2,
+      kernelEra: era,
+      boot: 'allocated',
+      debugVm: true,
+    } as never),
+  )
 }
 
 function env(extra: Partial<ContigEnv> = {}): ContigEnv {
@@ -128,7 +152,13 @@ describe('alloc_contig_range (mm/page_alloc.c)', () => {
   it('-EINTR: a fatal signal stops the migration loop', () => {
     const m = machine('6.12')
     userRange(m)
-    const rec = allocContigRange(m, 2 * MAXO, 3 * MAXO, MIGRATE_MOVABLE, env({ fatalSignalPending: () => true }))
+    const rec = allocContigRange(
+      m,
+      2 * MAXO,
+      3 * MAXO,
+      MIGRATE_MOVABLE,
+      env({ fatalSignalPending: () => true }),
+    )
     expect(rec.ret).toBe(-EINTR)
     expect(rec.outcome).toBe('intr')
     expect(rec.nrMigrated).toBe(0)
@@ -154,7 +184,9 @@ describe('variant contig.alignment', () => {
       placeFolio(m, 2 * MAXO, 0, 0) // unmovable kernel page in pageblock 0
       placeFreeRange(m, 2 * MAXO + 1, 3 * MAXO)
       placeFreeRange(m, 8 * MAXO, 16 * MAXO)
-      const rec = allocContigRange(m, 2 * MAXO + PB, 3 * MAXO, MIGRATE_MOVABLE, env(), { alignment })
+      const rec = allocContigRange(m, 2 * MAXO + PB, 3 * MAXO, MIGRATE_MOVABLE, env(), {
+        alignment,
+      })
       expect(rec.ret).toBe(alignment === 'max-order' ? -EBUSY : 0)
       clean(m)
     }
@@ -165,12 +197,21 @@ describe('variant contig.alignment', () => {
     setPageblockMigratetype(m, 2 * MAXO, MIGRATE_UNMOVABLE)
     placeFreeRange(m, 2 * MAXO, 3 * MAXO)
     placeFreeRange(m, 8 * MAXO, 16 * MAXO)
-    expect(allocContigRange(m, 2 * MAXO + PB, 3 * MAXO, MIGRATE_MOVABLE, env(), { alignment: 'max-order' }).ret).toBe(0)
+    expect(
+      allocContigRange(m, 2 * MAXO + PB, 3 * MAXO, MIGRATE_MOVABLE, env(), {
+        alignment: 'max-order',
+      }).ret,
+    ).toBe(0)
     expect(getPfnblockMigratetype(m, 2 * MAXO)).toBe(MIGRATE_MOVABLE)
     const m2 = machine('6.6')
     setPageblockMigratetype(m2, 2 * MAXO, MIGRATE_UNMOVABLE)
     placeFreeRange(m2, 2 * MAXO, 3 * MAXO)
-    expect(allocContigRange(m2, 2 * MAXO + PB, 3 * MAXO, MIGRATE_MOVABLE, env(), { alignment: 'max-order', representation: 'flag' }).ret).toBe(0)
+    expect(
+      allocContigRange(m2, 2 * MAXO + PB, 3 * MAXO, MIGRATE_MOVABLE, env(), {
+        alignment: 'max-order',
+        representation: 'flag',
+      }).ret,
+    ).toBe(0)
     expect(getPfnblockMigratetype(m2, 2 * MAXO)).toBe(MIGRATE_UNMOVABLE)
     clean(m)
     clean(m2)

@@ -47,13 +47,19 @@ export { freeContigRange } from './freeContigRange'
 export { allocContigMigrateRange, contigMigrationTarget } from './migrateRange'
 export { isolateMigratepagesRange, COMPACT_CLUSTER_MAX } from './isolateMigratepages'
 export { isolateFreepagesRange, MAX_RECLAIM_RETRIES } from './isolateFreepages'
-export { reclaimPages, reclaimCleanPagesFromList, SWAP_CLUSTER_MAX, type ReclaimResult } from './reclaim'
+export {
+  reclaimPages,
+  reclaimCleanPagesFromList,
+  SWAP_CLUSTER_MAX,
+  type ReclaimResult,
+} from './reclaim'
 export { MIGRATE_API } from './migrateApi'
-export { placeFolio, placeFreeRange } from './placement'
+export { placeFolio, placeFreeRange, reserveRangeFromBuddy } from './placement'
 export {
   type ContigSeries,
   type ContigSource,
   type ContigSeriesOutcome,
+  type ContigPoint,
   recordContig,
   contigSeries,
   contigOutcomeCounts,

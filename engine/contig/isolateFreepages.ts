@@ -32,7 +32,7 @@ export const MAX_RECLAIM_RETRIES = 16
 /** Free pages in `[startPfn, endPfn)` (whole buddies starting there). */
 function freePagesIn(m: Machine, startPfn: number, endPfn: number): number {
   let n = 0
-  for (let p = startPfn; p < endPfn; ) {
+  for (let p = startPfn; p < endPfn;) {
     if ((pageFlags(m, p) & PAGE_TYPE_BUDDY) !== 0) {
       n += 1 << pageOrder(m, p)
       p += 1 << pageOrder(m, p)
@@ -48,11 +48,23 @@ function freePagesIn(m: Machine, startPfn: number, endPfn: number): number {
  */
 function watermarkOk2011(req: ContigReq, order: number, pendingIsolated: number): boolean {
   const z = req.z
-  return zoneWatermarkOk(req.m, z, 0, z.wmarkLow + (1 << order), 0, ALLOC_CMA, z.nrFreePages + pendingIsolated)
+  return zoneWatermarkOk(
+    req.m,
+    z,
+    0,
+    z.wmarkLow + (1 << order),
+    0,
+    ALLOC_CMA,
+    z.nrFreePages + pendingIsolated,
+  )
 }
 
 /** The 2011 `__force_memory_reclaim` loop around the check; false if the block stays refused. */
-function splitWatermarkWithReclaim(req: ContigReq, order: number, pendingIsolated: number): boolean {
+function splitWatermarkWithReclaim(
+  req: ContigReq,
+  order: number,
+  pendingIsolated: number,
+): boolean {
   if (watermarkOk2011(req, order, pendingIsolated)) return true
   if (req.v.reclaim !== 'in-split-free-page') return false
   const rec = req.rec
@@ -105,7 +117,8 @@ export function isolateFreepagesRange(req: ContigReq, startPfn: number, endPfn: 
     pfn += 1 << order
   }
   if (!ok) {
-    for (let i = 0; i < taken.length; i += 2) freeOnePage(m, z, taken[i], taken[i + 1], getPfnblockMigratetype(m, taken[i]), FPI_NONE)
+    for (let i = 0; i < taken.length; i += 2)
+      freeOnePage(m, z, taken[i], taken[i + 1], getPfnblockMigratetype(m, taken[i]), FPI_NONE)
     return 0
   }
   // split_map_pages(): post_alloc_hook + split_page, every page an order-0 page with refcount 1.

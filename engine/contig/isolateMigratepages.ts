@@ -4,7 +4,16 @@
  * movable folios from `[startPfn, endPfn)` onto `list`. Unlike compaction it takes compound
  * pages and unevictable folios.
  */
-import { compoundHead, PAGE_ALLOC, PAGE_TYPE_BUDDY, PG_anon, PG_head, PG_lru, PG_movable_ops, type Machine } from '../mm'
+import {
+  compoundHead,
+  PAGE_ALLOC,
+  PAGE_TYPE_BUDDY,
+  PG_anon,
+  PG_head,
+  PG_lru,
+  PG_movable_ops,
+  type Machine,
+} from '../mm'
 import { pageFlags, pageOrder } from '../mm/memmap'
 import { charge, fatalSignalPending, type ContigReq } from './request'
 import { EINTR } from './types'
@@ -28,7 +37,12 @@ function anonPinned(m: Machine, head: number): boolean {
   return (pageFlags(m, head) & PG_anon) !== 0 && m.refcount[head] > m.mapcount[head]
 }
 
-export function isolateMigratepagesRange(req: ContigReq, startPfn: number, endPfn: number, list: number[]): IsolateMigrateResult {
+export function isolateMigratepagesRange(
+  req: ContigReq,
+  startPfn: number,
+  endPfn: number,
+  list: number[],
+): IsolateMigrateResult {
   const { m, env } = req
   const api = env.migrate
   let nrIsolated = 0

@@ -66,7 +66,13 @@ export function allocContigMigrateRange(req: ContigReq, startPfn: number, endPfn
     if (list.length === 0) continue
     const since = env.clock.nowNs
     const wasBelow = belowMin(req.z)
-    const st = api.migratePages(m, list, getNew, null, { mode: 'sync', reason: 'contig_range', clock: env.clock, cost: env.cost, locks: env.locks })
+    const st = api.migratePages(m, list, getNew, null, {
+      mode: 'sync',
+      reason: 'contig_range',
+      clock: env.clock,
+      cost: env.cost,
+      locks: env.locks,
+    })
     chargeSince(req, since, wasBelow)
     rec.nrMigrated += st.nrSucceeded
     rec.nrMigrateFailed += st.nrFailedPages

@@ -4,7 +4,19 @@
  * pageblocks, a compound page straddling a boundary). Every page touched must still be an
  * unused allocated order-0 placeholder, as `initFreeBlock` requires.
  */
-import { initFreeBlock, PAGE_ALLOC, PG_head, type Machine } from '../mm'
+import {
+  delFromFreeList,
+  drainAllPages,
+  FPI_NONE,
+  freeOnePage,
+  getPfnblockMigratetype,
+  initFreeBlock,
+  PAGE_ALLOC,
+  PAGE_TYPE_BUDDY,
+  PG_head,
+  pfnZone,
+  type Machine,
+} from '../mm'
 import { pageFlags, pageOrder, setPageFlags, setPageOrder } from '../mm/memmap'
 
 function requirePlaceholders(m: Machine, pfn: number, nrPages: number, what: string): void {
@@ -21,8 +33,15 @@ function requirePlaceholders(m: Machine, pfn: number, nrPages: number, what: str
  * allocated with `__GFP_COMP`); otherwise the tails are the refcount-0 pages of a plain
  * high-order allocation.
  */
-export function placeFolio(m: Machine, pfn: number, order: number, flags: number, compound = order > 0): void {
-  if ((pfn & ((1 << order) - 1)) !== 0) throw new RangeError(`placeFolio: pfn ${pfn} not aligned to order ${order}`)
+export function placeFolio(
+  m: Machine,
+  pfn: number,
+  order: number,
+  flags: number,
+  compound = order > 0,
+): void {
+  if ((pfn & ((1 << order) - 1)) !== 0)
+    throw new RangeError(`placeFolio: pfn ${pfn} not aligned to order ${order}`)
   requirePlaceholders(m, pfn, 1 << order, 'placeFolio')
   for (let p = pfn + 1; p < pfn + (1 << order); p++) {
     setPageFlags(m, p, 0)
@@ -41,5 +60,60 @@ export function placeFreeRange(m: Machine, startPfn: number, endPfn: number): vo
     while (order > 0 && ((pfn & ((1 << order) - 1)) !== 0 || pfn + (1 << order) > endPfn)) order--
     initFreeBlock(m, pfn, order)
     pfn += 1 << order
+  }
+}
+
+/**
+ * Take `[pfn, end)` out of the buddy allocator as memblock would have reserved it at boot: free
+ * buddies overlapping it are unlinked and their parts outside are freed again; the pages inside
+ * become allocated order-0 pages with refcount 1 and `flags` (0 for CMA's memblock
+ * reservation, PAGE_TYPE_OFFLINE for a virtio-mem region not yet plugged). Pages in use are
+ * refused.
+ */
+export function reserveRangeFromBuddy(m: Machine, pfn: number, end: number, flags: number): void {
+  const z = pfnZone(m, pfn)
+  if (z === undefined) throw new RangeError('reserve: range outside every zone')
+  drainAllPages(m, z)
+  const fixes: [number, number][] = []
+  for (let p = pfn & ~((1 << m.maxOrder) - 1); p < end;) {
+    const f = pageFlags(m, p)
+    if ((f & PAGE_TYPE_BUDDY) !== 0) {
+      const o = pageOrder(m, p)
+      if (p + (1 << o) > pfn) fixes.push([p, o])
+      p += 1 << o
+    } else if ((f & PAGE_ALLOC) !== 0 && p >= pfn) {
+      if (f !== PAGE_ALLOC || m.refcount[p] !== 1 || pageOrder(m, p) !== 0)
+        throw new Error(
+          `reserve: pfn ${p} is in use; the range must be reserved before anything allocates there`,
+        )
+      p++
+    } else p++
+  }
+  for (let p = pfn; p < end; p++)
+    if (pageFlags(m, p) === PAGE_ALLOC) setPageFlags(m, p, PAGE_ALLOC | flags)
+  for (const [head, o] of fixes) {
+    delFromFreeList(m, z, head, o)
+    for (let p = head; p < head + (1 << o); p++) {
+      if (p >= pfn && p < end) {
+        setPageFlags(m, p, PAGE_ALLOC | flags)
+        m.refcount[p] = 1
+      } else {
+        setPageFlags(m, p, 0)
+        m.refcount[p] = 0
+      }
+    }
+    // Give back the parts outside the area, as aligned pieces.
+    for (const [lo, hi] of [
+      [head, Math.min(pfn, head + (1 << o))],
+      [Math.max(end, head), head + (1 << o)],
+    ]) {
+      let q = lo
+      while (q < hi) {
+        let order = m.maxOrder
+        while (order > 0 && ((q & ((1 << order) - 1)) !== 0 || q + (1 << order) > hi)) order--
+        freeOnePage(m, z, q, order, getPfnblockMigratetype(m, q), FPI_NONE)
+        q += 1 << order
+      }
+    }
   }
 }

@@ -45,7 +45,8 @@ function nrPagesOf(m: Machine, head: number): number {
  */
 function reclaimable(m: Machine, head: number, extraRefs: number): boolean {
   const f = pageFlags(m, head)
-  if ((f & PAGE_ALLOC) === 0 || (f & PG_file) === 0 || (f & BUSY) !== 0 || m.mapcount[head] !== 0) return false
+  if ((f & PAGE_ALLOC) === 0 || (f & PG_file) === 0 || (f & BUSY) !== 0 || m.mapcount[head] !== 0)
+    return false
   return m.refcount[head] === nrPagesOf(m, head) + extraRefs
 }
 
@@ -78,7 +79,7 @@ export function reclaimPages(m: Machine, target: Zone, nrPages: number): Reclaim
   let pfn = cursors.get(m) ?? lo
   if (pfn < lo || pfn >= hi) pfn = lo
   const res: ReclaimResult = { nrReclaimed: 0, nrOtherZones: 0, nrScanned: 0 }
-  for (let seen = 0; seen < hi - lo && res.nrReclaimed < nrPages; ) {
+  for (let seen = 0; seen < hi - lo && res.nrReclaimed < nrPages;) {
     const f = pageFlags(m, pfn)
     const step = (f & PAGE_ALLOC) !== 0 ? nrPagesOf(m, pfn) : 1
     res.nrScanned++
@@ -102,7 +103,11 @@ export function reclaimPages(m: Machine, target: Zone, nrPages: number): Reclaim
  * migration; drop them (their isolation reference and the cache's) and take them off `list`.
  * Returns base pages reclaimed.
  */
-export function reclaimCleanPagesFromList(m: Machine, list: number[], api: ContigMigrateApi): number {
+export function reclaimCleanPagesFromList(
+  m: Machine,
+  list: number[],
+  api: ContigMigrateApi,
+): number {
   let n = 0
   for (let i = list.length - 1; i >= 0; i--) {
     const head = list[i]

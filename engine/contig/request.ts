@@ -5,7 +5,12 @@
  * everybody else).
  */
 import { type Machine, type Zone } from '../mm'
-import { type ContigEnv, type ContigRequestRecord, type ContigVariant, DEFAULT_CONTIG_COSTS } from './types'
+import {
+  type ContigEnv,
+  type ContigRequestRecord,
+  type ContigVariant,
+  DEFAULT_CONTIG_COSTS,
+} from './types'
 
 export interface ContigReq {
   m: Machine
@@ -13,6 +18,8 @@ export interface ContigReq {
   env: ContigEnv
   v: ContigVariant
   rec: ContigRequestRecord
+  /** `m.op` of the caller, restored at the end (violations name the operation in progress). */
+  prevOp: string
 }
 
 export function newRecord(startPfn: number, endPfn: number, nowNs: number): ContigRequestRecord {

@@ -5,7 +5,7 @@
  * that handles it. Layout: one MAX_ORDER block [4096, 5120) = pageblock 0 [4096, 4608) and
  * pageblock 1 [4608, 5120); free memory for migration targets at [8192, 16384).
  */
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import {
   checkInvariants,
   createMachine,
@@ -24,13 +24,37 @@ import { MIGRATE_API } from './migrateApi'
 import { placeFolio, placeFreeRange } from './placement'
 import { EBUSY, type ContigEnv, type ContigHooks } from './types'
 
+/** Every machine a test builds is checked with the full invariant checker after the test. */
+const live = new Set<Machine>()
+function track(m: Machine): Machine {
+  live.add(m)
+  return m
+}
+/** A test that leaves a machine broken on purpose (a hazard reproduced) takes it off the check. */
+function broken(m: Machine): void {
+  live.delete(m)
+}
+afterEach(() => {
+  const ms = [...live]
+  live.clear()
+  for (const m of ms) expect(checkInvariants(m)).toBeNull()
+})
+
 const PB = 512
 const B0 = 4096
 const B1 = B0 + PB
 const END = B0 + 2 * PB
 
 function machine(era: KernelEra): Machine {
-  const m = createMachine({ zones: [{ type: 'Normal', sizeMiB: 64 }], nrCpus: 2, kernelEra: era, boot: 'allocated' } as never)
+  const m = track(
+    createMachine({
+      zones: [{ type: 'Normal', sizeMiB: 64 }],
+      nrCpus: 2,
+      kernelEra: era,
+      boot: 'allocated',
+      debugVm: true,
+    } as never),
+  )
   placeFreeRange(m, 8192, 16384)
   return m
 }
@@ -80,10 +104,20 @@ describe('seed 003 (a): CMA and non-CMA pageblocks inside one MAX_ORDER block', 
 
   it("'max-order' + 'migratetype': undo relabels the MOVABLE neighbour CMA (why CMA areas had to be MAX_ORDER aligned)", () => {
     const m = layout('6.6', false)
-    expect(allocContigRange(m, B0, B1, MIGRATE_CMA, env(), { alignment: 'max-order', representation: 'migratetype' }).ret).toBe(0)
+    expect(
+      allocContigRange(m, B0, B1, MIGRATE_CMA, env(), {
+        alignment: 'max-order',
+        representation: 'migratetype',
+      }).ret,
+    ).toBe(0)
     expect(getPfnblockMigratetype(m, B1)).toBe(MIGRATE_CMA)
     const m2 = layout('6.6', false)
-    expect(allocContigRange(m2, B0, B1, MIGRATE_CMA, env(), { alignment: 'max-order', representation: 'flag' }).ret).toBe(0)
+    expect(
+      allocContigRange(m2, B0, B1, MIGRATE_CMA, env(), {
+        alignment: 'max-order',
+        representation: 'flag',
+      }).ret,
+    ).toBe(0)
     expect(getPfnblockMigratetype(m2, B1)).toBe(MIGRATE_MOVABLE)
   })
 })
@@ -94,7 +128,14 @@ describe('seed 003 (b): a MAX_ORDER page freed or migrated while only part of it
     cma(m)
     placeFreeRange(m, B0, END)
     let seen: InvariantViolation | null = null
-    const rec = allocContigRange(m, B1, END, MIGRATE_CMA, env({ afterIsolate: () => (seen = checkInvariants(m)) }), { boundarySplit: false })
+    const rec = allocContigRange(
+      m,
+      B1,
+      END,
+      MIGRATE_CMA,
+      env({ afterIsolate: () => (seen = checkInvariants(m)) }),
+      { boundarySplit: false },
+    )
     expect(seen).toMatchObject({ rule: 'free-block-spans-isolation', pfn: B0 })
     expect(rec.ret).toBe(-EBUSY) // outer_start reaches into the non-isolated pageblock 0
     expect(rec.failedAt).toBe('test_pages_isolated')
@@ -106,7 +147,13 @@ describe('seed 003 (b): a MAX_ORDER page freed or migrated while only part of it
       cma(m)
       placeFreeRange(m, B0, END)
       let seen: InvariantViolation | null = null
-      const rec = allocContigRange(m, B1, END, MIGRATE_CMA, env({ afterIsolate: () => (seen = checkInvariants(m)) }))
+      const rec = allocContigRange(
+        m,
+        B1,
+        END,
+        MIGRATE_CMA,
+        env({ afterIsolate: () => (seen = checkInvariants(m)) }),
+      )
       expect(seen).toBeNull()
       expect(rec.ret).toBe(0)
       expect(checkInvariants(m)).toBeNull()
@@ -121,14 +168,23 @@ describe('seed 003 (b): a MAX_ORDER page freed or migrated while only part of it
         placeFolio(m, B0, 10, 0, true)
         makeAnonLruFolio(m, B0, 1)
         let seen: InvariantViolation | null = null
-        const rec = allocContigRange(m, B1, END, MIGRATE_CMA, env({ afterIsolate: () => (seen = checkInvariants(m)) }), { boundarySplit })
+        const rec = allocContigRange(
+          m,
+          B1,
+          END,
+          MIGRATE_CMA,
+          env({ afterIsolate: () => (seen = checkInvariants(m)) }),
+          { boundarySplit },
+        )
         if (boundarySplit) {
           expect(seen).toBeNull()
           expect(rec.ret).toBe(0)
           expect(rec.nrMigrated).toBe(2 * PB)
           expect(checkInvariants(m)).toBeNull()
         } else {
-          expect(['free-block-spans-isolation', 'freelist-hygiene']).toContain((seen as InvariantViolation | null)?.rule)
+          expect(['free-block-spans-isolation', 'freelist-hygiene']).toContain(
+            (seen as InvariantViolation | null)?.rule,
+          )
         }
       }
     })
@@ -178,7 +234,10 @@ describe('seed 003 (c): concurrent allocations in neighbouring pageblocks of one
   it("'max-order' (≤5.18): the second request finds the block isolated and gets -EBUSY; the first still succeeds", () => {
     const m = layout('6.6')
     let inner = 0
-    const hooks: ContigHooks = { afterIsolate: () => (inner = allocContigRange(m, B1, END, MIGRATE_CMA, env(), { alignment: 'max-order' }).ret) }
+    const hooks: ContigHooks = {
+      afterIsolate: () =>
+        (inner = allocContigRange(m, B1, END, MIGRATE_CMA, env(), { alignment: 'max-order' }).ret),
+    }
     const outer = allocContigRange(m, B0, B1, MIGRATE_CMA, env(hooks), { alignment: 'max-order' })
     expect(inner).toBe(-EBUSY)
     expect(outer.ret).toBe(0)

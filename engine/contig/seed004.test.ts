@@ -2,20 +2,54 @@
  * Seed 004: where CMA's reclaim belongs (Marek Szyprowski's CMA v18 patch 07 vs Mel Gorman's
  * review). Zone: 64 MiB, MIN 800 / LOW 1000 pages; clean page cache at [10240, 16384).
  */
-import { describe, expect, it } from 'vitest'
-import { checkInvariants, createMachine, MIGRATE_MOVABLE, type Machine } from '../mm'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  allocPages,
+  checkInvariants,
+  createMachine,
+  GFP_HIGHUSER_MOVABLE,
+  MIGRATE_MOVABLE,
+  NO_PAGE,
+  type Machine,
+} from '../mm'
 import { createSimClock, makeAnonLruFolio, makeFileLruFolio } from '../migrate'
 import { DEFAULT_COST_MODEL } from '../sched/costModel'
+import { cmaAlloc, cmaReserve, type CmaAllocRecord } from '../cma'
 import { allocContigRange } from './allocContigRange'
 import { MIGRATE_API } from './migrateApi'
 import { placeFolio, placeFreeRange } from './placement'
 import { EBUSY, type ContigEnv, type ContigVariant } from './types'
 
+/** Every machine a test builds is checked with the full invariant checker after the test. */
+const live = new Set<Machine>()
+function track(m: Machine): Machine {
+  live.add(m)
+  return m
+}
+/** A test that leaves a machine broken on purpose (a hazard reproduced) takes it off the check. */
+function broken(m: Machine): void {
+  live.delete(m)
+}
+afterEach(() => {
+  const ms = [...live]
+  live.clear()
+  for (const m of ms) expect(checkInvariants(m)).toBeNull()
+})
+
+const PB = 512
 const R0 = 2048
 const R1 = 3072
 
 function machine(freeElsewhere: number, anonInRange: number): Machine {
-  const m = createMachine({ zones: [{ type: 'Normal', sizeMiB: 64 }], nrCpus: 2, kernelEra: '6.12', boot: 'allocated' } as never)
+  const m = track(
+    createMachine({
+      zones: [{ type: 'Normal', sizeMiB: 64 }],
+      nrCpus: 2,
+      kernelEra: '6.12',
+      boot: 'allocated',
+      debugVm: true,
+    } as never),
+  )
   for (let p = R0; p < R0 + anonInRange; p++) {
     placeFolio(m, p, 0, 0)
     makeAnonLruFolio(m, p, 1)
@@ -35,7 +69,10 @@ function env(): ContigEnv {
   return { clock: createSimClock(), cost: DEFAULT_COST_MODEL, migrate: MIGRATE_API }
 }
 
-const v2011 = (reclaim: ContigVariant['reclaim']): Partial<ContigVariant> => ({ reclaim, splitWatermark: 'low-2011' })
+const v2011 = (reclaim: ContigVariant['reclaim']): Partial<ContigVariant> => ({
+  reclaim,
+  splitWatermark: 'low-2011',
+})
 
 describe("seed 004: split_free_page's watermark and where reclaim runs", () => {
   it("'none' with the 2011 LOW + 2^order rule: the range fails below the watermark (-EBUSY at the free-page grab)", () => {
@@ -77,17 +114,39 @@ describe("seed 004: split_free_page's watermark and where reclaim runs", () => {
   })
 
   it("'in-alloc-contig-range' keeps the zone above MIN throughout; 'in-split-free-page' reclaims only after isolation, below MIN", () => {
-    const early = allocContigRange(machine(700, 0), R0, R1, MIGRATE_MOVABLE, env(), v2011('in-alloc-contig-range'))
+    const early = allocContigRange(
+      machine(700, 0),
+      R0,
+      R1,
+      MIGRATE_MOVABLE,
+      env(),
+      v2011('in-alloc-contig-range'),
+    )
     expect(early.ret).toBe(0)
     expect(early.belowMinNs).toBe(0)
-    const late = allocContigRange(machine(700, 0), R0, R1, MIGRATE_MOVABLE, env(), v2011('in-split-free-page'))
+    const late = allocContigRange(
+      machine(700, 0),
+      R0,
+      R1,
+      MIGRATE_MOVABLE,
+      env(),
+      v2011('in-split-free-page'),
+    )
     expect(late.ret).toBe(0)
     expect(late.belowMinNs).toBeGreaterThan(0)
     expect(late.reclaimUnderZoneLockNs).toBeGreaterThan(0)
   })
 
   it('no reclaimable memory: each pass without progress is an OOM invocation, then the block is refused', () => {
-    const m = createMachine({ zones: [{ type: 'Normal', sizeMiB: 64 }], nrCpus: 2, kernelEra: '6.12', boot: 'allocated' } as never)
+    const m = track(
+      createMachine({
+        zones: [{ type: 'Normal', sizeMiB: 64 }],
+        nrCpus: 2,
+        kernelEra: '6.12',
+        boot: 'allocated',
+        debugVm: true,
+      } as never),
+    )
     placeFreeRange(m, R0, R1)
     placeFreeRange(m, 8192, 8892)
     const rec = allocContigRange(m, R0, R1, MIGRATE_MOVABLE, env(), v2011('in-split-free-page'))
@@ -95,5 +154,58 @@ describe("seed 004: split_free_page's watermark and where reclaim runs", () => {
     expect(rec.failedAt).toBe('reclaim')
     expect(rec.nrOomInvocations).toBe(16)
     expect(checkInvariants(m)).toBeNull()
+  })
+})
+
+describe('seed 004 under pressure: four 2 MiB cma_alloc calls into a loaded CMA area', () => {
+  /** 1024 free pages outside CMA, 1200 anon pages spread by __rmqueue over CMA and the rest, clean page cache. */
+  function run(variant: Partial<ContigVariant>): CmaAllocRecord[] {
+    const m = track(
+      createMachine({
+        zones: [{ type: 'Normal', sizeMiB: 64 }],
+        nrCpus: 2,
+        kernelEra: '6.12',
+        boot: 'allocated',
+        debugVm: true,
+      } as never),
+    )
+    placeFreeRange(m, 8192, 9216)
+    for (let p = 10240; p < 16384; p++) {
+      placeFolio(m, p, 0, 0)
+      makeFileLruFolio(m, p, 0)
+    }
+    const [area] = cmaReserve(m, [{ name: 'cam', basePfn: 4096, nrPages: 2048 }])
+    for (let i = 0; i < 1200; i++) {
+      const p = allocPages(m, GFP_HIGHUSER_MOVABLE, 0)
+      expect(p).not.toBe(NO_PAGE)
+      makeAnonLruFolio(m, p, 1)
+    }
+    const e = env()
+    const recs: CmaAllocRecord[] = []
+    for (let i = 0; i < 4; i++) recs.push(cmaAlloc(m, area, PB, 9, e, variant))
+    return recs
+  }
+  const ok = (rs: CmaAllocRecord[]) => rs.filter((r) => r.outcome === 'success').length
+  const reclaimed = (rs: CmaAllocRecord[]) => rs.reduce((a, r) => a + r.nrReclaimed, 0)
+
+  it('reclaiming before isolation succeeds most; reclaim inside split_free_page comes too late for migration targets', () => {
+    const none = run(v2011('none'))
+    const inSplit = run(v2011('in-split-free-page'))
+    const inAcr = run(v2011('in-alloc-contig-range'))
+    expect(ok(inAcr)).toBe(4)
+    expect(ok(inSplit)).toBeGreaterThanOrEqual(ok(none))
+    expect(ok(inAcr)).toBeGreaterThan(ok(inSplit))
+    expect(reclaimed(none)).toBe(0)
+    expect(reclaimed(inSplit)).toBeGreaterThan(0)
+    // The late reclaim does not help the migration targets: its failures are -ENOMEM.
+    expect(inSplit.filter((r) => r.outcome !== 'success').every((r) => r.outcome === 'nomem')).toBe(
+      true,
+    )
+    // Without reclaim the failures are the watermark's -EBUSY, after migrating for nothing.
+    expect(
+      none
+        .filter((r) => r.outcome !== 'success')
+        .every((r) => r.outcome === 'busy' && r.nrMigrated > 0),
+    ).toBe(true)
   })
 })

@@ -5,7 +5,8 @@
  */
 import { type Machine } from '../mm'
 
-export type ContigSource = 'alloc_contig_range' | 'cma_alloc' | 'virtio_mem_plug' | 'virtio_mem_unplug'
+export type ContigSource =
+  'alloc_contig_range' | 'cma_alloc' | 'virtio_mem_plug' | 'virtio_mem_unplug'
 /** alloc_contig_range/cma outcomes, plus virtio-mem's partial progress. */
 export type ContigSeriesOutcome = 'success' | 'busy' | 'nomem' | 'intr' | 'partial'
 
@@ -18,6 +19,21 @@ export interface ContigSeries {
   pagesMigrated: number[]
   /** Pages requested. */
   nrPages: number[]
+  /** Pages reclaimed by the seed-004 reclaim variants for this request. */
+  pagesReclaimed: number[]
+  /** Simulated ns the zone spent below its MIN watermark during the request. */
+  belowMinNs: number[]
+}
+
+/** One request, as `recordContig` takes it. */
+export interface ContigPoint {
+  tNs: number
+  outcome: ContigSeriesOutcome
+  latencyNs: number
+  pagesMigrated: number
+  nrPages: number
+  pagesReclaimed?: number
+  belowMinNs?: number
 }
 
 const table = new WeakMap<Machine, ContigSeries>()
@@ -25,20 +41,31 @@ const table = new WeakMap<Machine, ContigSeries>()
 function seriesOf(m: Machine): ContigSeries {
   let s = table.get(m)
   if (s === undefined) {
-    s = { source: [], tNs: [], outcome: [], latencyNs: [], pagesMigrated: [], nrPages: [] }
+    s = {
+      source: [],
+      tNs: [],
+      outcome: [],
+      latencyNs: [],
+      pagesMigrated: [],
+      nrPages: [],
+      pagesReclaimed: [],
+      belowMinNs: [],
+    }
     table.set(m, s)
   }
   return s
 }
 
-export function recordContig(m: Machine, source: ContigSource, tNs: number, outcome: ContigSeriesOutcome, latencyNs: number, pagesMigrated: number, nrPages: number): void {
+export function recordContig(m: Machine, source: ContigSource, p: ContigPoint): void {
   const s = seriesOf(m)
   s.source.push(source)
-  s.tNs.push(tNs)
-  s.outcome.push(outcome)
-  s.latencyNs.push(latencyNs)
-  s.pagesMigrated.push(pagesMigrated)
-  s.nrPages.push(nrPages)
+  s.tNs.push(p.tNs)
+  s.outcome.push(p.outcome)
+  s.latencyNs.push(p.latencyNs)
+  s.pagesMigrated.push(p.pagesMigrated)
+  s.nrPages.push(p.nrPages)
+  s.pagesReclaimed.push(p.pagesReclaimed ?? 0)
+  s.belowMinNs.push(p.belowMinNs ?? 0)
 }
 
 /** Every point recorded on `m` so far (live arrays: copy before mutating). */
@@ -47,9 +74,18 @@ export function contigSeries(m: Machine): Readonly<ContigSeries> {
 }
 
 /** Counts of each outcome for one source, for a summary table (`mmwb compare`). */
-export function contigOutcomeCounts(m: Machine, source: ContigSource): Record<ContigSeriesOutcome, number> {
+export function contigOutcomeCounts(
+  m: Machine,
+  source: ContigSource,
+): Record<ContigSeriesOutcome, number> {
   const s = seriesOf(m)
-  const out: Record<ContigSeriesOutcome, number> = { success: 0, busy: 0, nomem: 0, intr: 0, partial: 0 }
+  const out: Record<ContigSeriesOutcome, number> = {
+    success: 0,
+    busy: 0,
+    nomem: 0,
+    intr: 0,
+    partial: 0,
+  }
   for (let i = 0; i < s.source.length; i++) if (s.source[i] === source) out[s.outcome[i]]++
   return out
 }

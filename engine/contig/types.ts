@@ -68,7 +68,6 @@ export interface SimClockLike {
   nowNs: number
 }
 
-
 export interface ContigMigrateOptions {
   mode: 'sync'
   reason: 'contig_range'
@@ -86,7 +85,13 @@ export interface ContigMigrateStats {
 
 /** The part of engine/migrate alloc_contig_range uses (mm/migrate.c, mm/vmscan.c). */
 export interface ContigMigrateApi {
-  migratePages(m: Machine, from: number[], getNew: (src: number, order: number) => number, putNew: ((dst: number) => void) | null, opts: ContigMigrateOptions): ContigMigrateStats
+  migratePages(
+    m: Machine,
+    from: number[],
+    getNew: (src: number, order: number) => number,
+    putNew: ((dst: number) => void) | null,
+    opts: ContigMigrateOptions,
+  ): ContigMigrateStats
   putbackMovablePages(m: Machine, list: number[]): void
   isolateLruFolio(m: Machine, pfn: number): boolean
   isolateMovablePage(m: Machine, pfn: number): boolean

@@ -37,11 +37,20 @@ export const REPORT_FAILURE = 0x2
  *    worries about is missed when the checked range holds only such tails;
  * 6. MEMORY_OFFLINE tolerates PageOffline; 7. LRU or `__PageMovable` → fine, else blocker.
  */
-export function hasUnmovablePages(m: Machine, startPfn: number, endPfn: number, migratetype: number, isolFlags: number): number {
-  if ((startPfn >> m.pageblockOrder) !== ((endPfn - 1) >> m.pageblockOrder)) {
-    throw new RangeError(`has_unmovable_pages: [${startPfn}, ${endPfn}) is not inside one pageblock`)
+export function hasUnmovablePages(
+  m: Machine,
+  startPfn: number,
+  endPfn: number,
+  migratetype: number,
+  isolFlags: number,
+): number {
+  if (startPfn >> m.pageblockOrder !== (endPfn - 1) >> m.pageblockOrder) {
+    throw new RangeError(
+      `has_unmovable_pages: [${startPfn}, ${endPfn}) is not inside one pageblock`,
+    )
   }
-  if (getPfnblockMigratetype(m, startPfn) === MIGRATE_CMA) return migratetype === MIGRATE_CMA ? -1 : startPfn
+  if (getPfnblockMigratetype(m, startPfn) === MIGRATE_CMA)
+    return migratetype === MIGRATE_CMA ? -1 : startPfn
   const z = pfnZone(m, startPfn)
   const movableZone = z !== undefined && z.type === ZONE_MOVABLE
   for (let pfn = startPfn; pfn < endPfn; pfn++) {

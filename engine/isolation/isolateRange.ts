@@ -22,7 +22,12 @@ import {
 } from '../mm'
 import { pageFlags, pageOrder } from '../mm/memmap'
 import { MEMORY_OFFLINE } from './hasUnmovablePages'
-import { EBUSY, setMigratetypeIsolate, unsetMigratetypeIsolate, type IsolationVariant } from './migratetypeIsolate'
+import {
+  EBUSY,
+  setMigratetypeIsolate,
+  unsetMigratetypeIsolate,
+  type IsolationVariant,
+} from './migratetypeIsolate'
 import { contigTraceEmit, contigTraceOn } from './traceBus'
 
 const ENOENT = 2
@@ -44,7 +49,11 @@ export interface IsolateCtx {
   blockerPfn: number
 }
 
-export function newIsolateCtx(v: IsolationVariant, isolFlags = 0, migrateRange?: IsolateCtx['migrateRange']): IsolateCtx {
+export function newIsolateCtx(
+  v: IsolationVariant,
+  isolFlags = 0,
+  migrateRange?: IsolateCtx['migrateRange'],
+): IsolateCtx {
   return { v, isolFlags, migrateRange, nrScanned: 0, blockerPfn: -1 }
 }
 
@@ -69,12 +78,19 @@ function highestBit(x: number): number {
  * free it again as naturally aligned pieces that do not cross `pfn + splitOffset`, each with
  * its own pageblock's type. -ENOENT if the page changed meanwhile.
  */
-export function splitFreePage(m: Machine, z: Zone, freePfn: number, order: number, splitOffset: number): number {
+export function splitFreePage(
+  m: Machine,
+  z: Zone,
+  freePfn: number,
+  order: number,
+  splitOffset: number,
+): number {
   if (splitOffset === 0) return 0
-  if ((pageFlags(m, freePfn) & PAGE_TYPE_BUDDY) === 0 || pageOrder(m, freePfn) !== order) return -ENOENT
+  if ((pageFlags(m, freePfn) & PAGE_TYPE_BUDDY) === 0 || pageOrder(m, freePfn) !== order)
+    return -ENOENT
   delFromFreeList(m, z, freePfn, order)
   const end = freePfn + (1 << order)
-  for (let pfn = freePfn; pfn < end; ) {
+  for (let pfn = freePfn; pfn < end;) {
     const mt = getPfnblockMigratetype(m, pfn)
     const pieceOrder = Math.min(pfn !== 0 ? lowestBit(pfn) : order, highestBit(splitOffset))
     freeOnePage(m, z, pfn, pieceOrder, mt, FPI_NONE)
@@ -119,7 +135,16 @@ export function isolateSinglePageblock(
   const startPfn = Math.max(isolatePb & ~((1 << m.maxOrder) - 1), z.startPfn)
   if (!skipIsolation) {
     const blocker = { pfn: -1 }
-    const ret = setMigratetypeIsolate(m, isolatePb, migratetype, ctx.isolFlags, isolatePb, isolatePb + m.pageblockNrPages, ctx.v, blocker)
+    const ret = setMigratetypeIsolate(
+      m,
+      isolatePb,
+      migratetype,
+      ctx.isolFlags,
+      isolatePb,
+      isolatePb + m.pageblockNrPages,
+      ctx.v,
+      blocker,
+    )
     ctx.nrScanned += m.pageblockNrPages
     if (ret !== 0) {
       ctx.blockerPfn = blocker.pfn
@@ -128,7 +153,7 @@ export function isolateSinglePageblock(
   }
   // The block beyond the boundary is not online: nothing can cross it.
   if (isolateBefore ? boundaryPfn >= z.endPfn : boundaryPfn - 1 < z.startPfn) return 0
-  for (let pfn = startPfn; pfn < boundaryPfn; ) {
+  for (let pfn = startPfn; pfn < boundaryPfn;) {
     ctx.nrScanned++
     const f = pageFlags(m, pfn)
     if ((f & PAGE_TYPE_BUDDY) !== 0) {
@@ -146,10 +171,14 @@ export function isolateSinglePageblock(
         pfn = head + nrPages
         continue
       }
-      if ((pageFlags(m, head) & (PG_lru | PG_movable_ops)) === 0 || ctx.migrateRange === undefined) return failed(m, isolatePb, migratetype, skipIsolation, ctx)
+      if ((pageFlags(m, head) & (PG_lru | PG_movable_ops)) === 0 || ctx.migrateRange === undefined)
+        return failed(m, isolatePb, migratetype, skipIsolation, ctx)
       const pageMt = getPfnblockMigratetype(m, pfn)
       const isolatePage = !isPageblockIsolated(m, pfn)
-      if (isolatePage && setMigratetypeIsolate(m, pfn, pageMt, ctx.isolFlags, head, head + nrPages, ctx.v) !== 0) {
+      if (
+        isolatePage &&
+        setMigratetypeIsolate(m, pfn, pageMt, ctx.isolFlags, head, head + nrPages, ctx.v) !== 0
+      ) {
         return failed(m, isolatePb, migratetype, skipIsolation, ctx)
       }
       const ret = ctx.migrateRange(head, head + nrPages)
@@ -169,7 +198,13 @@ export function isolateSinglePageblock(
   return 0
 }
 
-function failed(m: Machine, isolatePb: number, migratetype: number, skipIsolation: boolean, ctx: IsolateCtx): number {
+function failed(
+  m: Machine,
+  isolatePb: number,
+  migratetype: number,
+  skipIsolation: boolean,
+  ctx: IsolateCtx,
+): number {
   if (!skipIsolation) unsetMigratetypeIsolate(m, isolatePb, migratetype, ctx.v)
   return -EBUSY
 }
@@ -183,7 +218,14 @@ function failed(m: Machine, isolatePb: number, migratetype: number, skipIsolatio
  *   turn with `has_unmovable_pages` over the whole block.
  * Any failure undoes what was done and returns -EBUSY.
  */
-export function startIsolatePageRange(m: Machine, startPfn: number, endPfn: number, migratetype: number, singleBlockBoundaries: boolean, ctx: IsolateCtx): number {
+export function startIsolatePageRange(
+  m: Machine,
+  startPfn: number,
+  endPfn: number,
+  migratetype: number,
+  singleBlockBoundaries: boolean,
+  ctx: IsolateCtx,
+): number {
   const isolateStart = pbStart(m, startPfn)
   const isolateEnd = pbAlign(m, endPfn)
   const pb = m.pageblockNrPages
@@ -191,7 +233,10 @@ export function startIsolatePageRange(m: Machine, startPfn: number, endPfn: numb
     for (let pfn = isolateStart; pfn < isolateEnd; pfn += pb) {
       const blocker = { pfn: -1 }
       ctx.nrScanned += pb
-      if (setMigratetypeIsolate(m, pfn, migratetype, ctx.isolFlags, pfn, pfn + pb, ctx.v, blocker) !== 0) {
+      if (
+        setMigratetypeIsolate(m, pfn, migratetype, ctx.isolFlags, pfn, pfn + pb, ctx.v, blocker) !==
+        0
+      ) {
         ctx.blockerPfn = blocker.pfn
         undoIsolatePageRange(m, isolateStart, pfn, migratetype, ctx.v)
         return -EBUSY
@@ -210,7 +255,18 @@ export function startIsolatePageRange(m: Machine, startPfn: number, endPfn: numb
   for (let pfn = isolateStart + pb; pfn < isolateEnd - pb; pfn += pb) {
     const blocker = { pfn: -1 }
     ctx.nrScanned += pb
-    if (setMigratetypeIsolate(m, pfn, migratetype, ctx.isolFlags, startPfn, endPfn, ctx.v, blocker) !== 0) {
+    if (
+      setMigratetypeIsolate(
+        m,
+        pfn,
+        migratetype,
+        ctx.isolFlags,
+        startPfn,
+        endPfn,
+        ctx.v,
+        blocker,
+      ) !== 0
+    ) {
       ctx.blockerPfn = blocker.pfn
       undoIsolatePageRange(m, isolateStart, pfn, migratetype, ctx.v)
       unsetMigratetypeIsolate(m, isolateEnd - pb, migratetype, ctx.v)
@@ -221,7 +277,13 @@ export function startIsolatePageRange(m: Machine, startPfn: number, endPfn: numb
 }
 
 /** `undo_isolate_page_range(start_pfn, end_pfn, migratetype)`: unisolate every isolated block. */
-export function undoIsolatePageRange(m: Machine, startPfn: number, endPfn: number, migratetype: number, v: IsolationVariant): void {
+export function undoIsolatePageRange(
+  m: Machine,
+  startPfn: number,
+  endPfn: number,
+  migratetype: number,
+  v: IsolationVariant,
+): void {
   const end = pbAlign(m, endPfn)
   for (let pfn = pbStart(m, startPfn); pfn < end; pfn += m.pageblockNrPages) {
     if (isPageblockIsolated(m, pfn)) unsetMigratetypeIsolate(m, pfn, migratetype, v)
@@ -233,7 +295,12 @@ export function undoIsolatePageRange(m: Machine, startPfn: number, endPfn: numbe
  * then every page free (a buddy, skipped by its order); MEMORY_OFFLINE also accepts PageOffline
  * pages with refcount 0. Emits `test_pages_isolated` with the first failing pfn. 0 or -EBUSY.
  */
-export function testPagesIsolated(m: Machine, startPfn: number, endPfn: number, isolFlags: number): number {
+export function testPagesIsolated(
+  m: Machine,
+  startPfn: number,
+  endPfn: number,
+  isolFlags: number,
+): number {
   let pfn = startPfn
   for (; pfn < endPfn; pfn += m.pageblockNrPages) if (!isPageblockIsolated(m, pfn)) break
   if (pfn >= endPfn) {
@@ -241,13 +308,24 @@ export function testPagesIsolated(m: Machine, startPfn: number, endPfn: number, 
     while (pfn < endPfn) {
       const f = pageFlags(m, pfn)
       if ((f & PAGE_TYPE_BUDDY) !== 0) pfn += 1 << pageOrder(m, pfn)
-      else if ((isolFlags & MEMORY_OFFLINE) !== 0 && (f & PAGE_TYPE_OFFLINE) !== 0 && m.refcount[pfn] === 0) pfn++
+      else if (
+        (isolFlags & MEMORY_OFFLINE) !== 0 &&
+        (f & PAGE_TYPE_OFFLINE) !== 0 &&
+        m.refcount[pfn] === 0
+      )
+        pfn++
       else break
     }
   }
   const ret = pfn < endPfn ? -EBUSY : 0
   if (contigTraceOn(m, 'test_pages_isolated')) {
-    contigTraceEmit(m, { name: 'test_pages_isolated', start_pfn: startPfn, end_pfn: endPfn, fin_pfn: pfn, ret: ret === 0 ? 'success' : 'fail' })
+    contigTraceEmit(m, {
+      name: 'test_pages_isolated',
+      start_pfn: startPfn,
+      end_pfn: endPfn,
+      fin_pfn: pfn,
+      ret: ret === 0 ? 'success' : 'fail',
+    })
   }
   return ret
 }

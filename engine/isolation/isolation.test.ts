@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import {
   checkInvariants,
   createMachine,
@@ -23,23 +23,60 @@ import {
 import { pageFlags, pageListMt, pageOrder, setPageFlags } from '../mm/memmap'
 import { placeFolio, placeFreeRange } from '../contig/placement'
 import { hasUnmovablePages, MEMORY_OFFLINE } from './hasUnmovablePages'
-import { newIsolateCtx, startIsolatePageRange, testPagesIsolated, undoIsolatePageRange } from './isolateRange'
-import { EBUSY, setMigratetypeIsolate, unsetMigratetypeIsolate, type IsolationVariant } from './migratetypeIsolate'
+import {
+  newIsolateCtx,
+  startIsolatePageRange,
+  testPagesIsolated,
+  undoIsolatePageRange,
+} from './isolateRange'
+import {
+  EBUSY,
+  setMigratetypeIsolate,
+  unsetMigratetypeIsolate,
+  type IsolationVariant,
+} from './migratetypeIsolate'
 import { contigTraceSubscribe, type TestPagesIsolatedEvent } from './traceBus'
+
+/** Every machine a test builds is checked with the full invariant checker after the test. */
+const live = new Set<Machine>()
+function track(m: Machine): Machine {
+  live.add(m)
+  return m
+}
+/** A test that leaves a machine broken on purpose (a hazard reproduced) takes it off the check. */
+function broken(m: Machine): void {
+  live.delete(m)
+}
+afterEach(() => {
+  const ms = [...live]
+  live.clear()
+  for (const m of ms) expect(checkInvariants(m)).toBeNull()
+})
 
 const PB = 512
 const MAXO = 1024
 
 /** 64 MiB of ZONE_NORMAL (32 pageblocks) where every page starts allocated, for exact layouts. */
 function machine(era: KernelEra, movable = false): Machine {
-  return createMachine({ zones: [{ type: movable ? 'Movable' : 'Normal', sizeMiB: 64 }], nrCpus: 2, kernelEra: era, boot: 'allocated' } as never)
+  return track(
+    createMachine({
+      zones: [{ type: movable ? 'Movable' : 'Normal', sizeMiB: 64 }],
+      nrCpus: 2,
+      kernelEra: era,
+      boot: 'allocated',
+      debugVm: true,
+    } as never),
+  )
 }
 
 function clean(m: Machine): void {
   expect(checkInvariants(m)).toBeNull()
 }
 
-const v = (representation: 'migratetype' | 'flag', boundarySplit = true): IsolationVariant => ({ representation, boundarySplit })
+const v = (representation: 'migratetype' | 'flag', boundarySplit = true): IsolationVariant => ({
+  representation,
+  boundarySplit,
+})
 
 describe('set_migratetype_isolate / unset_migratetype_isolate (mm/page_isolation.c)', () => {
   for (const era of ['6.1', '6.12', '2025'] as KernelEra[]) {
@@ -58,7 +95,9 @@ describe('set_migratetype_isolate / unset_migratetype_isolate (mm/page_isolation
         expect(z.nrIsolatePageblock).toBe(1)
         clean(m)
         // A second isolation of the same block is a race the kernel answers with -EBUSY.
-        expect(setMigratetypeIsolate(m, base, MIGRATE_MOVABLE, 0, base, base + PB, v(rep))).toBe(-EBUSY)
+        expect(setMigratetypeIsolate(m, base, MIGRATE_MOVABLE, 0, base, base + PB, v(rep))).toBe(
+          -EBUSY,
+        )
         unsetMigratetypeIsolate(m, base, MIGRATE_MOVABLE, v(rep))
         const want = rep === 'flag' ? MIGRATE_UNMOVABLE : MIGRATE_MOVABLE
         expect(getPfnblockMigratetype(m, base)).toBe(want)
@@ -168,19 +207,39 @@ describe('start_isolate_page_range / isolate_single_pageblock (5.19+)', () => {
   it('6.1 with boundarySplit off (pre-v7): the checker names the half-isolated free page', () => {
     const m = machine('6.1')
     placeFreeRange(m, 0, MAXO)
-    expect(startIsolatePageRange(m, PB, MAXO, MIGRATE_MOVABLE, true, newIsolateCtx(v('migratetype', false)))).toBe(0)
+    expect(
+      startIsolatePageRange(
+        m,
+        PB,
+        MAXO,
+        MIGRATE_MOVABLE,
+        true,
+        newIsolateCtx(v('migratetype', false)),
+      ),
+    ).toBe(0)
     const bad = checkInvariants(m)
     expect(bad?.rule).toBe('free-block-spans-isolation')
     expect(bad?.pfn).toBe(0)
+    broken(m)
   })
 
   it('6.12 with boundarySplit off: the free page stays on a non-isolated list inside an isolated block', () => {
     const m = machine('6.12')
     placeFreeRange(m, 0, MAXO)
-    expect(startIsolatePageRange(m, PB, MAXO, MIGRATE_MOVABLE, true, newIsolateCtx(v('migratetype', false)))).toBe(0)
+    expect(
+      startIsolatePageRange(
+        m,
+        PB,
+        MAXO,
+        MIGRATE_MOVABLE,
+        true,
+        newIsolateCtx(v('migratetype', false)),
+      ),
+    ).toBe(0)
     const bad = checkInvariants(m)
     expect(['freelist-hygiene', 'free-block-spans-isolation']).toContain(bad?.rule)
     expect(bad?.pfn).toBe(0)
+    broken(m)
   })
 
   it('migrates an in-use LRU compound page straddling the boundary before isolating (6.1)', () => {
@@ -225,7 +284,9 @@ describe('start_isolate_page_range / isolate_single_pageblock (5.19+)', () => {
     expect(ctx.blockerPfn).toBe(3 * PB)
     expect(m2.zones[0].nrIsolatePageblock).toBe(0)
     clean(m2)
-    expect(startIsolatePageRange(m, 0, 8 * PB, MIGRATE_MOVABLE, true, newIsolateCtx(v('migratetype')))).toBe(0)
+    expect(
+      startIsolatePageRange(m, 0, 8 * PB, MIGRATE_MOVABLE, true, newIsolateCtx(v('migratetype'))),
+    ).toBe(0)
     expect(m.zones[0].nrIsolatePageblock).toBe(8)
     clean(m)
   })

@@ -21,7 +21,11 @@ import {
 import { pageFlags, pageOrder } from '../mm/memmap'
 import { moveFreepagesBlockLegacy } from '../mm/moveFreepages'
 import { hasUnmovablePages } from './hasUnmovablePages'
-import { clearPageblockIsolated, markPageblockIsolated, type IsolationRepresentation } from './representation'
+import {
+  clearPageblockIsolated,
+  markPageblockIsolated,
+  type IsolationRepresentation,
+} from './representation'
 
 export const EBUSY = 16
 
@@ -56,17 +60,30 @@ export function findLargeBuddy(m: Machine, startPfn: number): number {
  * [6.10+] `split_large_buddy()`: free an unlinked buddy of `order` again per pageblock, each
  * piece with its own pageblock's type (pieces re-merge where the merge rules allow).
  */
-export function splitLargeBuddy(m: Machine, z: Zone, pfn: number, order: number, fpi: number): void {
+export function splitLargeBuddy(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  order: number,
+  fpi: number,
+): void {
   const pieceOrder = Math.min(order, m.pageblockOrder)
   const end = pfn + (1 << order)
-  for (let p = pfn; p < end; p += 1 << pieceOrder) freeOnePage(m, z, p, pieceOrder, getPfnblockMigratetype(m, p), fpi)
+  for (let p = pfn; p < end; p += 1 << pieceOrder)
+    freeOnePage(m, z, p, pieceOrder, getPfnblockMigratetype(m, p), fpi)
 }
 
 /**
  * [6.10+] `move_freepages_block_isolate()` after the block was relabelled: split a covering
  * large buddy (when `split`), else move the block's free pages to `newMt`.
  */
-function moveFreepagesBlockIsolate(m: Machine, z: Zone, pfn: number, newMt: number, split: boolean): void {
+function moveFreepagesBlockIsolate(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  newMt: number,
+  split: boolean,
+): void {
   const start = pfn & ~(m.pageblockNrPages - 1)
   if (split && m.pageblockOrder !== m.maxOrder) {
     const head = findLargeBuddy(m, start)
@@ -121,7 +138,12 @@ export function setMigratetypeIsolate(
  * relabelling (`__putback_isolated_page`, to the tail) so it merges; otherwise move the block's
  * free pages back. The restored type follows the representation (see representation.ts).
  */
-export function unsetMigratetypeIsolate(m: Machine, pfn: number, migratetype: number, v: IsolationVariant): void {
+export function unsetMigratetypeIsolate(
+  m: Machine,
+  pfn: number,
+  migratetype: number,
+  v: IsolationVariant,
+): void {
   const z = pfnZone(m, pfn)
   const blockStart = pfn & ~(m.pageblockNrPages - 1)
   if (z === undefined || !isPageblockIsolated(m, blockStart)) return
@@ -130,7 +152,11 @@ export function unsetMigratetypeIsolate(m: Machine, pfn: number, migratetype: nu
     const order = pageOrder(m, blockStart)
     if (order >= m.pageblockOrder && order < m.maxOrder) {
       const buddy = blockStart ^ (1 << order)
-      const buddyOk = buddy >= z.startPfn && buddy < z.endPfn && isBuddy(m, buddy) && pageOrder(m, buddy) === order
+      const buddyOk =
+        buddy >= z.startPfn &&
+        buddy < z.endPfn &&
+        isBuddy(m, buddy) &&
+        pageOrder(m, buddy) === order
       if (buddyOk && !isPageblockIsolated(m, buddy)) {
         delFromFreeList(m, z, blockStart, order)
         isolatedOrder = order

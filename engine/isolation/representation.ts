@@ -55,7 +55,12 @@ export function markPageblockIsolated(m: Machine, pfn: number): void {
  * Clear isolation. `callerMt` is the migratetype `unset_migratetype_isolate` was given; the
  * 'flag' representation ignores it. Returns the type the block now has.
  */
-export function clearPageblockIsolated(m: Machine, pfn: number, callerMt: number, rep: IsolationRepresentation): number {
+export function clearPageblockIsolated(
+  m: Machine,
+  pfn: number,
+  callerMt: number,
+  rep: IsolationRepresentation,
+): number {
   const restore = rep === 'flag' ? isolatedOriginalMigratetype(m, pfn) : callerMt
   if (m.isolateBit) {
     setPageblockIsolate(m, pfn, false, restore)

@@ -39,7 +39,8 @@ export interface CmaReleaseEvent {
   count: number
 }
 
-export type ContigTraceEvent = TestPagesIsolatedEvent | CmaAllocStartEvent | CmaAllocFinishEvent | CmaReleaseEvent
+export type ContigTraceEvent =
+  TestPagesIsolatedEvent | CmaAllocStartEvent | CmaAllocFinishEvent | CmaReleaseEvent
 export type ContigTraceName = ContigTraceEvent['name']
 export const CONTIG_TRACE_EVENT_NAMES: readonly ContigTraceName[] = [
   'test_pages_isolated',

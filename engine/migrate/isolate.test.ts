@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   __GFP_COMP,
+  __GFP_RETRY_MAYFAIL,
   allocPages,
   checkInvariants,
   GFP_HIGHUSER_MOVABLE,
@@ -81,6 +82,25 @@ describe('alloc_migration_target', () => {
     expect(pageFlags(m, dst) & PG_head).toBe(PG_head)
     expect(m.refcount[dst]).toBe(1)
     expect(clock.nowNs).toBe(testCost.allocNs)
+  })
+
+  it('passes the gfp mask, order and node to a caller-supplied allocator (which charges its own time)', () => {
+    m = migrateTestMachine()
+    const clock = testClock()
+    const src = allocPages(m, GFP_HIGHUSER_MOVABLE, 0)
+    const calls: [number, number, number][] = []
+    const get = allocMigrationTarget(m, {
+      clock,
+      cost: testCost,
+      allocate: (gfp, order, nid) => {
+        calls.push([gfp, order, nid])
+        clock.nowNs += 5_000_000
+        return -1
+      },
+    })
+    expect(get(src, 0)).toBe(-1)
+    expect(calls).toEqual([[GFP_HIGHUSER_MOVABLE | __GFP_RETRY_MAYFAIL, 0, 0]])
+    expect(clock.nowNs).toBe(5_000_000)
   })
 })
 

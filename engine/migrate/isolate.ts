@@ -4,11 +4,10 @@
  * PG_lru says whether a folio is on one. A folio freed while on the LRU goes through
  * `__page_cache_release`, which clears the LRU flags first (`folioPutLru`).
  */
-import { pageFlags, setPageFlags, pageOrder } from '../mm/memmap'
 import {
-  compoundHead,
-  folioPut,
-  folioSetFlags,
+  pageFlags,
+  setPageFlags,
+  pageOrder,
   PAGE_ALLOC,
   PG_active,
   PG_anon,
@@ -20,8 +19,9 @@ import {
   PG_movable_ops,
   PG_swapbacked,
   PG_unevictable,
-  type Machine,
-} from '../mm'
+} from '../mm/memmap'
+import { compoundHead, folioPut, folioSetFlags } from '../mm/folio'
+import { type Machine } from '../mm/machine'
 import { modIsolated } from './counters'
 
 /** Node of the zone holding `pfn`. */

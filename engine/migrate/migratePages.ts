@@ -4,8 +4,8 @@
  * emit mm_migrate_pages_start / mm_migrate_pages. hugetlb folios (migrate_hugetlbs) are not
  * modelled: engine/mm has none.
  */
-import { pageFlags, pageOrder } from '../mm/memmap'
-import { eraAtLeast, PG_head, type Machine } from '../mm'
+import { pageFlags, pageOrder, PG_head } from '../mm/memmap'
+import { eraAtLeast, type Machine } from '../mm/machine'
 import {
   migratePagesBatch,
   migratePagesBatchPerFolio,

@@ -10,18 +10,22 @@
  * and sits on the caller's list (tails in descending order, then the head, as
  * `__split_huge_page` and `try_split_folio` queue them).
  */
-import { PAGE_EXTRA, pageFlags, setPageFlags, pageOrder, setPageOrder } from '../mm/memmap'
-import { type CostModel } from '../sched/costModel'
 import {
-  HPAGE_PMD_ORDER,
+  PAGE_EXTRA,
+  pageFlags,
+  setPageFlags,
+  pageOrder,
+  setPageOrder,
   PAGE_ALLOC,
   PG_anon,
   PG_file,
   PG_head,
   PG_locked,
   PG_private,
-  type Machine,
-} from '../mm'
+} from '../mm/memmap'
+import { type CostModel } from '../sched/costModel'
+import { HPAGE_PMD_ORDER } from '../mm/pcpIndex'
+import { type Machine } from '../mm/machine'
 import { countMigrateEvent, notifySplit } from './counters'
 import { type SimClock } from './simClock'
 import { EAGAIN, EBUSY } from './types'

@@ -25,6 +25,13 @@ export interface MigrationTargetControl {
   gfp?: number
   /** `mtc->nid`: preferred node; default (NUMA_NO_NODE) the source's node. */
   nid?: number
+  /**
+   * The page allocator to call (`__folio_alloc`). Default: engine/mm's `allocPages` on `nid`'s
+   * zonelist, charging `allocNs` (or `allocFailNs`). An allocator with a slow path (reclaim,
+   * compaction) advances `clock` itself: under `allocateTarget: 'after-lock'` that time is
+   * source lock-hold time.
+   */
+  allocate?: (gfp: number, order: number, nid: number) => number
 }
 
 /**
@@ -38,6 +45,7 @@ export function allocMigrationTarget(m: Machine, mtc: MigrationTargetControl): N
     let gfp = mtc.gfp ?? GFP_HIGHUSER_MOVABLE | __GFP_RETRY_MAYFAIL
     if (order > 0) gfp = (gfp & ~__GFP_RECLAIM) | GFP_TRANSHUGE | __GFP_COMP
     const nid = mtc.nid ?? pfnNid(m, src)
+    if (mtc.allocate) return mtc.allocate(gfp, order, nid)
     const savedNid = m.localNid
     const prevOp = m.op
     m.localNid = nid

@@ -10,13 +10,11 @@
  * (GUP_PIN_COUNTING_BIAS or `_pincount` + 1) and speculative `get_page_unless_zero` holders make
  * the count differ and the move fails with -EAGAIN.
  */
-import { PAGE_EXTRA, pageFlags, setPageFlags, pageOrder } from '../mm/memmap'
 import {
-  folioPut,
-  folioSetFlags,
-  folioTrylock,
-  folioUnlock,
-  HPAGE_PMD_ORDER,
+  PAGE_EXTRA,
+  pageFlags,
+  setPageFlags,
+  pageOrder,
   NO_PAGE,
   PG_active,
   PG_anon,
@@ -34,7 +32,9 @@ import {
   PG_uptodate,
   PG_workingset,
   PG_writeback,
-} from '../mm'
+} from '../mm/memmap'
+import { folioPut, folioSetFlags, folioTrylock, folioUnlock } from '../mm/folio'
+import { HPAGE_PMD_ORDER } from '../mm/pcpIndex'
 import { type MigrateCtx } from './context'
 import { modIsolated, notifyMoved } from './counters'
 import { folioIsFileLru, folioPutLru, folioTestMovable, headNrPages, pfnNid } from './isolate'

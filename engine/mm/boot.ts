@@ -82,7 +82,12 @@ export function initFreeBlock(m: Machine, pfn: number, order: number, mt?: numbe
   requirePlaceholders(m, pfn, 1 << order, 'initFreeBlock')
   const blockMt = getPfnblockMigratetype(m, pfn)
   const listMt = mt ?? blockMt
-  if (m.hygiene && listMt !== blockMt) throw new Error(`initFreeBlock: kernel ${m.cfg.kernelEra} keeps free blocks on their pageblock's list (${blockMt}), not ${listMt}`)
+  if (m.hygiene) {
+    for (let p = pfn; p < pfn + (1 << order); p += m.pageblockNrPages) {
+      const t = getPfnblockMigratetype(m, p)
+      if (t !== listMt) throw new Error(`initFreeBlock: kernel ${m.cfg.kernelEra} keeps free blocks on their pageblock's list (${t}), not ${listMt}`)
+    }
+  }
   for (let p = pfn; p < pfn + (1 << order); p++) setPageFlags(m, p, 0)
   m.refcount.fill(0, pfn, pfn + (1 << order))
   addToFreeList(m, z, pfn, order, listMt, true)

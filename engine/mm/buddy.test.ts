@@ -74,7 +74,7 @@ describe('mm/page_alloc.c:__free_one_page', () => {
     expect(checkInvariants(m)).toBeNull()
   })
 
-  it('[≤6.9] merges two mergeable types onto the freer\'s list without relabelling', () => {
+  it("[≤6.9] merges two mergeable types onto the freer's list without relabelling", () => {
     const m = testMachine({ ...allocated, kernelEra: '6.9' })
     setPageblockMigratetype(m, 512, MIGRATE_UNMOVABLE)
     freeRange(m, 0, 1024)
@@ -112,7 +112,7 @@ describe('mm/page_alloc.c:free_one_page per era (split_large_buddy)', () => {
       expect(checkInvariants(m)).toBeNull()
     })
   }
-  it('[≤6.9] frees it whole with the first pageblock\'s type (CMA pages land on a MOVABLE list)', () => {
+  it("[≤6.9] frees it whole with the first pageblock's type (CMA pages land on a MOVABLE list)", () => {
     const { m, pfn } = split('6.6')
     expect(freeList(m, 0, 10, MIGRATE_MOVABLE)[0]).toBe(pfn)
     expect(m.zones[0].nrFreeCmaPages).toBe(0)

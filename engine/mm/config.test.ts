@@ -45,7 +45,9 @@ describe('machine config', () => {
     // THP: 2 zones <= NORMAL: 512 * 2 * (2 + 3*3) pages = 11264 pages = 45056 kB (below 5% of lowmem).
     expect(parseMachineConfig({}).minFreeKbytes).toBe(45056)
     // The clamp: 64 MiB gives int_sqrt(65536 * 16) = 1024 kB; THP then capped at 5% of lowmem.
-    expect(parseMachineConfig({ memoryMiB: 64, thpRecommendedMinFree: false }).minFreeKbytes).toBe(1024)
+    expect(parseMachineConfig({ memoryMiB: 64, thpRecommendedMinFree: false }).minFreeKbytes).toBe(
+      1024,
+    )
     expect(intSqrt(4194304 * 16)).toBe(8192)
   })
 
@@ -53,10 +55,25 @@ describe('machine config', () => {
     expect(fieldOf(() => parseMachineConfig({ memoryMiB: 32 }))).toBe('memoryMiB')
     expect(fieldOf(() => parseMachineConfig({ memoryMiB: 131072 }))).toBe('memoryMiB')
     expect(fieldOf(() => parseMachineConfig({ kernelEra: '5.10' }))).toBe('kernelEra')
-    expect(fieldOf(() => parseMachineConfig({ zones: [{ type: 'Normal', sizeMiB: 64 }, { type: 'Movable', sizeMiB: 3 }] }))).toBe('zones[1].sizeMiB')
-    expect(fieldOf(() => parseMachineConfig({ zones: [{ type: 'Highmem', sizeMiB: 64 }] }))).toBe('zones[0].type')
-    expect(fieldOf(() => parseMachineConfig({ zones: [{ type: 'DMA', sizeMiB: 64 }] }))).toBe('zones[0].sizeMiB')
-    expect(fieldOf(() => parseMachineConfig({ watermarkScaleFactor: 0 }))).toBe('watermarkScaleFactor')
+    expect(
+      fieldOf(() =>
+        parseMachineConfig({
+          zones: [
+            { type: 'Normal', sizeMiB: 64 },
+            { type: 'Movable', sizeMiB: 3 },
+          ],
+        }),
+      ),
+    ).toBe('zones[1].sizeMiB')
+    expect(fieldOf(() => parseMachineConfig({ zones: [{ type: 'Highmem', sizeMiB: 64 }] }))).toBe(
+      'zones[0].type',
+    )
+    expect(fieldOf(() => parseMachineConfig({ zones: [{ type: 'DMA', sizeMiB: 64 }] }))).toBe(
+      'zones[0].sizeMiB',
+    )
+    expect(fieldOf(() => parseMachineConfig({ watermarkScaleFactor: 0 }))).toBe(
+      'watermarkScaleFactor',
+    )
     expect(fieldOf(() => parseMachineConfig({ pageblockOrder: 11 }))).toBe('pageblockOrder')
     expect(fieldOf(() => parseMachineConfig({ colour: 'red' }))).toBe('colour')
   })

@@ -96,7 +96,9 @@ describe('mm/page_alloc.c:steal_suitable_fallback / try_to_claim_block: the half
     const z = m.zones[0]
     allocPagesFlags(m, GFP_KERNEL, 0, FLAGS | ALLOC_KSWAPD)
     // max_boost = max(pageblock_nr_pages, HIGH * 15000 / 10000); HIGH is small here.
-    expect(z.watermarkBoost).toBe(Math.min(512, Math.max(512, Math.floor((z.wmarkHigh * 15000) / 10000))))
+    expect(z.watermarkBoost).toBe(
+      Math.min(512, Math.max(512, Math.floor((z.wmarkHigh * 15000) / 10000))),
+    )
     // ZONE_BOOSTED_WATERMARK was set and then cleared by rmqueue as it woke kswapd.
     expect(z.boostedWatermark).toBe(false)
   })
@@ -111,7 +113,15 @@ describe('mm/page_alloc.c:steal_suitable_fallback / try_to_claim_block: the half
       expect(allocPagesFlags(m, GFP_HIGHUSER_MOVABLE, 0, FLAGS | ALLOC_CMA)).toBe(8)
       expect(getPfnblockMigratetype(m, 0)).toBe(MIGRATE_UNMOVABLE)
       expect(events).toHaveLength(1)
-      expect(events[0]).toMatchObject({ alloc_order: 0, fallback_order: 3, pageblock_order: 9, alloc_migratetype: MIGRATE_MOVABLE, fallback_migratetype: MIGRATE_UNMOVABLE, fragmenting: true, change_ownership: false })
+      expect(events[0]).toMatchObject({
+        alloc_order: 0,
+        fallback_order: 3,
+        pageblock_order: 9,
+        alloc_migratetype: MIGRATE_MOVABLE,
+        fallback_migratetype: MIGRATE_UNMOVABLE,
+        fragmenting: true,
+        change_ownership: false,
+      })
       // The remainder stays on the foreign type's lists (6.10+).
       expect(freeList(m, 0, 2, MIGRATE_UNMOVABLE)).toEqual([12])
       expect(checkInvariants(m)).toBeNull()
@@ -135,7 +145,11 @@ describe('mm/page_alloc.c:steal_suitable_fallback / try_to_claim_block: the half
     expect(pfn).toBe(0)
     expect(getPfnblockMigratetype(m, 0)).toBe(MIGRATE_UNMOVABLE)
     expect(getPfnblockMigratetype(m, 512)).toBe(MIGRATE_UNMOVABLE)
-    expect(events[0]).toMatchObject({ fallback_order: 10, fragmenting: false, change_ownership: true })
+    expect(events[0]).toMatchObject({
+      fallback_order: 10,
+      fragmenting: false,
+      change_ownership: true,
+    })
     expect(checkInvariants(m)).toBeNull()
   })
 })

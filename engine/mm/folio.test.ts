@@ -1,15 +1,36 @@
 import { describe, expect, it } from 'vitest'
 import { allocPages } from './alloc'
-import { folioAddMapcount, folioGet, folioMaybeDmaPinned, folioOrder, folioPin, folioPut, folioSetFlags, folioTryGet, folioTrylock, folioUnpin, getPageUnlessZero } from './folio'
+import {
+  folioAddMapcount,
+  folioGet,
+  folioMaybeDmaPinned,
+  folioOrder,
+  folioPin,
+  folioPut,
+  folioSetFlags,
+  folioTryGet,
+  folioTrylock,
+  folioUnpin,
+  getPageUnlessZero,
+} from './folio'
 import { freePages } from './free'
 import { __GFP_COMP, GFP_HIGHUSER_MOVABLE, GFP_KERNEL } from './gfp'
 import { checkInvariants } from './invariants'
-import { PAGE_TYPE_BUDDY, PG_dirty, PG_file, PG_lru, PG_mlocked, PG_writeback, pageFlags } from './memmap'
+import {
+  PAGE_TYPE_BUDDY,
+  PG_dirty,
+  PG_file,
+  PG_lru,
+  PG_mlocked,
+  PG_writeback,
+  pageFlags,
+} from './memmap'
 import { testMachine } from './testing'
 import { InvariantError } from './violation'
 import { vmstat } from './vmstat'
 
-const stat = (m: ReturnType<typeof testMachine>, name: string) => vmstat(m).find(([k]) => k === name)?.[1]
+const stat = (m: ReturnType<typeof testMachine>, name: string) =>
+  vmstat(m).find(([k]) => k === name)?.[1]
 
 describe('folio references (include/linux/mm.h, mm/swap.c:__folio_put)', () => {
   it('folio_get/folio_put: the folio is freed when the last reference goes', () => {
@@ -107,7 +128,11 @@ describe('CONFIG_DEBUG_VM checks in the free path', () => {
       err = e
     }
     expect(err).toBeInstanceOf(InvariantError)
-    expect((err as InvariantError).violation).toMatchObject({ rule: 'refcount-underflow', pfn, event: '__free_pages' })
+    expect((err as InvariantError).violation).toMatchObject({
+      rule: 'refcount-underflow',
+      pfn,
+      event: '__free_pages',
+    })
   })
 
   it('freeing a page still on the LRU or mapped is a bad page', () => {

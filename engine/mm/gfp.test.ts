@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { GFP_ATOMIC, GFP_DMA32, GFP_HIGHUSER, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_TRANSHUGE, GFP_USER, __GFP_MOVABLE, __GFP_RECLAIMABLE, gfpMigratetype, gfpZone } from './gfp'
+import {
+  GFP_ATOMIC,
+  GFP_DMA32,
+  GFP_HIGHUSER,
+  GFP_HIGHUSER_MOVABLE,
+  GFP_KERNEL,
+  GFP_TRANSHUGE,
+  GFP_USER,
+  __GFP_MOVABLE,
+  __GFP_RECLAIMABLE,
+  gfpMigratetype,
+  gfpZone,
+} from './gfp'
 import { MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE } from './migratetype'
 import { ZONE_DMA32, ZONE_MOVABLE, ZONE_NORMAL } from './zoneType'
 

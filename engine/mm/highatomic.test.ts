@@ -33,8 +33,12 @@ describe('mm/page_alloc.c:reserve_highatomic_pageblock / unreserve_highatomic_pa
     const m = testMachine({ kernelEra: '6.12' })
     const z = m.zones[0]
     const pfn = allocPagesFlags(m, GFP_ATOMIC, 1, gfpToAllocFlags(GFP_ATOMIC, 1, false))
-    expect(unreserveHighatomicPageblock(m, m.zonelists[0], ZONE_NORMAL, MIGRATE_MOVABLE, false)).toBe(false)
-    expect(unreserveHighatomicPageblock(m, m.zonelists[0], ZONE_NORMAL, MIGRATE_MOVABLE, true)).toBe(true)
+    expect(
+      unreserveHighatomicPageblock(m, m.zonelists[0], ZONE_NORMAL, MIGRATE_MOVABLE, false),
+    ).toBe(false)
+    expect(
+      unreserveHighatomicPageblock(m, m.zonelists[0], ZONE_NORMAL, MIGRATE_MOVABLE, true),
+    ).toBe(true)
     expect(getPfnblockMigratetype(m, pfn)).toBe(MIGRATE_MOVABLE)
     expect(z.nrReservedHighatomic).toBe(0)
     expect(z.nrFreeHighatomic).toBe(0)

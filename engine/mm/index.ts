@@ -26,7 +26,8 @@
  *   (FOLL_LONGTERM), `folioAddMapcount`, `folioSetFlags(m, pfn, PG_dirty | PG_lru, true)`,
  *   `folioTrylock`/`folioUnlock`.
  * - Pageblocks: `getPfnblockMigratetype`, `setPageblockMigratetype`, `setPageblockIsolate`,
- *   `moveFreepagesBlock`, skip bits. Per-cpu: `drainAllPages`, `setCurrentCpu`.
+ *   `moveFreepagesBlock`, `moveFreepagesBlockIsolate` (the free-page half of
+ *   `set/unset_migratetype_isolate`), skip bits. Per-cpu: `drainAllPages`, `setCurrentCpu`.
  * - Observability: `zoneInfo`, `vmstat`, `traceSubscribe`, `checkInvariants`, `snapshot` /
  *   `restoreMachine`.
  *
@@ -184,7 +185,8 @@ export {
   getPageblockSkip,
   setPageblockSkip,
 } from './pageblock'
-export { moveFreepagesBlock } from './moveFreepages'
+export { moveFreepagesBlock, findLargeBuddy } from './moveFreepages'
+export { moveFreepagesBlockIsolate } from './isolate'
 export { freeOnePage, freeOnePageLocked, FPI_NONE, FPI_TO_TAIL } from './buddy'
 export { addToFreeList, delFromFreeList, getPageFromFreeArea, freeAreaEmpty, freeAreaNrFree } from './freeArea'
 export { rmqueueSmallest, expand } from './rmqueueSmallest'

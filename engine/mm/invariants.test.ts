@@ -26,7 +26,11 @@ describe('checkInvariants (CONFIG_DEBUG_VM-style full check)', () => {
     const m = testMachine()
     const pfn = allocPages(m, GFP_HIGHUSER_MOVABLE, 0)
     m.refcount[pfn] = -1
-    expect(checkInvariants(m)).toMatchObject({ rule: 'refcount-negative', pfn, event: 'alloc_pages' })
+    expect(checkInvariants(m)).toMatchObject({
+      rule: 'refcount-negative',
+      pfn,
+      event: 'alloc_pages',
+    })
   })
   it('catches overlapping blocks', () => {
     const m = testMachine()

@@ -69,3 +69,15 @@ export function moveFreepagesBlock(m: Machine, z: Zone, pfn: number, newMt: numb
   setPageblockMigratetype(m, moveCounts.startPfn, newMt)
   return moveCounts.freePages
 }
+
+/**
+ * `find_large_buddy()` [6.10+]: the head of a free buddy of order > pageblock_order that covers
+ * `pfn`, or -1.
+ */
+export function findLargeBuddy(m: Machine, pfn: number): number {
+  for (let order = m.pageblockOrder + 1; order <= m.maxOrder; order++) {
+    const head = pfn & ~((1 << order) - 1)
+    if ((m.pg[head << 2] & PAGE_TYPE_BUDDY) !== 0 && (m.pg[(head << 2) + PG_INFO] & 0xff) >= order) return head
+  }
+  return -1
+}

@@ -10,12 +10,22 @@ import { createMachine } from './boot'
 import { KERNEL_ERAS, parseMachineConfig } from './config'
 import { folioPin, folioPut, folioUnpin, getPageUnlessZero } from './folio'
 import { freePages } from './free'
-import { __GFP_COMP, GFP_ATOMIC, GFP_DMA32, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOWAIT, GFP_TRANSHUGE_LIGHT, __GFP_RECLAIMABLE } from './gfp'
+import {
+  __GFP_COMP,
+  GFP_ATOMIC,
+  GFP_DMA32,
+  GFP_HIGHUSER_MOVABLE,
+  GFP_KERNEL,
+  GFP_NOWAIT,
+  GFP_TRANSHUGE_LIGHT,
+  __GFP_RECLAIMABLE,
+} from './gfp'
 import { checkInvariants } from './invariants'
 import { setCurrentCpu } from './machine'
 import { NO_PAGE } from './memmap'
-import { MIGRATE_CMA } from './migratetype'
-import { setPageblockMigratetype } from './pageblock'
+import { moveFreepagesBlockIsolate } from './isolate'
+import { MIGRATE_CMA, MIGRATE_HIGHATOMIC } from './migratetype'
+import { getPfnblockMigratetype, setPageblockMigratetype } from './pageblock'
 import { drainAllPages, zonePcpPages } from './pcp'
 import { freeRange } from './testing'
 
@@ -32,9 +42,23 @@ const GFPS = [
 
 const LAYOUTS: Record<string, unknown>[] = [
   { memoryMiB: 128, nrNodes: 2, nrCpus: 2 },
-  { zones: [{ type: 'DMA32', sizeMiB: 64 }, { type: 'Normal', sizeMiB: 32 }, { type: 'Movable', sizeMiB: 32 }], nrCpus: 2 },
+  {
+    zones: [
+      { type: 'DMA32', sizeMiB: 64 },
+      { type: 'Normal', sizeMiB: 32 },
+      { type: 'Movable', sizeMiB: 32 },
+    ],
+    nrCpus: 2,
+  },
   // Pageblocks 4..11 of ZONE_NORMAL are CMA (init_cma_reserved_pageblock at boot).
-  { zones: [{ type: 'DMA32', sizeMiB: 32 }, { type: 'Normal', sizeMiB: 64 }], nrCpus: 2, boot: 'allocated' },
+  {
+    zones: [
+      { type: 'DMA32', sizeMiB: 32 },
+      { type: 'Normal', sizeMiB: 64 },
+    ],
+    nrCpus: 2,
+    boot: 'allocated',
+  },
 ]
 
 type Op =
@@ -46,20 +70,32 @@ type Op =
   | { t: 'unpin'; i: number }
   | { t: 'drain' }
   | { t: 'cpu'; cpu: number }
+  | { t: 'isolate'; pb: number }
 
 const orderArb = fc.oneof(
   { weight: 6, arbitrary: fc.constant(0) },
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 10 }) },
 )
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ t: fc.constant('alloc' as const), gfp: fc.integer({ min: 0, max: GFPS.length - 1 }), order: orderArb }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      t: fc.constant('alloc' as const),
+      gfp: fc.integer({ min: 0, max: GFPS.length - 1 }),
+      order: orderArb,
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ t: fc.constant('free' as const), i: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('spec' as const), i: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('specPut' as const), i: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('pin' as const), i: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('unpin' as const), i: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ t: 'drain' as const }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('cpu' as const), cpu: fc.integer({ min: 0, max: 1 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('cpu' as const), cpu: fc.integer({ min: 0, max: 1 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('isolate' as const), pb: fc.nat() }) },
 )
 
 interface Block {
@@ -69,10 +105,13 @@ interface Block {
 }
 
 function run(era: string, pcp: boolean, layout: number, ops: Op[]): void {
-  const m = createMachine(parseMachineConfig({ ...LAYOUTS[layout], kernelEra: era, pcp, debugVm: true }))
+  const m = createMachine(
+    parseMachineConfig({ ...LAYOUTS[layout], kernelEra: era, pcp, debugVm: true }),
+  )
   if (m.cfg.boot === 'allocated') {
     const normal = m.zones[1]
-    for (let pb = 4; pb < 12; pb++) setPageblockMigratetype(m, normal.startPfn + pb * 512, MIGRATE_CMA)
+    for (let pb = 4; pb < 12; pb++)
+      setPageblockMigratetype(m, normal.startPfn + pb * 512, MIGRATE_CMA)
     for (const z of m.zones) freeRange(m, z.startPfn, z.spannedPages)
     drainAllPages(m, null)
     expect(m.zones[1].nrFreeCmaPages).toBe(8 * 512)
@@ -81,6 +120,11 @@ function run(era: string, pcp: boolean, layout: number, ops: Op[]): void {
   const live: Block[] = []
   const spec: number[] = []
   let allocatedPages = 0
+  // Isolated pageblocks (first pfn → type to restore). Before 6.10 a whole MAX_ORDER block is
+  // isolated at once, as pre-5.19 alignment did, so no free buddy straddles the boundary.
+  const isolated = new Map<number, number>()
+  const zone0 = m.zones[0]
+  const span = m.hygiene ? m.pageblockNrPages : 1 << m.maxOrder
   for (const op of ops) {
     if (op.t === 'alloc') {
       const pfn = allocPages(m, GFPS[op.gfp], op.order)
@@ -120,10 +164,25 @@ function run(era: string, pcp: boolean, layout: number, ops: Op[]): void {
       drainAllPages(m, null)
     } else if (op.t === 'cpu') {
       setCurrentCpu(m, op.cpu)
+    } else if (op.t === 'isolate') {
+      const start = zone0.startPfn + (op.pb % Math.floor(zone0.spannedPages / span)) * span
+      for (let p = start; p < start + span; p += m.pageblockNrPages) {
+        const restore = isolated.get(p)
+        if (restore === undefined) {
+          const mt = getPfnblockMigratetype(m, p)
+          if (mt === MIGRATE_CMA || mt === MIGRATE_HIGHATOMIC) continue
+          isolated.set(p, mt)
+          moveFreepagesBlockIsolate(m, zone0, p, true, mt)
+        } else {
+          isolated.delete(p)
+          moveFreepagesBlockIsolate(m, zone0, p, false, restore)
+        }
+      }
     }
     const v = checkInvariants(m)
     if (v) throw new Error(`${v.rule} at pfn ${v.pfn} during ${v.event}: ${v.message}`)
   }
+  for (const [p, restore] of isolated) moveFreepagesBlockIsolate(m, zone0, p, false, restore)
   // Every page is free, on a per-cpu list, or held (by an owner, or by a speculative reference).
   while (spec.length > 0) folioPut(m, spec.pop() as number)
   for (const b of live) {
@@ -142,8 +201,11 @@ describe('random alloc/free/pin/speculative sequences keep every invariant', () 
   for (const era of KERNEL_ERAS) {
     it(`[${era}]`, () => {
       fc.assert(
-        fc.property(fc.boolean(), fc.integer({ min: 0, max: LAYOUTS.length - 1 }), fc.array(opArb, { maxLength: 250 }), (pcp, layout, ops) =>
-          run(era, pcp, layout, ops),
+        fc.property(
+          fc.boolean(),
+          fc.integer({ min: 0, max: LAYOUTS.length - 1 }),
+          fc.array(opArb, { maxLength: 250 }),
+          (pcp, layout, ops) => run(era, pcp, layout, ops),
         ),
         { numRuns: 25, seed: 4242 },
       )

@@ -9,7 +9,12 @@ import { restoreMachine, snapshot } from './snapshot'
 import { testMachine } from './testing'
 
 /** A seeded workload (LCG) over the allocator. */
-function workload(m: Machine, seed: number, steps: number, live: [number, number][] = []): [number, number][] {
+function workload(
+  m: Machine,
+  seed: number,
+  steps: number,
+  live: [number, number][] = [],
+): [number, number][] {
   let x = seed
   const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 4294967296
   const gfps = [GFP_KERNEL, GFP_HIGHUSER_MOVABLE | __GFP_COMP, GFP_ATOMIC]

@@ -11,16 +11,29 @@ import { traceSubscribe } from './trace'
 import { type TraceEvent } from './traceTypes'
 import { vmstat, zoneInfo } from './vmstat'
 
-const get = (m: ReturnType<typeof testMachine>, name: string) => vmstat(m).find(([k]) => k === name)?.[1]
+const get = (m: ReturnType<typeof testMachine>, name: string) =>
+  vmstat(m).find(([k]) => k === name)?.[1]
 
 describe('mm/vmstat.c counters the model maintains', () => {
   it('lists them in vmstat_text order with kernel names', () => {
     const names = vmstat(testMachine()).map(([k]) => k)
     expect(names).toEqual([
-      'nr_free_pages', 'nr_zone_write_pending', 'nr_mlock', 'nr_free_cma',
-      'numa_hit', 'numa_miss', 'numa_foreign', 'numa_local', 'numa_other',
-      'nr_dirty', 'nr_writeback',
-      'pgalloc_dma', 'pgalloc_dma32', 'pgalloc_normal', 'pgalloc_movable', 'pgfree',
+      'nr_free_pages',
+      'nr_zone_write_pending',
+      'nr_mlock',
+      'nr_free_cma',
+      'numa_hit',
+      'numa_miss',
+      'numa_foreign',
+      'numa_local',
+      'numa_other',
+      'nr_dirty',
+      'nr_writeback',
+      'pgalloc_dma',
+      'pgalloc_dma32',
+      'pgalloc_normal',
+      'pgalloc_movable',
+      'pgfree',
     ])
   })
   it('pgalloc_<zone> and pgfree count pages; numa_hit counts allocations', () => {
@@ -36,7 +49,9 @@ describe('mm/vmstat.c counters the model maintains', () => {
     expect(get(m, 'nr_free_pages')).toBe(16384)
   })
   it('numa_miss/numa_foreign/numa_other when the preferred node is full', () => {
-    const m = createMachine(parseMachineConfig({ memoryMiB: 256, nrNodes: 2, nrCpus: 2, pcp: false }))
+    const m = createMachine(
+      parseMachineConfig({ memoryMiB: 256, nrNodes: 2, nrCpus: 2, pcp: false }),
+    )
     setCurrentCpu(m, 1) // node 1: one Normal... here DMA32 only
     while (allocPages(m, GFP_KERNEL, 0) >= 0 && (get(m, 'numa_miss') ?? 0) === 0) {
       /* fill node 1 */
@@ -64,8 +79,19 @@ describe('tracepoints (include/trace/events/kmem.h)', () => {
     traceSubscribe(m, 'mm_page_alloc_zone_locked', (e) => evs.push(e))
     const p = allocPages(m, GFP_HIGHUSER_MOVABLE, 0)
     freePages(m, p, 0)
-    expect(evs.map((e) => e.name)).toEqual(['mm_page_alloc_zone_locked', 'mm_page_alloc', 'mm_page_free'])
-    expect(evs[1]).toEqual({ name: 'mm_page_alloc', page: (0xffffea0000000000n + BigInt(p) * 64n).toString(16), pfn: p, order: 0, gfp_flags: GFP_HIGHUSER_MOVABLE, migratetype: MIGRATE_MOVABLE })
+    expect(evs.map((e) => e.name)).toEqual([
+      'mm_page_alloc_zone_locked',
+      'mm_page_alloc',
+      'mm_page_free',
+    ])
+    expect(evs[1]).toEqual({
+      name: 'mm_page_alloc',
+      page: (0xffffea0000000000n + BigInt(p) * 64n).toString(16),
+      pfn: p,
+      order: 0,
+      gfp_flags: GFP_HIGHUSER_MOVABLE,
+      migratetype: MIGRATE_MOVABLE,
+    })
     expect(evs[0]).toMatchObject({ percpu_refill: true, migratetype: MIGRATE_MOVABLE })
     expect(evs[2]).toEqual({ name: 'mm_page_free', page: evs[1].page, pfn: p, order: 0 })
     off1()

@@ -6,6 +6,7 @@
 import { type Machine } from './machine'
 import { MIGRATE_TYPES } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
+import { zonePcpPages } from './pcp'
 import {
   VM_NR_DIRTY,
   VM_NR_WRITEBACK,
@@ -75,7 +76,13 @@ export function zoneInfo(m: Machine): ZoneInfo[] {
       nrFreeByType: byType,
       nrPageblocksByType: blocks,
       freePages: z.nrFreePages,
-      watermark: { min: z.wmarkMin, low: z.wmarkLow, high: z.wmarkHigh, boost: z.watermarkBoost },
+      watermark: { min: z.wmarkMin, low: z.wmarkLow, high: z.wmarkHigh, boost: z.watermarkBoost, promo: z.wmarkPromo },
+      lowmemReserve: [...z.lowmemReserve],
+      nrReservedHighatomic: z.nrReservedHighatomic,
+      nrFreeCma: z.nrFreeCmaPages,
+      pcpPages: zonePcpPages(m, z),
+      pcpBatch: z.pcpBatch,
+      pcpHigh: z.pcpHigh,
     }
   })
 }

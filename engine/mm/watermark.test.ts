@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { allocPages } from './alloc'
-import { ALLOC_CMA, ALLOC_HIGHATOMIC, ALLOC_MIN_RESERVE, ALLOC_NON_BLOCK, ALLOC_OOM, ALLOC_WMARK_MIN } from './allocFlags'
+import {
+  ALLOC_CMA,
+  ALLOC_HIGHATOMIC,
+  ALLOC_MIN_RESERVE,
+  ALLOC_NON_BLOCK,
+  ALLOC_OOM,
+  ALLOC_WMARK_MIN,
+} from './allocFlags'
 import { createMachine, initFreeBlock } from './boot'
 import { parseMachineConfig } from './config'
 import { GFP_ATOMIC, GFP_HIGHUSER_MOVABLE, GFP_KERNEL } from './gfp'
@@ -23,7 +30,12 @@ describe('mm/page_alloc.c:__setup_per_zone_wmarks and setup_per_zone_lowmem_rese
     expect(dma32.wmarkHigh).toBe(dma32.wmarkMin + 2 * d)
     expect(dma32.wmarkPromo).toBe(dma32.wmarkMin + 3 * d)
     // lowmem_reserve[j] of DMA = managed pages of the zones above it up to j, / 256.
-    expect(dma.lowmemReserve).toEqual([0, Math.floor(1044480 / 256), Math.floor(1044480 / 256), Math.floor(1044480 / 256)])
+    expect(dma.lowmemReserve).toEqual([
+      0,
+      Math.floor(1044480 / 256),
+      Math.floor(1044480 / 256),
+      Math.floor(1044480 / 256),
+    ])
     expect(dma32.lowmemReserve).toEqual([0, 0, 0, 0])
   })
 
@@ -46,8 +58,12 @@ describe('mm/page_alloc.c:__zone_watermark_ok', () => {
     // ALLOC_MIN_RESERVE: min - min/2 = 500; with ALLOC_NON_BLOCK: 500 - 125 = 375.
     expect(zoneWatermarkOk(m, z, 0, mark, ZONE_NORMAL, ALLOC_MIN_RESERVE, 501)).toBe(true)
     expect(zoneWatermarkOk(m, z, 0, mark, ZONE_NORMAL, ALLOC_MIN_RESERVE, 500)).toBe(false)
-    expect(zoneWatermarkOk(m, z, 0, mark, ZONE_NORMAL, ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK, 376)).toBe(true)
-    expect(zoneWatermarkOk(m, z, 0, mark, ZONE_NORMAL, ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK, 375)).toBe(false)
+    expect(
+      zoneWatermarkOk(m, z, 0, mark, ZONE_NORMAL, ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK, 376),
+    ).toBe(true)
+    expect(
+      zoneWatermarkOk(m, z, 0, mark, ZONE_NORMAL, ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK, 375),
+    ).toBe(false)
     // ALLOC_OOM: half again.
     expect(zoneWatermarkOk(m, z, 0, mark, ZONE_NORMAL, ALLOC_OOM, 501)).toBe(true)
     // An order-n request first discounts the 2^n - 1 pages it cannot use.
@@ -65,12 +81,16 @@ describe('mm/page_alloc.c:__zone_watermark_ok', () => {
     setPageblockMigratetype(m, 4096, MIGRATE_HIGHATOMIC)
     initFreeBlock(m, 4096, 3)
     z.nrReservedHighatomic = 512
-    expect(zoneWatermarkOk(m, z, 3, 10, ZONE_NORMAL, ALLOC_WMARK_MIN | ALLOC_HIGHATOMIC, z.nrFreePages)).toBe(true)
+    expect(
+      zoneWatermarkOk(m, z, 3, 10, ZONE_NORMAL, ALLOC_WMARK_MIN | ALLOC_HIGHATOMIC, z.nrFreePages),
+    ).toBe(true)
     expect(zoneWatermarkOk(m, z, 3, 10, ZONE_NORMAL, ALLOC_WMARK_MIN, z.nrFreePages)).toBe(false)
     // A CMA order-3 block counts only for ALLOC_CMA (and its pages only then count as free).
     setPageblockMigratetype(m, 8192, MIGRATE_CMA)
     initFreeBlock(m, 8192, 3)
-    expect(zoneWatermarkOk(m, z, 3, 10, ZONE_NORMAL, ALLOC_WMARK_MIN | ALLOC_CMA, z.nrFreePages)).toBe(true)
+    expect(
+      zoneWatermarkOk(m, z, 3, 10, ZONE_NORMAL, ALLOC_WMARK_MIN | ALLOC_CMA, z.nrFreePages),
+    ).toBe(true)
     expect(zoneWatermarkOk(m, z, 3, 10, ZONE_NORMAL, ALLOC_WMARK_MIN, z.nrFreePages)).toBe(false)
     // Any of the three mergeable types passes.
     initFreeBlock(m, 2048, 3)
@@ -78,7 +98,10 @@ describe('mm/page_alloc.c:__zone_watermark_ok', () => {
   })
 
   it('[6.12] subtracts nr_free_highatomic, [≤6.11] nr_reserved_highatomic, from callers without reserves', () => {
-    for (const [era, expectOk] of [['6.10', false], ['6.12', true]] as const) {
+    for (const [era, expectOk] of [
+      ['6.10', false],
+      ['6.12', true],
+    ] as const) {
       const m = testMachine({ boot: 'allocated', kernelEra: era })
       const z = m.zones[0]
       for (let p = 0; p < 2048; p += 2) initFreeBlock(m, p, 0)
@@ -86,7 +109,9 @@ describe('mm/page_alloc.c:__zone_watermark_ok', () => {
       initFreeBlock(m, 4096, 0) // one free highatomic page in a 512-page reserve
       z.nrReservedHighatomic = 512
       // free = 1025; 6.10: 1025 - 512 = 513; 6.12: 1025 - 1 = 1024.
-      expect(zoneWatermarkOk(m, z, 0, 600, ZONE_NORMAL, ALLOC_WMARK_MIN, z.nrFreePages)).toBe(expectOk)
+      expect(zoneWatermarkOk(m, z, 0, 600, ZONE_NORMAL, ALLOC_WMARK_MIN, z.nrFreePages)).toBe(
+        expectOk,
+      )
     }
   })
 })

@@ -23,5 +23,15 @@ export interface ZoneInfo {
   /** `NR_FREE_PAGES` of the zone, in pages. */
   freePages: number
   /** `_watermark[WMARK_MIN/LOW/HIGH]` in pages (without boost), and the current boost. */
-  watermark: { min: number; low: number; high: number; boost: number }
+  watermark: { min: number; low: number; high: number; boost: number; promo?: number }
+  /** `lowmem_reserve[]` ("protection:" in /proc/zoneinfo), per zone type; filled by the engine. */
+  lowmemReserve?: number[]
+  /** `nr_reserved_highatomic`, in pages; filled by the engine. */
+  nrReservedHighatomic?: number
+  /** `NR_FREE_CMA_PAGES` ("nr_free_cma"), in pages; filled by the engine. */
+  nrFreeCma?: number
+  /** Pages on all CPUs' per-cpu lists, and `pcp->batch`/`pcp->high`; filled by the engine. */
+  pcpPages?: number
+  pcpBatch?: number
+  pcpHigh?: number
 }

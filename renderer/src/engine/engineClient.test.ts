@@ -139,6 +139,24 @@ describe('EngineClient', () => {
       },
     })
     expect(notices.at(-1)).toBe('engine-host stopped: worker error: out of memory; restarted')
+    // Not ready again until the new engine-host has answered hello.
+    expect(client.isReady).toBe(false)
+    await expect(
+      client.run(script, { seed: 1, timeBudgetMs: 1000 }, handlers),
+    ).resolves.toMatchObject({
+      kind: 'error',
+      error: { name: 'EngineHostNotReady' },
+    })
+  })
+
+  it('reports engine-host as failed when the transport gives up restarting it', () => {
+    const { t, client, statuses } = setup()
+    t.events.onGaveUp('worker error: 404')
+    expect(client.isReady).toBe(false)
+    expect(statuses.at(-1)).toEqual({
+      state: 'failed',
+      message: 'worker error: 404; not restarted (reload the page to retry)',
+    })
   })
 
   it('refuses a second run while one is in progress', async () => {

@@ -73,8 +73,18 @@ export class EngineClient {
       onReady: () => this.handshake(),
       onMessage: (data) => this.receive(data),
       onStopped: (reason) => {
+        this.ready = false
+        this.events.onStatus({ state: 'starting' })
         this.failActive({ name: 'EngineHostStopped', message: `engine-host stopped: ${reason}` })
         this.events.onNotice(`engine-host stopped: ${reason}; restarted`)
+      },
+      onGaveUp: (reason) => {
+        this.ready = false
+        this.failActive({ name: 'EngineHostStopped', message: `engine-host stopped: ${reason}` })
+        this.events.onStatus({
+          state: 'failed',
+          message: `${reason}; not restarted (reload the page to retry)`,
+        })
       },
     })
   }
@@ -195,6 +205,7 @@ export class EngineClient {
     if (!this.active) return
     this.failActive(error)
     this.ready = false
+    this.events.onStatus({ state: 'starting' })
     this.transport.kill(error.message)
     this.events.onNotice(`${error.message}; engine-host restarted`)
   }

@@ -22,6 +22,8 @@ export interface TransportEvents {
   onMessage(data: unknown): void
   /** engine-host died without being asked; a restart is already under way. */
   onStopped(reason: string): void
+  /** engine-host keeps dying right after start (e.g. its script fails to load): no more restarts. */
+  onGaveUp(reason: string): void
 }
 
 export interface EngineTransport {
@@ -32,11 +34,18 @@ export interface EngineTransport {
   kill(reason: string): void
 }
 
+/** A worker that dies this soon after it was started counts as failing at start-up. */
+const EARLY_DEATH_MS = 3000
+/** Consecutive start-up failures after which the worker is not restarted any more. */
+const MAX_EARLY_DEATHS = 3
+
 /** Web mode: a module worker, terminated and replaced on death or kill. */
 export class WorkerTransport implements EngineTransport {
   readonly kind = 'worker'
   private worker: Worker | null = null
   private events: TransportEvents | null = null
+  private spawnedAtMs = 0
+  private earlyDeaths = 0
 
   start(events: TransportEvents): void {
     this.events = events
@@ -64,14 +73,23 @@ export class WorkerTransport implements EngineTransport {
       this.replace(`worker error: ${e.message || 'the worker script failed to load or crashed'}`)
     }
     this.worker = worker
+    this.spawnedAtMs = performance.now()
     this.events?.onReady()
   }
 
   private replace(reason: string): void {
     this.worker?.terminate()
     this.worker = null
+    // A worker that cannot even start (a missing or broken bundle) would otherwise be
+    // restarted in a tight loop: back off, and give up after a few attempts.
+    const early = performance.now() - this.spawnedAtMs < EARLY_DEATH_MS
+    this.earlyDeaths = early ? this.earlyDeaths + 1 : 0
+    if (this.earlyDeaths >= MAX_EARLY_DEATHS) {
+      this.events?.onGaveUp(`${reason} (it failed ${this.earlyDeaths} times right after start)`)
+      return
+    }
     this.events?.onStopped(reason)
-    this.spawn()
+    setTimeout(() => this.spawn(), early ? 250 * this.earlyDeaths : 0)
   }
 
   send(msg: ClientMessage): void {

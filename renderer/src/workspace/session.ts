@@ -45,7 +45,26 @@ export function loadSession(): Session | null {
 export function storeSession(s: Session): void {
   try {
     localStorage.setItem(KEY, JSON.stringify(s))
+    return
   } catch {
-    // Storage full or disabled: the session simply is not recoverable; editing goes on.
+    // Most likely over the storage quota because of large saved results: keep what matters
+    // for crash recovery, the scripts, and drop the results (a run re-creates them).
+  }
+  try {
+    localStorage.setItem(KEY, JSON.stringify(withoutResults(s)))
+  } catch {
+    // Storage disabled: the session simply is not recoverable; editing goes on.
+  }
+}
+
+function withoutResults(s: Session): Session {
+  const { manifest, files } = s.workspace
+  const scripts = Object.fromEntries(manifest.scripts.map((p) => [p, files[p] ?? '']))
+  const clean = s.savedFiles === JSON.stringify(files)
+  return {
+    ...s,
+    workspace: { ...s.workspace, manifest: { ...manifest, results: [] }, files: scripts },
+    // Still clean after restore only if it was clean; a dirty session stays dirty.
+    savedFiles: clean ? JSON.stringify(scripts) : null,
   }
 }
