@@ -105,6 +105,22 @@ describe('mmwb', () => {
     expect(result.proc['/proc/buddyinfo']).toBe(buddy.join('\n') + '\n')
   })
 
+  it('writes an ftrace text trace with --trace: one mm_page_alloc per allocation', async () => {
+    const out = join(tmp, 'hello.trace')
+    const r = await mmwb('run', 'resources/examples/hello.ts', '--quiet', '--trace', out)
+    expect(r.code).toBe(0)
+    const text = readFileSync(out, 'utf8')
+    expect(text).toMatch(
+      /^# tracer: nop\n#\n# entries-in-buffer\/entries-written: (\d+)\/\1 +#P:2\n/,
+    )
+    const allocs = text.split('\n').filter((l) => / mm_page_alloc: /.test(l))
+    // hello.ts makes 2048 allocPages calls; __alloc_pages traces every request.
+    expect(allocs).toHaveLength(2048)
+    expect(allocs[0]).toMatch(
+      /^ +main-1000 +\[000\] \.{5} +\d+\.\d{6}: mm_page_alloc: page=\S+ pfn=/,
+    )
+  })
+
   it('gives the same result for the same seed', async () => {
     const a = join(tmp, 'a.json')
     const b = join(tmp, 'b.json')

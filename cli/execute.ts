@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { WireError } from '../protocol/messages'
 import type { RunResult } from '../protocol/result'
+import type { TraceRecord } from '../protocol/results/ftrace'
 import { UsageError } from './args'
 import { exitCodeFor, type ExitCode } from './exitCodes'
 import { HostClient, HostRequestError } from './hostClient'
@@ -18,6 +19,8 @@ export interface ExecuteOptions {
   budgetMs: number
   /** Where the script's console output goes. */
   logTo: NodeJS.WritableStream
+  /** Receive every tracepoint hit (`--trace`). */
+  onTrace?: (records: TraceRecord[], written: number) => void
 }
 
 export type ExecuteOutcome = { ok: true; result: RunResult } | { ok: false; code: ExitCode }
@@ -51,8 +54,14 @@ export async function executeScript(file: string, opts: ExecuteOptions): Promise
     client = await HostClient.start()
     const { result } = client.run(
       { path, source },
-      { seed: opts.seed, variant: opts.variant, timeBudgetMs: opts.budgetMs },
       {
+        seed: opts.seed,
+        variant: opts.variant,
+        timeBudgetMs: opts.budgetMs,
+        ...(opts.onTrace ? { trace: true } : {}),
+      },
+      {
+        onTrace: opts.onTrace,
         onLog: (_level, text) => {
           progress.clear()
           opts.logTo.write(text + '\n')

@@ -17,6 +17,7 @@ import {
   type WireError,
 } from '../protocol/messages'
 import type { RunResult, SeriesPoint } from '../protocol/result'
+import type { TraceRecord } from '../protocol/results/ftrace'
 
 /** A request that engine-host (or the connection) failed; carries the wire error. */
 export class HostRequestError extends Error {
@@ -30,6 +31,7 @@ export interface RunCallbacks {
   onProgress?(p: ProgressMsg): void
   onLog?(level: 'info' | 'warn', text: string): void
   onSeries?(series: Record<string, SeriesPoint[]>): void
+  onTrace?(records: TraceRecord[], written: number): void
 }
 
 export interface HostClientOptions {
@@ -220,6 +222,9 @@ export class HostClient {
         return
       case 'series':
         p.callbacks?.onSeries?.(msg.series)
+        return
+      case 'trace':
+        p.callbacks?.onTrace?.(msg.records, msg.written)
         return
       case 'error':
         this.pending.delete(msg.id)

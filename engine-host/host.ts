@@ -11,6 +11,7 @@
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../protocol/result'
 import { parseClientMessage, toWireError } from '../protocol/guards'
 import { PROTOCOL_VERSION, type RunMsg } from '../protocol/messages'
+import type { WorkloadRun } from '../engine/api/run'
 import type { Endpoint } from './endpoint'
 import { HostError } from './errors'
 import type { ScriptRunner } from './sandbox/types'
@@ -19,6 +20,8 @@ import { ENGINE_VERSION } from './version'
 
 /** Minimum wall time between progress messages, in ms. */
 const PROGRESS_INTERVAL_MS = 100
+/** Trace records per `trace` message. */
+const TRACE_CHUNK = 10_000
 
 export interface HostHandle {
   /** True while a run is in progress. */
@@ -37,6 +40,18 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
     current = job
     const t0 = performance.now()
     let lastProgress = 0
+    const flushTrace = (r: WorkloadRun): void => {
+      if (!msg.options.trace) return
+      const records = r.takeNewTrace()
+      for (let i = 0; i < records.length; i += TRACE_CHUNK) {
+        post({
+          type: 'trace',
+          id: msg.id,
+          records: records.slice(i, i + TRACE_CHUNK),
+          written: r.traceEventsWritten(),
+        })
+      }
+    }
     try {
       post({ type: 'progress', id: msg.id, phase: 'transpile', fraction: -1, simTimeNs: 0 })
       const code = transpileWorkload(msg.script.source, msg.script.path)
@@ -46,9 +61,12 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
         seed: msg.options.seed,
         variant: msg.options.variant,
         budgetMs: msg.options.timeBudgetMs,
+        trace: msg.options.trace,
         isCancelled: () => job.cancelled,
         onLog: (level, text) => post({ type: 'log', id: msg.id, level, text }),
         onTick: (r) => {
+          // Runners tick once more after the last event, so every record precedes the result.
+          flushTrace(r)
           if (msg.options.stream) {
             const series = r.takeNewSeries()
             if (Object.keys(series).length > 0) post({ type: 'series', id: msg.id, series })

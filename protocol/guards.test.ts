@@ -98,6 +98,21 @@ describe('parseHostMessage', () => {
       { type: 'progress', id: 1, phase: 'run', fraction: -1, simTimeNs: 5 },
       { type: 'series', id: 1, series: { a: [[1, 2]] } },
       { type: 'log', id: 1, level: 'info', text: 'x' },
+      {
+        type: 'trace',
+        id: 1,
+        written: 1,
+        records: [
+          {
+            timeNs: 5,
+            task: 'main',
+            pid: 1000,
+            cpu: 0,
+            name: 'mm_page_free',
+            fields: { pfn: 3, order: 0 },
+          },
+        ],
+      },
       { type: 'result', id: 1, result },
       {
         type: 'error',
@@ -122,6 +137,16 @@ describe('parseHostMessage', () => {
     expect(fieldOf(() => parseHostMessage({ type: 'error', id: 2, error: { name: 'X' } }))).toBe(
       'error.error.message',
     )
+    expect(
+      fieldOf(() =>
+        parseHostMessage({
+          type: 'trace',
+          id: 1,
+          written: 1,
+          records: [{ timeNs: 1, task: 't', pid: 1, cpu: 0, name: 'x', fields: { a: [1] } }],
+        }),
+      ),
+    ).toBe('trace.records[0].fields.a')
     expect(
       fieldOf(() =>
         parseHostMessage({

@@ -6,6 +6,7 @@
  */
 import type { ClientMessage, HostMessage, RunOptions, ScriptSource, WireError } from './messages'
 import type { RunResult, SeriesPoint } from './result'
+import type { TraceRecord } from './results/ftrace'
 
 /** A message failed validation; `field` is the dotted path of the first bad field. */
 export class InvalidMessageError extends Error {
@@ -82,6 +83,8 @@ function runOptions(v: unknown, path: string): RunOptions {
   if (variant !== undefined) out.variant = variant
   const stream = bool(o, 'stream', path)
   if (stream !== undefined) out.stream = stream
+  const trace = bool(o, 'trace', path)
+  if (trace !== undefined) out.trace = trace
   return out
 }
 
@@ -154,6 +157,28 @@ function stringRecord(v: unknown, path: string): Record<string, string> {
   return o as Record<string, string>
 }
 
+function traceRecords(v: unknown, path: string): TraceRecord[] {
+  if (!Array.isArray(v)) throw new InvalidMessageError(path, 'must be an array')
+  return v.map((r, i) => {
+    const p = `${path}[${i}]`
+    const o = obj(r, p)
+    const f = obj(o.fields, `${p}.fields`)
+    for (const [k, x] of Object.entries(f)) {
+      if (typeof x !== 'number' && typeof x !== 'string' && typeof x !== 'boolean') {
+        throw new InvalidMessageError(`${p}.fields.${k}`, 'must be a number, string or boolean')
+      }
+    }
+    return {
+      timeNs: num(o, 'timeNs', p),
+      task: str(o, 'task', p),
+      pid: int(o, 'pid', p, 0),
+      cpu: int(o, 'cpu', p, 0),
+      name: str(o, 'name', p),
+      fields: f as TraceRecord['fields'],
+    }
+  })
+}
+
 /** Validates a RunResult (also used on results read back from a workspace or `--json` file). */
 export function parseRunResult(v: unknown, path = 'result'): RunResult {
   const o = obj(v, path)
@@ -189,6 +214,7 @@ export function parseHostMessage(data: unknown): HostMessage {
     'progress',
     'series',
     'log',
+    'trace',
     'result',
     'error',
   ] as const)
@@ -223,6 +249,13 @@ export function parseHostMessage(data: unknown): HostMessage {
         id: id(o, path),
         level: oneOf(o, 'level', path, ['info', 'warn'] as const),
         text: str(o, 'text', path),
+      }
+    case 'trace':
+      return {
+        type,
+        id: id(o, path),
+        records: traceRecords(o.records, `${path}.records`),
+        written: int(o, 'written', path, 0),
       }
     case 'result':
       return { type, id: id(o, path), result: parseRunResult(o.result, `${path}.result`) }

@@ -8,6 +8,7 @@
  * Every incoming message is validated (see guards.ts) before it is acted upon.
  */
 import type { RunResult, SeriesPoint } from './result'
+import type { TraceRecord } from './results/ftrace'
 
 /** Bumped on any incompatible change to the messages below. */
 export const PROTOCOL_VERSION = 1
@@ -38,6 +39,11 @@ export interface RunOptions {
   timeBudgetMs: number
   /** Stream `series` messages while the run goes (the UI wants them; the CLI need not). */
   stream?: boolean
+  /**
+   * Record every tracepoint hit and send the records in `trace` messages before the result
+   * (`mmwb run --trace`). Off by default: a busy workload emits millions of events.
+   */
+  trace?: boolean
 }
 
 // ---- client -> engine-host ----------------------------------------------------------
@@ -64,6 +70,17 @@ export interface ProgressMsg {
 }
 /** New points of user series since the last message (streamed partial results). */
 export interface SeriesMsg { type: 'series'; id: number; series: Record<string, SeriesPoint[]> }
+/**
+ * Tracepoint hits recorded since the last `trace` message, in emission order (only for runs
+ * with `options.trace`). All of them arrive before the run's `result`.
+ */
+export interface TraceMsg {
+  type: 'trace'
+  id: number
+  records: TraceRecord[]
+  /** Events emitted so far, including any the host's bounded buffer dropped. */
+  written: number
+}
 export interface LogMsg { type: 'log'; id: number; level: 'info' | 'warn'; text: string }
 export interface ResultMsg { type: 'result'; id: number; result: RunResult }
 /** A failed request. `id` is -1 for errors not tied to a request (e.g. a bad message). */
@@ -75,6 +92,7 @@ export type HostMessage =
   | ProgressMsg
   | SeriesMsg
   | LogMsg
+  | TraceMsg
   | ResultMsg
   | ErrorMsg
 

@@ -7,8 +7,8 @@
  * with ALLOC_NO_WATERMARKS, i.e. no watermark checks) and `freePages`; full accounting on,
  * no trace subscribers, debugVm off.
  */
-// Imported from the defining modules, not engine/mm/index.ts: under sucrase's require hook every
-// re-export is a getter call, which would cost the loop ~10%; the functions are the same.
+// Imported from the defining modules rather than engine/mm/index.ts, whose re-exports become
+// getters under sucrase's require hook; the functions are the same.
 import { allocPagesFlags } from '../../engine/mm/alloc'
 import { ALLOC_CMA, ALLOC_NO_WATERMARKS } from '../../engine/mm/allocFlags'
 import { createMachine } from '../../engine/mm/boot'
@@ -45,7 +45,9 @@ function drawOrder(u: number): number {
 }
 
 export function runChurn(steps = 10_000_000, pcp = false, name = 'churn'): ChurnResult {
-  const m = createMachine(parseMachineConfig({ zones: [{ type: 'Normal', sizeMiB: 4096 }], pcp, nrCpus: 1 }))
+  const m = createMachine(
+    parseMachineConfig({ zones: [{ type: 'Normal', sizeMiB: 4096 }], pcp, nrCpus: 1 }),
+  )
   const rng = new Xorshift64(1)
   const livePfn = new Int32Array(1 << 21)
   const liveOrder = new Uint8Array(1 << 21)

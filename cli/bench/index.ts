@@ -19,7 +19,8 @@ export async function runBench(names?: string[]): Promise<object[]> {
     if (name === 'churn') out.push({ ...runChurn(10_000_000, false, 'churn'), cores })
     else if (name === 'churn-pcp') out.push({ ...runChurn(10_000_000, true, 'churn-pcp'), cores })
     else if (name === 'rss-64g') out.push({ ...runRss64g(), cores })
-    else throw new Error(`unknown benchmark ${JSON.stringify(name)}; known: ${BENCH_NAMES.join(', ')}`)
+    else
+      throw new Error(`unknown benchmark ${JSON.stringify(name)}; known: ${BENCH_NAMES.join(', ')}`)
   }
   return out
 }

@@ -19,8 +19,15 @@ export interface RssResult {
 
 export function runRss64g(): RssResult {
   const child = path.join(__dirname, 'rss64gChild.ts')
-  const out = execFileSync(process.execPath, ['-r', 'sucrase/register/ts', child], { encoding: 'utf8' })
-  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { pages: number; create_s: number; max_rss_kib: number; max_rss_filled_kib: number }
+  const out = execFileSync(process.execPath, ['-r', 'sucrase/register/ts', child], {
+    encoding: 'utf8',
+  })
+  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+    pages: number
+    create_s: number
+    max_rss_kib: number
+    max_rss_filled_kib: number
+  }
   return {
     bench: 'rss-64g',
     peak_rss_mib: Math.round(r.max_rss_kib / 1024),

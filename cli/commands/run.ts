@@ -1,6 +1,7 @@
 /** `mmwb run <script.ts>`: run a workload headless, print a summary and /proc/buddyinfo. */
 import { writeFileSync } from 'node:fs'
 import type { RunResult } from '../../protocol/result'
+import { formatFtrace, type TraceRecord } from '../../protocol/results/ftrace'
 import { intOption, parseArgs, stringOption, UsageError } from '../args'
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from '../exitCodes'
 import { executeScript } from '../execute'
@@ -16,6 +17,8 @@ Options:
   --seed N          seed of the run's RNG (default 1); the same seed gives the same run
   --variant NAME    run the named entry of the script's \`variants\` export
   --json FILE       write the full result (versioned JSON, protocol/result.ts) to FILE
+  --trace FILE      write every tracepoint hit as an ftrace text trace (what
+                    /sys/kernel/tracing/trace shows; timestamps are simulated time)
   --budget-ms N     wall-clock budget in ms (default ${DEFAULT_BUDGET_MS}); past it the run is stopped
   --quiet           print only /proc/buddyinfo
   -h, --help        show this help
@@ -27,6 +30,7 @@ export const RUN_OPTIONS = {
   seed: { value: true },
   variant: { value: true },
   json: { value: true },
+  trace: { value: true },
   'budget-ms': { value: true },
   quiet: { value: false },
   help: { value: false },
@@ -65,14 +69,27 @@ export async function runCommand(argv: string[]): Promise<ExitCode> {
     return EXIT.OK
   }
   if (p.positionals.length !== 1) throw new UsageError('mmwb run takes exactly one script file')
+  const tracePath = stringOption(p, 'trace')
+  const records: TraceRecord[] = []
+  let written = 0
   const out = await executeScript(p.positionals[0], {
     seed: intOption(p, 'seed', 1),
     variant: stringOption(p, 'variant'),
     budgetMs: intOption(p, 'budget-ms', DEFAULT_BUDGET_MS, 1),
     logTo: process.stdout,
+    onTrace: tracePath
+      ? (chunk, w) => {
+          for (const rec of chunk) records.push(rec)
+          written = w
+        }
+      : undefined,
   })
   if (!out.ok) return out.code
   const r = out.result
+  if (tracePath) {
+    const nrCpus = (r.machine as { nrCpus?: number }).nrCpus
+    writeFileSync(tracePath, formatFtrace(records, { nrCpus, entriesWritten: written }))
+  }
   const json = stringOption(p, 'json')
   if (json) writeFileSync(json, JSON.stringify(r, null, 2) + '\n')
   if (!p.options.quiet) process.stdout.write(summarize(r) + '\n/proc/buddyinfo:\n')

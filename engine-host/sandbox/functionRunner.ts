@@ -81,6 +81,7 @@ export class FunctionRunner implements ScriptRunner {
     const run = new WorkloadRun({
       seed: job.seed,
       variant: job.variant,
+      trace: job.trace,
       realm: CURRENT_REALM,
       log: job.onLog,
     })

@@ -12,6 +12,8 @@ export interface RunJob {
   file: string
   seed: number
   variant?: string
+  /** Record tracepoint hits (WorkloadRun.takeNewTrace). */
+  trace?: boolean
   /** Wall-clock budget for evaluation plus the whole run, in ms. */
   budgetMs: number
   /** Polled between scheduler steps. */

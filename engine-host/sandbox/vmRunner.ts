@@ -57,6 +57,7 @@ export class VmRunner implements ScriptRunner {
     const run = new WorkloadRun({
       seed: job.seed,
       variant: job.variant,
+      trace: job.trace,
       realm: sb.realm,
       log: job.onLog,
     })

@@ -18,6 +18,7 @@ import {
   InvariantError,
   createMachine,
   parseMachineConfig,
+  setCurrentCpu,
   vmstat,
   type Machine,
   type MachineConfig,
@@ -30,6 +31,7 @@ import type { KernelSys } from './kernelSys'
 import { Rng } from './rng'
 import { mmwbConstants } from './runtime'
 import { SeriesRecorder, type Point } from './series'
+import { TraceRecorder, type RecordedTraceEvent } from './traceRecorder'
 import { sysctlSet } from './sysctl'
 
 export interface WorkloadRunOptions {
@@ -38,6 +40,8 @@ export interface WorkloadRunOptions {
   variant?: string
   /** The script's realm (its Promise and a job runner created in it). */
   realm: Realm
+  /** Record every tracepoint hit (takeNewTrace) for an ftrace text trace. */
+  trace?: boolean
   log(level: 'info' | 'warn', text: string): void
 }
 
@@ -116,6 +120,7 @@ export class WorkloadRun {
   private sched: Scheduler | null = null
   private progressFraction = -1
   private bound: KernelSys | null = null
+  private tracer: TraceRecorder | null = null
 
   constructor(private readonly opts: WorkloadRunOptions) {
     const onLog = (level: 'info' | 'warn', text: string): void => {
@@ -166,7 +171,15 @@ export class WorkloadRun {
       if (typeof value !== 'number') throw new ConfigError(`sysctl.${name}`, 'must be a number')
       sysctlSet(m, name, value)
     }
-    const sched = new Scheduler({ realm: this.opts.realm, cost, nrCpus: cfg.nrCpus })
+    // The CPU a task runs on (per-cpu page lists, trace entries): its pinned CPU, or for an
+    // unpinned task a fixed one by task index, so runs stay deterministic.
+    const sched = new Scheduler({
+      realm: this.opts.realm,
+      cost,
+      nrCpus: cfg.nrCpus,
+      onSwitch: (t) => setCurrentCpu(m, t.cpu >= 0 ? t.cpu : t.id % cfg.nrCpus),
+    })
+    if (this.opts.trace) this.tracer = new TraceRecorder(m, sched)
     const { sys } = createKernel({
       machine: m,
       sched,
@@ -225,6 +238,16 @@ export class WorkloadRun {
 
   takeNewSeries(): Record<string, Point[]> {
     return this.series.takeNew()
+  }
+
+  /** Trace records since the last call (empty unless the run was started with `trace`). */
+  takeNewTrace(): RecordedTraceEvent[] {
+    return this.tracer ? this.tracer.takeNew() : []
+  }
+
+  /** Trace events emitted so far, kept or dropped. */
+  traceEventsWritten(): number {
+    return this.tracer ? this.tracer.written : 0
   }
 
   /** Checks the model's invariants and gathers the final state. */

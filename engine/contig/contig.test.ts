@@ -27,10 +27,6 @@ function track(m: Machine): Machine {
   live.add(m)
   return m
 }
-/** A test that leaves a machine broken on purpose (a hazard reproduced) takes it off the check. */
-function broken(m: Machine): void {
-  live.delete(m)
-}
 afterEach(() => {
   const ms = [...live]
   live.clear()

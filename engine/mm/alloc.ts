@@ -3,8 +3,25 @@
  * ALLOC_NOFRAGMENT, rmqueue with per-cpu lists, highatomic reservation) and `__alloc_pages`
  * (fast path at the LOW watermark, then one kswapd-less retry with the slow path's flags).
  */
-import { ALLOC_CMA, ALLOC_HIGHATOMIC, ALLOC_KSWAPD, ALLOC_NO_WATERMARKS, ALLOC_NOFRAGMENT, ALLOC_WMARK_LOW, ALLOC_WMARK_MASK, gfpToAllocFlags, gfpToAllocFlagsCma } from './allocFlags'
-import { __GFP_KSWAPD_RECLAIM, __GFP_MEMALLOC, __GFP_NOMEMALLOC, __GFP_THISNODE, gfpMigratetype, gfpZone } from './gfp'
+import {
+  ALLOC_CMA,
+  ALLOC_HIGHATOMIC,
+  ALLOC_KSWAPD,
+  ALLOC_NO_WATERMARKS,
+  ALLOC_NOFRAGMENT,
+  ALLOC_WMARK_LOW,
+  ALLOC_WMARK_MASK,
+  gfpToAllocFlags,
+  gfpToAllocFlagsCma,
+} from './allocFlags'
+import {
+  __GFP_KSWAPD_RECLAIM,
+  __GFP_MEMALLOC,
+  __GFP_NOMEMALLOC,
+  __GFP_THISNODE,
+  gfpMigratetype,
+  gfpZone,
+} from './gfp'
 import { reserveHighatomicPageblock } from './highatomic'
 import { type Machine } from './machine'
 import { NO_PAGE } from './memmap'
@@ -15,7 +32,14 @@ import { prepNewPage } from './prep'
 import { rmqueueBuddy } from './rmqueue'
 import { traceMmPageAlloc } from './trace'
 import { TP_MM_PAGE_ALLOC } from './traceTypes'
-import { VM_NUMA_FOREIGN, VM_NUMA_HIT, VM_NUMA_LOCAL, VM_NUMA_MISS, VM_NUMA_OTHER, VM_PGALLOC } from './vmstatItems'
+import {
+  VM_NUMA_FOREIGN,
+  VM_NUMA_HIT,
+  VM_NUMA_LOCAL,
+  VM_NUMA_MISS,
+  VM_NUMA_OTHER,
+  VM_PGALLOC,
+} from './vmstatItems'
 import { zoneWatermarkFast, wmarkPages } from './watermark'
 import { type Zone } from './zone'
 import { ZONE_DMA32, ZONE_NORMAL } from './zoneType'
@@ -41,7 +65,8 @@ function preferredZone(m: Machine, zonelist: Int32Array, highestZoneidx: number)
 export function allocFlagsNofragment(m: Machine, z: Zone, gfp: number): number {
   let flags = gfp & __GFP_KSWAPD_RECLAIM
   if (z.type !== ZONE_NORMAL) return flags
-  for (const d of m.zones) if (d.nid === z.nid && d.type === ZONE_DMA32 && d.managedPages > 0) flags |= ALLOC_NOFRAGMENT
+  for (const d of m.zones)
+    if (d.nid === z.nid && d.type === ZONE_DMA32 && d.managedPages > 0) flags |= ALLOC_NOFRAGMENT
   return flags
 }
 
@@ -57,9 +82,20 @@ function zoneStatistics(m: Machine, preferred: Zone, z: Zone): void {
 }
 
 /** `rmqueue()`: per-cpu lists for PCP orders (not for a CMA-less movable request), else the buddy. */
-function rmqueueZone(m: Machine, preferred: Zone, z: Zone, order: number, allocFlags: number, mt: number): number {
+function rmqueueZone(
+  m: Machine,
+  preferred: Zone,
+  z: Zone,
+  order: number,
+  allocFlags: number,
+  mt: number,
+): number {
   let page = NO_PAGE
-  if (m.pcpEnabled && pcpAllowedOrder(order) && ((allocFlags & ALLOC_CMA) !== 0 || mt !== MIGRATE_MOVABLE)) {
+  if (
+    m.pcpEnabled &&
+    pcpAllowedOrder(order) &&
+    ((allocFlags & ALLOC_CMA) !== 0 || mt !== MIGRATE_MOVABLE)
+  ) {
     page = rmqueuePcplist(m, z, order, mt, allocFlags)
   }
   if (page === NO_PAGE) page = rmqueueBuddy(m, z, order, allocFlags, mt)
@@ -80,7 +116,12 @@ function rmqueueZone(m: Machine, preferred: Zone, z: Zone, order: number, allocF
  * total failure retries without it. Returns the head pfn or NO_PAGE. No trace event: see
  * `allocPagesFlags`.
  */
-export function getPageFromFreelist(m: Machine, gfp: number, order: number, allocFlags: number): number {
+export function getPageFromFreelist(
+  m: Machine,
+  gfp: number,
+  order: number,
+  allocFlags: number,
+): number {
   const highest = gfpZone(gfp)
   const mt = acMigratetype(m, gfp)
   const zonelist = m.zonelists[m.localNid]
@@ -119,10 +160,17 @@ export function getPageFromFreelist(m: Machine, gfp: number, order: number, allo
 }
 
 /** `get_page_from_freelist` with explicit flags plus the `mm_page_alloc` event; for callers that own the policy (benchmarks, compaction targets). */
-export function allocPagesFlags(m: Machine, gfp: number, order: number, allocFlags: number): number {
+export function allocPagesFlags(
+  m: Machine,
+  gfp: number,
+  order: number,
+  allocFlags: number,
+): number {
   m.op = 'get_page_from_freelist'
-  const page = order >= 0 && order <= m.maxOrder ? getPageFromFreelist(m, gfp, order, allocFlags) : NO_PAGE
-  if (m.traceOn[TP_MM_PAGE_ALLOC] !== 0) traceMmPageAlloc(m, page, order, gfp, acMigratetype(m, gfp))
+  const page =
+    order >= 0 && order <= m.maxOrder ? getPageFromFreelist(m, gfp, order, allocFlags) : NO_PAGE
+  if (m.traceOn[TP_MM_PAGE_ALLOC] !== 0)
+    traceMmPageAlloc(m, page, order, gfp, acMigratetype(m, gfp))
   return page
 }
 
@@ -139,14 +187,24 @@ export function allocPages(m: Machine, gfp: number, order: number): number {
   if (order >= 0 && order <= m.maxOrder) {
     const preferred = preferredZone(m, m.zonelists[m.localNid], gfpZone(gfp))
     if (preferred !== undefined) {
-      const fast = gfpToAllocFlagsCma(gfp, ALLOC_WMARK_LOW | allocFlagsNofragment(m, preferred, gfp))
+      const fast = gfpToAllocFlagsCma(
+        gfp,
+        ALLOC_WMARK_LOW | allocFlagsNofragment(m, preferred, gfp),
+      )
       page = getPageFromFreelist(m, gfp, order, fast)
-      if (page === NO_PAGE) page = getPageFromFreelist(m, gfp, order, gfpToAllocFlags(gfp, order, m.allocHarder))
+      if (page === NO_PAGE)
+        page = getPageFromFreelist(m, gfp, order, gfpToAllocFlags(gfp, order, m.allocHarder))
       if (page === NO_PAGE && (gfp & __GFP_MEMALLOC) !== 0 && (gfp & __GFP_NOMEMALLOC) === 0) {
-        page = getPageFromFreelist(m, gfp, order, gfpToAllocFlags(gfp, order, m.allocHarder) | ALLOC_NO_WATERMARKS)
+        page = getPageFromFreelist(
+          m,
+          gfp,
+          order,
+          gfpToAllocFlags(gfp, order, m.allocHarder) | ALLOC_NO_WATERMARKS,
+        )
       }
     }
   }
-  if (m.traceOn[TP_MM_PAGE_ALLOC] !== 0) traceMmPageAlloc(m, page, order, gfp, acMigratetype(m, gfp))
+  if (m.traceOn[TP_MM_PAGE_ALLOC] !== 0)
+    traceMmPageAlloc(m, page, order, gfp, acMigratetype(m, gfp))
   return page
 }

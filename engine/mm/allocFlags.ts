@@ -3,7 +3,13 @@
  * of mm/page_alloc.c. `ALLOC_MIN_RESERVE` equals `__GFP_HIGH` and `ALLOC_KSWAPD` equals
  * `__GFP_KSWAPD_RECLAIM` on purpose, as in the kernel.
  */
-import { __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_KSWAPD_RECLAIM, __GFP_NOMEMALLOC, gfpMigratetype } from './gfp'
+import {
+  __GFP_DIRECT_RECLAIM,
+  __GFP_HIGH,
+  __GFP_KSWAPD_RECLAIM,
+  __GFP_NOMEMALLOC,
+  gfpMigratetype,
+} from './gfp'
 import { MIGRATE_MOVABLE } from './migratetype'
 
 export const WMARK_MIN = 0

@@ -35,7 +35,8 @@ export function createMachine(cfg: MachineConfig): Machine {
       let pfn = z.startPfn
       while (pfn < z.endPfn) {
         let order = m.maxOrder
-        while (order > 0 && ((pfn & ((1 << order) - 1)) !== 0 || pfn + (1 << order) > z.endPfn)) order--
+        while (order > 0 && ((pfn & ((1 << order) - 1)) !== 0 || pfn + (1 << order) > z.endPfn))
+          order--
         freeOnePageLocked(m, z, pfn, order, getPfnblockMigratetype(m, pfn), FPI_TO_TAIL)
         m.vmEvents[VM_PGFREE] += 1 << order
         pfn += 1 << order
@@ -63,7 +64,9 @@ function zoneOf(m: Machine, pfn: number, nrPages: number, what: string) {
 function requirePlaceholders(m: Machine, pfn: number, nrPages: number, what: string): void {
   for (let p = pfn; p < pfn + nrPages; p++) {
     if (pageFlags(m, p) !== PAGE_ALLOC || pageOrder(m, p) !== 0 || m.refcount[p] !== 1) {
-      throw new Error(`${what}: pfn ${p} is not an unused allocated order-0 page (boot: 'allocated')`)
+      throw new Error(
+        `${what}: pfn ${p} is not an unused allocated order-0 page (boot: 'allocated')`,
+      )
     }
   }
 }
@@ -76,8 +79,10 @@ function requirePlaceholders(m: Machine, pfn: number, nrPages: number, what: str
  */
 export function initFreeBlock(m: Machine, pfn: number, order: number, mt?: number): void {
   m.op = 'initFreeBlock'
-  if (!Number.isInteger(order) || order < 0 || order > m.maxOrder) throw new RangeError(`initFreeBlock: order ${order} out of range`)
-  if ((pfn & ((1 << order) - 1)) !== 0) throw new RangeError(`initFreeBlock: pfn ${pfn} is not aligned to order ${order}`)
+  if (!Number.isInteger(order) || order < 0 || order > m.maxOrder)
+    throw new RangeError(`initFreeBlock: order ${order} out of range`)
+  if ((pfn & ((1 << order) - 1)) !== 0)
+    throw new RangeError(`initFreeBlock: pfn ${pfn} is not aligned to order ${order}`)
   const z = zoneOf(m, pfn, 1 << order, 'initFreeBlock')
   requirePlaceholders(m, pfn, 1 << order, 'initFreeBlock')
   const blockMt = getPfnblockMigratetype(m, pfn)
@@ -85,7 +90,10 @@ export function initFreeBlock(m: Machine, pfn: number, order: number, mt?: numbe
   if (m.hygiene) {
     for (let p = pfn; p < pfn + (1 << order); p += m.pageblockNrPages) {
       const t = getPfnblockMigratetype(m, p)
-      if (t !== listMt) throw new Error(`initFreeBlock: kernel ${m.cfg.kernelEra} keeps free blocks on their pageblock's list (${t}), not ${listMt}`)
+      if (t !== listMt)
+        throw new Error(
+          `initFreeBlock: kernel ${m.cfg.kernelEra} keeps free blocks on their pageblock's list (${t}), not ${listMt}`,
+        )
     }
   }
   for (let p = pfn; p < pfn + (1 << order); p++) setPageFlags(m, p, 0)

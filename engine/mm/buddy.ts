@@ -26,7 +26,13 @@ export function pageIsBuddy(m: Machine, z: Zone, buddyPfn: number, order: number
  * once the buddy's sibling is freed, so the block goes to the tail where it is less likely to
  * be allocated meanwhile. Only below MAX_PAGE_ORDER - 1.
  */
-export function buddyMergeLikely(m: Machine, z: Zone, pfn: number, buddyPfn: number, order: number): boolean {
+export function buddyMergeLikely(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  buddyPfn: number,
+  order: number,
+): boolean {
   if (order >= m.maxOrder - 1) return false
   const higherPfn = buddyPfn & pfn
   return pageIsBuddy(m, z, higherPfn ^ (1 << (order + 1)), order + 1)
@@ -39,7 +45,14 @@ export function buddyMergeLikely(m: Machine, z: Zone, pfn: number, buddyPfn: num
  * blocks never merge across a pageblock boundary with another type. [6.10+] a merge of two
  * different mergeable types relabels the buddy's pageblock to `mt`.
  */
-export function freeOnePage(m: Machine, z: Zone, pfn: number, order: number, mt: number, fpi: number): void {
+export function freeOnePage(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  order: number,
+  mt: number,
+  fpi: number,
+): void {
   const maxOrder = m.maxOrder
   const pg = m.pg
   const startPfn = z.startPfn
@@ -72,7 +85,14 @@ export function freeOnePage(m: Machine, z: Zone, pfn: number, order: number, mt:
  *   each with its own type, and re-merge where the rules allow.
  * - [6.15+] `__free_one_page_maybe_split` (Dec 2024): split only if the pageblock types differ.
  */
-export function freeOnePageLocked(m: Machine, z: Zone, pfn: number, order: number, mt: number, fpi: number): void {
+export function freeOnePageLocked(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  order: number,
+  mt: number,
+  fpi: number,
+): void {
   if (!m.hygiene) {
     if (z.nrIsolatePageblock !== 0 || mt === MIGRATE_ISOLATE) mt = getPfnblockMigratetype(m, pfn)
     freeOnePage(m, z, pfn, order, mt, fpi)

@@ -3,7 +3,14 @@
  * (zone layout, `min_free_kbytes`). `parseMachineConfig` is idempotent: feeding its output back
  * in returns an equal config, so a resolved config can be stored in a snapshot or a workspace.
  */
-import { MAX_NR_ZONES, ZONE_DMA, ZONE_DMA32, ZONE_MOVABLE, ZONE_NAMES, ZONE_NORMAL } from './zoneType'
+import {
+  MAX_NR_ZONES,
+  ZONE_DMA,
+  ZONE_DMA32,
+  ZONE_MOVABLE,
+  ZONE_NAMES,
+  ZONE_NORMAL,
+} from './zoneType'
 
 /**
  * Kernel eras with distinct page-allocator behaviour:
@@ -16,7 +23,15 @@ import { MAX_NR_ZONES, ZONE_DMA, ZONE_DMA32, ZONE_MOVABLE, ZONE_NAMES, ZONE_NORM
  * - `'2025'`: standalone `PB_migrate_isolate` pageblock bit (≈6.16/6.17).
  */
 export type KernelEra = '6.1' | '6.6' | '6.9' | '6.10' | '6.12' | '6.15' | '2025'
-export const KERNEL_ERAS: readonly KernelEra[] = ['6.1', '6.6', '6.9', '6.10', '6.12', '6.15', '2025']
+export const KERNEL_ERAS: readonly KernelEra[] = [
+  '6.1',
+  '6.6',
+  '6.9',
+  '6.10',
+  '6.12',
+  '6.15',
+  '2025',
+]
 
 /** One zone of the resolved layout, in pfn order. */
 export interface ZoneConfig {
@@ -93,7 +108,8 @@ type Obj = Record<string, unknown>
 function int(o: Obj, key: string, dflt: number, lo: number, hi: number, path = key): number {
   const v = o[key]
   if (v === undefined) return dflt
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ConfigError(path, `must be an integer, got ${JSON.stringify(v)}`)
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw new ConfigError(path, `must be an integer, got ${JSON.stringify(v)}`)
   if (v < lo || v > hi) throw new ConfigError(path, `must be in ${lo}..${hi}, got ${v}`)
   return v
 }
@@ -101,14 +117,17 @@ function int(o: Obj, key: string, dflt: number, lo: number, hi: number, path = k
 function bool(o: Obj, key: string, dflt: boolean): boolean {
   const v = o[key]
   if (v === undefined) return dflt
-  if (typeof v !== 'boolean') throw new ConfigError(key, `must be a boolean, got ${JSON.stringify(v)}`)
+  if (typeof v !== 'boolean')
+    throw new ConfigError(key, `must be a boolean, got ${JSON.stringify(v)}`)
   return v
 }
 
 function zoneTypeOf(v: unknown, path: string): number {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < MAX_NR_ZONES) return v
-  const i = typeof v === 'string' ? ZONE_NAMES.findIndex((n) => n.toLowerCase() === v.toLowerCase()) : -1
-  if (i < 0) throw new ConfigError(path, `must be one of ${ZONE_NAMES.join(', ')}, got ${JSON.stringify(v)}`)
+  const i =
+    typeof v === 'string' ? ZONE_NAMES.findIndex((n) => n.toLowerCase() === v.toLowerCase()) : -1
+  if (i < 0)
+    throw new ConfigError(path, `must be one of ${ZONE_NAMES.join(', ')}, got ${JSON.stringify(v)}`)
   return i
 }
 
@@ -127,16 +146,24 @@ function explicitZones(list: unknown[], pbPages: number): ZoneConfig[] {
     if (o.nrPages !== undefined) nrPages = int(o, 'nrPages', 0, 1, 1 << 24, `${path}.nrPages`)
     else nrPages = int(o, 'sizeMiB', -1, 1, 65536, `${path}.sizeMiB`) * MiB_PAGES
     if (nrPages % pbPages !== 0) {
-      throw new ConfigError(`${path}.sizeMiB`, `must be a multiple of the pageblock size (${pbPages / MiB_PAGES} MiB)`)
+      throw new ConfigError(
+        `${path}.sizeMiB`,
+        `must be a multiple of the pageblock size (${pbPages / MiB_PAGES} MiB)`,
+      )
     }
     if (o.startPfn !== undefined) pfn = int(o, 'startPfn', 0, pfn, 1 << 24, `${path}.startPfn`)
     if (pfn % pbPages !== 0) throw new ConfigError(`${path}.startPfn`, 'must be pageblock aligned')
     const prev = zones[zones.length - 1]
     if (prev && (nid < prev.nid || (nid === prev.nid && type <= prev.type))) {
-      throw new ConfigError(`${path}.type`, 'zones must be listed by node, then in zone order (DMA, DMA32, Normal, Movable)')
+      throw new ConfigError(
+        `${path}.type`,
+        'zones must be listed by node, then in zone order (DMA, DMA32, Normal, Movable)',
+      )
     }
-    if (type === ZONE_DMA && pfn + nrPages > DMA_END_PFN) throw new ConfigError(`${path}.sizeMiB`, 'ZONE_DMA must end at or below 16 MiB')
-    if (type === ZONE_DMA32 && pfn + nrPages > DMA32_END_PFN) throw new ConfigError(`${path}.sizeMiB`, 'ZONE_DMA32 must end at or below 4 GiB')
+    if (type === ZONE_DMA && pfn + nrPages > DMA_END_PFN)
+      throw new ConfigError(`${path}.sizeMiB`, 'ZONE_DMA must end at or below 16 MiB')
+    if (type === ZONE_DMA32 && pfn + nrPages > DMA32_END_PFN)
+      throw new ConfigError(`${path}.sizeMiB`, 'ZONE_DMA32 must end at or below 4 GiB')
     zones.push({ nid, type, startPfn: pfn, nrPages })
     pfn += nrPages
   }
@@ -144,14 +171,20 @@ function explicitZones(list: unknown[], pbPages: number): ZoneConfig[] {
 }
 
 /** x86_64 default layout: DMA [0,16 MiB), DMA32 [16 MiB,4 GiB), Normal above; Movable carved from each node's top. */
-function defaultZones(memPages: number, nrNodes: number, movablePages: number, pbPages: number): ZoneConfig[] {
+function defaultZones(
+  memPages: number,
+  nrNodes: number,
+  movablePages: number,
+  pbPages: number,
+): ZoneConfig[] {
   const zones: ZoneConfig[] = []
   const perNode = Math.floor(memPages / nrNodes / pbPages) * pbPages
   const movPerNode = Math.floor(movablePages / nrNodes / pbPages) * pbPages
   for (let nid = 0; nid < nrNodes; nid++) {
     const start = nid * perNode
     const end = nid === nrNodes - 1 ? memPages : start + perNode
-    if (movPerNode >= end - start) throw new ConfigError('movableMiB', 'leaves no kernel memory on a node')
+    if (movPerNode >= end - start)
+      throw new ConfigError('movableMiB', 'leaves no kernel memory on a node')
     const kernelEnd = end - movPerNode
     const bounds: [number, number, number][] = [
       [ZONE_DMA, 0, DMA_END_PFN],
@@ -163,7 +196,8 @@ function defaultZones(memPages: number, nrNodes: number, movablePages: number, p
       const e = Math.min(kernelEnd, hi)
       if (e > s) zones.push({ nid, type, startPfn: s, nrPages: e - s })
     }
-    if (movPerNode > 0) zones.push({ nid, type: ZONE_MOVABLE, startPfn: kernelEnd, nrPages: movPerNode })
+    if (movPerNode > 0)
+      zones.push({ nid, type: ZONE_MOVABLE, startPfn: kernelEnd, nrPages: movPerNode })
   }
   return zones
 }
@@ -186,12 +220,25 @@ export function intSqrt(x: number): number {
  */
 export function parseMachineConfig(input: unknown): MachineConfig {
   if (input === undefined) input = {}
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError('(config)', 'must be an object')
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new ConfigError('(config)', 'must be an object')
   const o = input as Obj
   const known = new Set([
-    'memoryMiB', 'nrNodes', 'nrCpus', 'zones', 'movableMiB', 'pageblockOrder', 'maxPageOrder',
-    'minFreeKbytes', 'thpRecommendedMinFree', 'watermarkScaleFactor', 'watermarkBoostFactor',
-    'kernelEra', 'pcp', 'debugVm', 'boot',
+    'memoryMiB',
+    'nrNodes',
+    'nrCpus',
+    'zones',
+    'movableMiB',
+    'pageblockOrder',
+    'maxPageOrder',
+    'minFreeKbytes',
+    'thpRecommendedMinFree',
+    'watermarkScaleFactor',
+    'watermarkBoostFactor',
+    'kernelEra',
+    'pcp',
+    'debugVm',
+    'boot',
   ])
   for (const k of Object.keys(o)) if (!known.has(k)) throw new ConfigError(k, 'unknown field')
 
@@ -204,20 +251,29 @@ export function parseMachineConfig(input: unknown): MachineConfig {
   let zones: ZoneConfig[]
   let memoryMiB: number
   if (o.zones !== undefined) {
-    if (!Array.isArray(o.zones) || o.zones.length === 0) throw new ConfigError('zones', 'must be a non-empty array')
-    if (o.movableMiB !== undefined) throw new ConfigError('movableMiB', 'cannot be combined with explicit zones')
+    if (!Array.isArray(o.zones) || o.zones.length === 0)
+      throw new ConfigError('zones', 'must be a non-empty array')
+    if (o.movableMiB !== undefined)
+      throw new ConfigError('movableMiB', 'cannot be combined with explicit zones')
     zones = explicitZones(o.zones, pbPages)
     const last = zones[zones.length - 1]
     const totalPages = zones.reduce((a, z) => a + z.nrPages, 0)
     memoryMiB = int(o, 'memoryMiB', totalPages / MiB_PAGES, 64, 65536)
-    if (memoryMiB * MiB_PAGES !== totalPages) throw new ConfigError('memoryMiB', `must equal the sum of zone sizes (${totalPages / MiB_PAGES} MiB)`)
+    if (memoryMiB * MiB_PAGES !== totalPages)
+      throw new ConfigError(
+        'memoryMiB',
+        `must equal the sum of zone sizes (${totalPages / MiB_PAGES} MiB)`,
+      )
     if (last.startPfn + last.nrPages > 1 << 24) throw new ConfigError('zones', 'end beyond 64 GiB')
     const nids = new Set(zones.map((z) => z.nid))
-    if (nids.size !== nrNodes || [...nids].some((n) => n >= nrNodes)) throw new ConfigError('nrNodes', `zones must cover nodes 0..${nrNodes - 1}`)
+    if (nids.size !== nrNodes || [...nids].some((n) => n >= nrNodes))
+      throw new ConfigError('nrNodes', `zones must cover nodes 0..${nrNodes - 1}`)
   } else {
     memoryMiB = int(o, 'memoryMiB', 4096, 64, 65536)
-    if ((memoryMiB * MiB_PAGES) % pbPages !== 0) throw new ConfigError('memoryMiB', 'must be a multiple of the pageblock size')
-    if (memoryMiB / nrNodes < 16) throw new ConfigError('nrNodes', 'each node needs at least 16 MiB')
+    if ((memoryMiB * MiB_PAGES) % pbPages !== 0)
+      throw new ConfigError('memoryMiB', 'must be a multiple of the pageblock size')
+    if (memoryMiB / nrNodes < 16)
+      throw new ConfigError('nrNodes', 'each node needs at least 16 MiB')
     const movableMiB = int(o, 'movableMiB', 0, 0, memoryMiB - 1)
     zones = defaultZones(memoryMiB * MiB_PAGES, nrNodes, movableMiB * MiB_PAGES, pbPages)
   }
@@ -226,12 +282,22 @@ export function parseMachineConfig(input: unknown): MachineConfig {
   const minFreeKbytes =
     o.minFreeKbytes !== undefined
       ? int(o, 'minFreeKbytes', 0, 128, 65536 * 1024)
-      : defaultMinFreeKbytes(zones, pbPages, thpRecommendedMinFree, int(o, 'watermarkScaleFactor', 10, 1, 3000))
+      : defaultMinFreeKbytes(
+          zones,
+          pbPages,
+          thpRecommendedMinFree,
+          int(o, 'watermarkScaleFactor', 10, 1, 3000),
+        )
 
   const era = o.kernelEra === undefined ? '6.12' : o.kernelEra
-  if (!KERNEL_ERAS.includes(era as KernelEra)) throw new ConfigError('kernelEra', `must be one of ${KERNEL_ERAS.join(', ')}, got ${JSON.stringify(era)}`)
+  if (!KERNEL_ERAS.includes(era as KernelEra))
+    throw new ConfigError(
+      'kernelEra',
+      `must be one of ${KERNEL_ERAS.join(', ')}, got ${JSON.stringify(era)}`,
+    )
   const boot = o.boot === undefined ? 'free' : o.boot
-  if (boot !== 'free' && boot !== 'allocated') throw new ConfigError('boot', `must be 'free' or 'allocated', got ${JSON.stringify(boot)}`)
+  if (boot !== 'free' && boot !== 'allocated')
+    throw new ConfigError('boot', `must be 'free' or 'allocated', got ${JSON.stringify(boot)}`)
 
   return {
     memoryMiB,
@@ -256,7 +322,12 @@ export function parseMachineConfig(input: unknown): MachineConfig {
  * `set_recommended_min_free_kbytes` (mm/khugepaged.c). `nr_free_buffer_pages()` counts
  * managed pages of zones ≤ NORMAL minus their high watermark.
  */
-function defaultMinFreeKbytes(zones: ZoneConfig[], pbPages: number, thp: boolean, scale: number): number {
+function defaultMinFreeKbytes(
+  zones: ZoneConfig[],
+  pbPages: number,
+  thp: boolean,
+  scale: number,
+): number {
   const lowmem = zones.filter((z) => z.type <= ZONE_NORMAL)
   const lowmemPages = lowmem.reduce((a, z) => a + z.nrPages, 0)
   let minFree = Math.min(262144, Math.max(128, intSqrt(lowmemPages * 4 * 16)))

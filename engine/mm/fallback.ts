@@ -5,10 +5,21 @@
  *   [6.10–6.14] a single-page steal expands the remainder on the foreign type's lists.
  * - [6.15+] `__rmqueue_claim` (`try_to_claim_block`) and `__rmqueue_steal`.
  */
-import { delFromFreeList, freeAreaEmpty, freeAreaNrFree, getPageFromFreeArea, moveToFreeList } from './freeArea'
+import {
+  delFromFreeList,
+  freeAreaEmpty,
+  freeAreaNrFree,
+  getPageFromFreeArea,
+  moveToFreeList,
+} from './freeArea'
 import { type Machine } from './machine'
 import { MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE } from './migratetype'
-import { moveCounts, moveFreepagesBlock, moveFreepagesBlockLegacy, prepMoveFreepagesBlock } from './moveFreepages'
+import {
+  moveCounts,
+  moveFreepagesBlock,
+  moveFreepagesBlockLegacy,
+  prepMoveFreepagesBlock,
+} from './moveFreepages'
 import { changePageblockRange, getPfnblockMigratetype, setPageblockMigratetype } from './pageblock'
 import { expand, pageDelAndExpand, rmqueueSmallest } from './rmqueueSmallest'
 import { TP_MM_PAGE_ALLOC_EXTFRAG } from './traceTypes'
@@ -21,9 +32,12 @@ import { NO_PAGE, pageOrder } from './memmap'
 
 /** `fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1]`, flattened: row `mt`, two entries. */
 export const FALLBACKS: readonly number[] = [
-  MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE, // UNMOVABLE
-  MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE, // MOVABLE
-  MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, // RECLAIMABLE
+  MIGRATE_RECLAIMABLE,
+  MIGRATE_MOVABLE, // UNMOVABLE
+  MIGRATE_RECLAIMABLE,
+  MIGRATE_UNMOVABLE, // MOVABLE
+  MIGRATE_UNMOVABLE,
+  MIGRATE_MOVABLE, // RECLAIMABLE
 ]
 
 /** `can_steal_fallback()` [≤6.14] / `should_try_claim_block()` [6.15+], for a free block of `order`. */
@@ -44,7 +58,13 @@ let canSteal = false
  * `find_suitable_fallback()` [≤6.14]: the first fallback type with a free block of `order`,
  * or -1; sets `canSteal`. With `onlyStealable`, only a type that may be stolen counts.
  */
-export function findSuitableFallback(m: Machine, z: Zone, order: number, mt: number, onlyStealable: boolean): number {
+export function findSuitableFallback(
+  m: Machine,
+  z: Zone,
+  order: number,
+  mt: number,
+  onlyStealable: boolean,
+): number {
   if (freeAreaNrFree(m, z, order) === 0) return -1
   canSteal = false
   for (let i = 0; i < 2; i++) {
@@ -58,7 +78,13 @@ export function findSuitableFallback(m: Machine, z: Zone, order: number, mt: num
 }
 
 /** `find_suitable_fallback(area, order, mt, claimable)` [6.15+]: -2 = orders too low to claim. */
-export function findSuitableFallbackClaim(m: Machine, z: Zone, order: number, mt: number, claimable: boolean): number {
+export function findSuitableFallbackClaim(
+  m: Machine,
+  z: Zone,
+  order: number,
+  mt: number,
+  claimable: boolean,
+): number {
   if (claimable && !canStealFallback(m, order, mt)) return -2
   if (freeAreaNrFree(m, z, order) === 0) return -1
   for (let i = 0; i < 2; i++) {
@@ -95,7 +121,14 @@ function enoughToClaim(m: Machine, startMt: number, blockMt: number): boolean {
 }
 
 /** [≤6.9] `steal_suitable_fallback()`: moves pages to `startMt`'s lists; the caller retries smallest. */
-function stealSuitableFallbackLegacy(m: Machine, z: Zone, pfn: number, allocFlags: number, startMt: number, wholeBlock: boolean): void {
+function stealSuitableFallbackLegacy(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  allocFlags: number,
+  startMt: number,
+  wholeBlock: boolean,
+): void {
   const currentOrder = pageOrder(m, pfn)
   const oldBlockType = getPfnblockMigratetype(m, pfn)
   if (oldBlockType !== MIGRATE_HIGHATOMIC) {
@@ -116,7 +149,16 @@ function stealSuitableFallbackLegacy(m: Machine, z: Zone, pfn: number, allocFlag
 }
 
 /** [6.10–6.14] `steal_suitable_fallback()`: returns the allocated head pfn. */
-function stealSuitableFallback(m: Machine, z: Zone, pfn: number, currentOrder: number, order: number, startMt: number, allocFlags: number, wholeBlock: boolean): number {
+function stealSuitableFallback(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  currentOrder: number,
+  order: number,
+  startMt: number,
+  allocFlags: number,
+  wholeBlock: boolean,
+): number {
   const blockType = getPfnblockMigratetype(m, pfn)
   if (blockType !== MIGRATE_HIGHATOMIC) {
     if (currentOrder >= m.pageblockOrder) {
@@ -136,8 +178,15 @@ function stealSuitableFallback(m: Machine, z: Zone, pfn: number, currentOrder: n
 }
 
 /** `__rmqueue_fallback()` [≤6.14]. Returns the allocated pfn ([6.10+]), or for [≤6.9] the stolen block's pfn after which the caller retries `__rmqueue_smallest`; NO_PAGE if nothing suits. */
-export function rmqueueFallback(m: Machine, z: Zone, order: number, startMt: number, allocFlags: number): number {
-  const minOrder = order < m.pageblockOrder && (allocFlags & ALLOC_NOFRAGMENT) !== 0 ? m.pageblockOrder : order
+export function rmqueueFallback(
+  m: Machine,
+  z: Zone,
+  order: number,
+  startMt: number,
+  allocFlags: number,
+): number {
+  const minOrder =
+    order < m.pageblockOrder && (allocFlags & ALLOC_NOFRAGMENT) !== 0 ? m.pageblockOrder : order
   let currentOrder = m.maxOrder
   let fallbackMt = -1
   for (; currentOrder >= minOrder; currentOrder--) {
@@ -156,16 +205,27 @@ export function rmqueueFallback(m: Machine, z: Zone, order: number, startMt: num
   const pfn = getPageFromFreeArea(m, z, currentOrder, fallbackMt)
   if (!m.hygiene) {
     stealSuitableFallbackLegacy(m, z, pfn, allocFlags, startMt, canSteal)
-    if (m.traceOn[TP_MM_PAGE_ALLOC_EXTFRAG] !== 0) traceExtfrag(m, pfn, order, currentOrder, startMt, fallbackMt)
+    if (m.traceOn[TP_MM_PAGE_ALLOC_EXTFRAG] !== 0)
+      traceExtfrag(m, pfn, order, currentOrder, startMt, fallbackMt)
     return pfn
   }
   const page = stealSuitableFallback(m, z, pfn, currentOrder, order, startMt, allocFlags, canSteal)
-  if (m.traceOn[TP_MM_PAGE_ALLOC_EXTFRAG] !== 0) traceExtfrag(m, page, order, currentOrder, startMt, fallbackMt)
+  if (m.traceOn[TP_MM_PAGE_ALLOC_EXTFRAG] !== 0)
+    traceExtfrag(m, page, order, currentOrder, startMt, fallbackMt)
   return page
 }
 
 /** [6.15+] `try_to_claim_block()`: claim the whole block (half rule) and allocate from it, or NO_PAGE. */
-function tryToClaimBlock(m: Machine, z: Zone, pfn: number, currentOrder: number, order: number, startMt: number, blockType: number, allocFlags: number): number {
+function tryToClaimBlock(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  currentOrder: number,
+  order: number,
+  startMt: number,
+  blockType: number,
+  allocFlags: number,
+): number {
   if (currentOrder >= m.pageblockOrder) {
     delFromFreeList(m, z, pfn, currentOrder)
     changePageblockRange(m, pfn, currentOrder, startMt)
@@ -180,8 +240,15 @@ function tryToClaimBlock(m: Machine, z: Zone, pfn: number, currentOrder: number,
 }
 
 /** [6.15+] `__rmqueue_claim()`: scan from MAX_PAGE_ORDER down, stop at orders too low to claim. */
-export function rmqueueClaim(m: Machine, z: Zone, order: number, startMt: number, allocFlags: number): number {
-  const minOrder = order < m.pageblockOrder && (allocFlags & ALLOC_NOFRAGMENT) !== 0 ? m.pageblockOrder : order
+export function rmqueueClaim(
+  m: Machine,
+  z: Zone,
+  order: number,
+  startMt: number,
+  allocFlags: number,
+): number {
+  const minOrder =
+    order < m.pageblockOrder && (allocFlags & ALLOC_NOFRAGMENT) !== 0 ? m.pageblockOrder : order
   for (let o = m.maxOrder; o >= minOrder; o--) {
     const fmt = findSuitableFallbackClaim(m, z, o, startMt, true)
     if (fmt === -1) continue

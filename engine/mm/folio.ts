@@ -5,7 +5,21 @@
  */
 import { freeThePage, putPageTestzero } from './free'
 import { type Machine } from './machine'
-import { GUP_PIN_COUNTING_BIAS, PAGE_ALLOC, PAGE_EXTRA, PG_dirty, PG_file, PG_head, PG_locked, PG_mlocked, PG_writeback, pageFlags, pageOrder, setPageFlags, setPageOrder } from './memmap'
+import {
+  GUP_PIN_COUNTING_BIAS,
+  PAGE_ALLOC,
+  PAGE_EXTRA,
+  PG_dirty,
+  PG_file,
+  PG_head,
+  PG_locked,
+  PG_mlocked,
+  PG_writeback,
+  pageFlags,
+  pageOrder,
+  setPageFlags,
+  setPageOrder,
+} from './memmap'
 import { reportViolation } from './violation'
 import { VM_NR_DIRTY, VM_NR_WRITEBACK } from './vmstatItems'
 
@@ -18,7 +32,8 @@ export function compoundHead(m: Machine, pfn: number): number {
   for (let o = 1; o <= m.maxOrder; o++) {
     const cand = pfn & ~((1 << o) - 1)
     const f = pageFlags(m, cand)
-    if ((f & (PAGE_ALLOC | PG_head)) === (PAGE_ALLOC | PG_head) && pageOrder(m, cand) >= o) return cand
+    if ((f & (PAGE_ALLOC | PG_head)) === (PAGE_ALLOC | PG_head) && pageOrder(m, cand) >= o)
+      return cand
   }
   return pfn
 }
@@ -43,7 +58,8 @@ export function folioRefCount(m: Machine, pfn: number): number {
 export function folioGet(m: Machine, pfn: number): void {
   m.op = 'folio_get'
   const h = compoundHead(m, pfn)
-  if (m.debugVm && m.refcount[h] <= 0) reportViolation(m, 'folio-get-on-free', h, `folio_get with refcount ${m.refcount[h]}`)
+  if (m.debugVm && m.refcount[h] <= 0)
+    reportViolation(m, 'folio-get-on-free', h, `folio_get with refcount ${m.refcount[h]}`)
   m.refcount[h]++
 }
 
@@ -95,7 +111,8 @@ export function folioMapcount(m: Machine, pfn: number): number {
 export function folioAddMapcount(m: Machine, pfn: number, delta: number): void {
   m.op = 'folio_add_mapcount'
   const h = compoundHead(m, pfn)
-  if (m.debugVm && (pageFlags(m, h) & PAGE_ALLOC) === 0) reportViolation(m, 'map-unallocated', h, 'mapping a page that is not an allocated folio')
+  if (m.debugVm && (pageFlags(m, h) & PAGE_ALLOC) === 0)
+    reportViolation(m, 'map-unallocated', h, 'mapping a page that is not an allocated folio')
   const v = m.mapcount[h] + delta
   if (m.debugVm && v < 0) reportViolation(m, 'mapcount-underflow', h, `mapcount would become ${v}`)
   m.mapcount[h] = v
@@ -110,7 +127,8 @@ export function folioAddMapcount(m: Machine, pfn: number, delta: number): void {
 export function folioPin(m: Machine, pfn: number): void {
   m.op = 'pin_user_pages'
   const h = compoundHead(m, pfn)
-  if (m.debugVm && (m.refcount[h] <= 0 || (pageFlags(m, h) & PAGE_ALLOC) === 0)) reportViolation(m, 'pin-on-free', h, 'pinning a page that is not an allocated folio')
+  if (m.debugVm && (m.refcount[h] <= 0 || (pageFlags(m, h) & PAGE_ALLOC) === 0))
+    reportViolation(m, 'pin-on-free', h, 'pinning a page that is not an allocated folio')
   if ((pageFlags(m, h) & PG_head) !== 0) {
     m.pincount[h]++
     m.refcount[h]++
@@ -125,12 +143,14 @@ export function folioUnpin(m: Machine, pfn: number): void {
   m.op = 'unpin_user_page'
   const h = compoundHead(m, pfn)
   if ((pageFlags(m, h) & PG_head) !== 0) {
-    if (m.debugVm && m.pincount[h] <= 0) reportViolation(m, 'pincount-underflow', h, 'unpin without pin')
+    if (m.debugVm && m.pincount[h] <= 0)
+      reportViolation(m, 'pincount-underflow', h, 'unpin without pin')
     m.pincount[h]--
     folioPut(m, h)
     return
   }
-  if (m.debugVm && m.refcount[h] < GUP_PIN_COUNTING_BIAS) reportViolation(m, 'pincount-underflow', h, 'unpin without pin')
+  if (m.debugVm && m.refcount[h] < GUP_PIN_COUNTING_BIAS)
+    reportViolation(m, 'pincount-underflow', h, 'unpin without pin')
   m.refcount[h] -= GUP_PIN_COUNTING_BIAS - 1
   folioPut(m, h)
 }
@@ -155,7 +175,8 @@ export function folioTestFlag(m: Machine, pfn: number, flag: number): boolean {
 export function folioSetFlags(m: Machine, pfn: number, flags: number, on: boolean): void {
   m.op = 'folio_set_flags'
   const h = compoundHead(m, pfn)
-  if (m.debugVm && (pageFlags(m, h) & PAGE_ALLOC) === 0) reportViolation(m, 'flag-on-free', h, 'setting folio flags on a free page')
+  if (m.debugVm && (pageFlags(m, h) & PAGE_ALLOC) === 0)
+    reportViolation(m, 'flag-on-free', h, 'setting folio flags on a free page')
   const old = pageFlags(m, h)
   const changed = on ? flags & ~old : flags & old
   if (changed === 0) return
@@ -185,6 +206,7 @@ export function folioTrylock(m: Machine, pfn: number): boolean {
 /** `folio_unlock()`. */
 export function folioUnlock(m: Machine, pfn: number): void {
   const h = compoundHead(m, pfn)
-  if (m.debugVm && (pageFlags(m, h) & PG_locked) === 0) reportViolation(m, 'unlock-unlocked', h, 'folio_unlock on an unlocked folio')
+  if (m.debugVm && (pageFlags(m, h) & PG_locked) === 0)
+    reportViolation(m, 'unlock-unlocked', h, 'folio_unlock on an unlocked folio')
   setPageFlags(m, h, pageFlags(m, h) & ~PG_locked)
 }

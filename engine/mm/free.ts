@@ -16,7 +16,8 @@ import { VM_PGFREE } from './vmstatItems'
 /** `put_page_testzero()`: drop a reference; true when it reached zero. Underflow is a violation under debugVm. */
 export function putPageTestzero(m: Machine, pfn: number): boolean {
   const r = m.refcount[pfn]
-  if (m.debugVm && r <= 0) reportViolation(m, 'refcount-underflow', pfn, `put on a page with refcount ${r}`)
+  if (m.debugVm && r <= 0)
+    reportViolation(m, 'refcount-underflow', pfn, `put on a page with refcount ${r}`)
   m.refcount[pfn] = r - 1
   return r === 1
 }
@@ -24,9 +25,15 @@ export function putPageTestzero(m: Machine, pfn: number): boolean {
 /** `free_the_page()`: per-cpu lists for PCP orders when enabled, else `__free_pages_ok`. */
 export function freeThePage(m: Machine, pfn: number, order: number): void {
   const z = m.zones[m.pbZone[pfn >> m.pageblockOrder]]
-  if (z === undefined || pfn < z.startPfn || pfn >= z.endPfn) reportViolation(m, 'bad-pfn', pfn, 'freeing a pfn outside every zone')
+  if (z === undefined || pfn < z.startPfn || pfn >= z.endPfn)
+    reportViolation(m, 'bad-pfn', pfn, 'freeing a pfn outside every zone')
   if (m.debugVm && (pageFlags(m, pfn) & PAGE_ALLOC) !== 0 && pageOrder(m, pfn) !== order) {
-    reportViolation(m, 'bad-order', pfn, `freeing an order-${pageOrder(m, pfn)} block as order ${order}`)
+    reportViolation(
+      m,
+      'bad-order',
+      pfn,
+      `freeing an order-${pageOrder(m, pfn)} block as order ${order}`,
+    )
   }
   freePagesPrepare(m, pfn, order)
   m.vmEvents[VM_PGFREE] += 1 << order

@@ -20,7 +20,14 @@ export function accountFreepages(m: Machine, z: Zone, nrPages: number, mt: numbe
 }
 
 /** `__add_to_free_list()` + accounting: makes `pfn` a PageBuddy of `order` on list `mt`. */
-export function addToFreeList(m: Machine, z: Zone, pfn: number, order: number, mt: number, tail: boolean): void {
+export function addToFreeList(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  order: number,
+  mt: number,
+  tail: boolean,
+): void {
   const pg = m.pg
   const li = (z.id * m.nrOrders + order) * MIGRATE_TYPES + mt
   const b = pfn << 2

@@ -39,7 +39,13 @@ export function reserveHighatomicPageblock(m: Machine, z: Zone, pfn: number, ord
  * find a free HIGHATOMIC block and give its pageblock back to `mt`. Unless `force`, each zone
  * keeps its last reserved pageblock. Returns true if a block was converted.
  */
-export function unreserveHighatomicPageblock(m: Machine, zonelist: Int32Array, highestZoneidx: number, mt: number, force: boolean): boolean {
+export function unreserveHighatomicPageblock(
+  m: Machine,
+  zonelist: Int32Array,
+  highestZoneidx: number,
+  mt: number,
+  force: boolean,
+): boolean {
   for (let i = 0; i < zonelist.length; i++) {
     const z = m.zones[zonelist[i]]
     if (z.type > highestZoneidx) continue

@@ -93,10 +93,24 @@ export {
   gfpMigratetype,
   gfpZone,
 } from './gfp'
-export { type MachineConfig, type ZoneConfig, type KernelEra, KERNEL_ERAS, ConfigError, parseMachineConfig } from './config'
+export {
+  type MachineConfig,
+  type ZoneConfig,
+  type KernelEra,
+  KERNEL_ERAS,
+  ConfigError,
+  parseMachineConfig,
+} from './config'
 export { type Machine, eraAtLeast, setCurrentCpu, cpuToNode, pfnZone } from './machine'
 export { type Zone } from './zone'
-export { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, MAX_NR_ZONES, ZONE_NAMES } from './zoneType'
+export {
+  ZONE_DMA,
+  ZONE_DMA32,
+  ZONE_NORMAL,
+  ZONE_MOVABLE,
+  MAX_NR_ZONES,
+  ZONE_NAMES,
+} from './zoneType'
 export { createMachine, initFreeBlock, reservePages, recomputeWatermarks } from './boot'
 export {
   NO_PAGE,
@@ -188,7 +202,13 @@ export {
 export { moveFreepagesBlock, findLargeBuddy } from './moveFreepages'
 export { moveFreepagesBlockIsolate } from './isolate'
 export { freeOnePage, freeOnePageLocked, FPI_NONE, FPI_TO_TAIL } from './buddy'
-export { addToFreeList, delFromFreeList, getPageFromFreeArea, freeAreaEmpty, freeAreaNrFree } from './freeArea'
+export {
+  addToFreeList,
+  delFromFreeList,
+  getPageFromFreeArea,
+  freeAreaEmpty,
+  freeAreaNrFree,
+} from './freeArea'
 export { rmqueueSmallest, expand } from './rmqueueSmallest'
 export { drainAllPages, zonePcpPages } from './pcp'
 export { PAGE_ALLOC_COSTLY_ORDER, HPAGE_PMD_ORDER, pcpAllowedOrder } from './pcpIndex'

@@ -6,7 +6,16 @@
  * checks (double free, refcount underflow, bad page) when `debugVm` is on.
  */
 import { type Machine } from './machine'
-import { PAGE_ALLOC, PAGE_PCP, PAGE_TYPE_BUDDY, pageFlags, pageListMt, pageNext, pageOrder, pagePrev } from './memmap'
+import {
+  PAGE_ALLOC,
+  PAGE_PCP,
+  PAGE_TYPE_BUDDY,
+  pageFlags,
+  pageListMt,
+  pageNext,
+  pageOrder,
+  pagePrev,
+} from './memmap'
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, MIGRATE_TYPES } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
 import { NR_PCP_LISTS, pindexToOrder } from './pcpIndex'
@@ -30,35 +39,91 @@ function checkFreeLists(m: Machine, z: Zone, onList: Uint8Array): InvariantViola
       let n = 0
       let prev = -1
       for (let pfn = m.faHead[li]; pfn >= 0; pfn = pageNext(m, pfn)) {
-        if (pfn < z.startPfn || pfn + (1 << o) > z.endPfn) return v(m, 'free-list-zone', pfn, `order-${o} block on zone ${z.name}'s list lies outside the zone`)
+        if (pfn < z.startPfn || pfn + (1 << o) > z.endPfn)
+          return v(
+            m,
+            'free-list-zone',
+            pfn,
+            `order-${o} block on zone ${z.name}'s list lies outside the zone`,
+          )
         if (pagePrev(m, pfn) !== prev) return v(m, 'free-list-link', pfn, 'broken prev link')
-        if ((pageFlags(m, pfn) & PAGE_TYPE_BUDDY) === 0) return v(m, 'free-list-page-state', pfn, `on free_list[${mt}][${o}] but not PageBuddy`)
-        if (pageOrder(m, pfn) !== o) return v(m, 'free-list-page-state', pfn, `on the order-${o} list with buddy order ${pageOrder(m, pfn)}`)
-        if (pageListMt(m, pfn) !== mt) return v(m, 'free-list-page-state', pfn, `on free_list[${mt}] but recorded on ${pageListMt(m, pfn)}`)
-        if ((pfn & ((1 << o) - 1)) !== 0) return v(m, 'free-block-alignment', pfn, `order-${o} block not aligned`)
+        if ((pageFlags(m, pfn) & PAGE_TYPE_BUDDY) === 0)
+          return v(m, 'free-list-page-state', pfn, `on free_list[${mt}][${o}] but not PageBuddy`)
+        if (pageOrder(m, pfn) !== o)
+          return v(
+            m,
+            'free-list-page-state',
+            pfn,
+            `on the order-${o} list with buddy order ${pageOrder(m, pfn)}`,
+          )
+        if (pageListMt(m, pfn) !== mt)
+          return v(
+            m,
+            'free-list-page-state',
+            pfn,
+            `on free_list[${mt}] but recorded on ${pageListMt(m, pfn)}`,
+          )
+        if ((pfn & ((1 << o) - 1)) !== 0)
+          return v(m, 'free-block-alignment', pfn, `order-${o} block not aligned`)
         if (onList[pfn] !== 0) return v(m, 'free-list-link', pfn, 'block on two lists (or a cycle)')
         onList[pfn] = 1
         if (m.hygiene) {
           const pbs = o > m.pageblockOrder ? 1 << (o - m.pageblockOrder) : 1
           for (let i = 0; i < pbs; i++) {
             const bt = getPfnblockMigratetype(m, pfn + i * m.pageblockNrPages)
-            if (bt !== mt) return v(m, 'freelist-hygiene', pfn, `free block on list ${mt} in a pageblock of type ${bt}`)
+            if (bt !== mt)
+              return v(
+                m,
+                'freelist-hygiene',
+                pfn,
+                `free block on list ${mt} in a pageblock of type ${bt}`,
+              )
           }
         }
         prev = pfn
         n++
       }
-      if (n !== m.faCount[li]) return v(m, 'nr-free', -1, `zone ${z.name} free_list[${mt}][${o}] holds ${n} blocks, counted ${m.faCount[li]}`)
+      if (n !== m.faCount[li])
+        return v(
+          m,
+          'nr-free',
+          -1,
+          `zone ${z.name} free_list[${mt}][${o}] holds ${n} blocks, counted ${m.faCount[li]}`,
+        )
       blocks += n
       if (mt !== MIGRATE_ISOLATE) free += n << o
       if (mt === MIGRATE_CMA) cma += n << o
       if (mt === MIGRATE_HIGHATOMIC) highatomic += n << o
     }
-    if (blocks !== m.nrFree[z.id * m.nrOrders + o]) return v(m, 'nr-free', -1, `zone ${z.name} order ${o}: ${blocks} blocks listed, nr_free ${m.nrFree[z.id * m.nrOrders + o]}`)
+    if (blocks !== m.nrFree[z.id * m.nrOrders + o])
+      return v(
+        m,
+        'nr-free',
+        -1,
+        `zone ${z.name} order ${o}: ${blocks} blocks listed, nr_free ${m.nrFree[z.id * m.nrOrders + o]}`,
+      )
   }
-  if (free !== z.nrFreePages) return v(m, 'nr-free-pages', -1, `zone ${z.name}: ${free} free pages listed, NR_FREE_PAGES ${z.nrFreePages}`)
-  if (cma !== z.nrFreeCmaPages) return v(m, 'nr-free-cma', -1, `zone ${z.name}: ${cma} free CMA pages listed, NR_FREE_CMA_PAGES ${z.nrFreeCmaPages}`)
-  if (m.freeHighatomicAcct && highatomic !== z.nrFreeHighatomic) return v(m, 'nr-free-highatomic', -1, `zone ${z.name}: ${highatomic} free highatomic pages listed, nr_free_highatomic ${z.nrFreeHighatomic}`)
+  if (free !== z.nrFreePages)
+    return v(
+      m,
+      'nr-free-pages',
+      -1,
+      `zone ${z.name}: ${free} free pages listed, NR_FREE_PAGES ${z.nrFreePages}`,
+    )
+  if (cma !== z.nrFreeCmaPages)
+    return v(
+      m,
+      'nr-free-cma',
+      -1,
+      `zone ${z.name}: ${cma} free CMA pages listed, NR_FREE_CMA_PAGES ${z.nrFreeCmaPages}`,
+    )
+  if (m.freeHighatomicAcct && highatomic !== z.nrFreeHighatomic)
+    return v(
+      m,
+      'nr-free-highatomic',
+      -1,
+      `zone ${z.name}: ${highatomic} free highatomic pages listed, nr_free_highatomic ${z.nrFreeHighatomic}`,
+    )
   return null
 }
 
@@ -67,13 +132,29 @@ function checkPcp(m: Machine, z: Zone): InvariantViolation | null {
     let pages = 0
     for (let pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
       const order = pindexToOrder(pindex)
-      for (let pfn = m.pcpHead[(z.id * m.nrCpus + cpu) * NR_PCP_LISTS + pindex], steps = 0; pfn >= 0; pfn = pageNext(m, pfn), steps++) {
+      for (
+        let pfn = m.pcpHead[(z.id * m.nrCpus + cpu) * NR_PCP_LISTS + pindex], steps = 0;
+        pfn >= 0;
+        pfn = pageNext(m, pfn), steps++
+      ) {
         if (steps > m.endPfn) return v(m, 'pcp-list-link', pfn, 'cycle in a per-cpu list')
-        if ((pageFlags(m, pfn) & PAGE_PCP) === 0 || pageOrder(m, pfn) !== order) return v(m, 'pcp-page-state', pfn, `on a per-cpu order-${order} list but not a per-cpu page of that order`)
+        if ((pageFlags(m, pfn) & PAGE_PCP) === 0 || pageOrder(m, pfn) !== order)
+          return v(
+            m,
+            'pcp-page-state',
+            pfn,
+            `on a per-cpu order-${order} list but not a per-cpu page of that order`,
+          )
         pages += 1 << order
       }
     }
-    if (pages !== m.pcpCount[z.id * m.nrCpus + cpu]) return v(m, 'pcp-count', -1, `zone ${z.name} cpu ${cpu}: ${pages} pages listed, count ${m.pcpCount[z.id * m.nrCpus + cpu]}`)
+    if (pages !== m.pcpCount[z.id * m.nrCpus + cpu])
+      return v(
+        m,
+        'pcp-count',
+        -1,
+        `zone ${z.name} cpu ${cpu}: ${pages} pages listed, count ${m.pcpCount[z.id * m.nrCpus + cpu]}`,
+      )
   }
   return null
 }
@@ -84,25 +165,41 @@ function checkMemmap(m: Machine, z: Zone, onList: Uint8Array): InvariantViolatio
     const f = pageFlags(m, pfn)
     const kind = f & HEAD_BITS
     if (kind !== PAGE_TYPE_BUDDY && kind !== PAGE_PCP && kind !== PAGE_ALLOC) {
-      return v(m, 'page-state', pfn, kind === 0 ? 'page belongs to no block (free, per-cpu or allocated)' : `page has conflicting states 0x${kind.toString(16)}`)
+      return v(
+        m,
+        'page-state',
+        pfn,
+        kind === 0
+          ? 'page belongs to no block (free, per-cpu or allocated)'
+          : `page has conflicting states 0x${kind.toString(16)}`,
+      )
     }
     const o = pageOrder(m, pfn)
     const end = pfn + (1 << o)
-    if ((pfn & ((1 << o) - 1)) !== 0 || end > z.endPfn) return v(m, 'block-bounds', pfn, `order-${o} block misaligned or past the zone end`)
+    if ((pfn & ((1 << o) - 1)) !== 0 || end > z.endPfn)
+      return v(m, 'block-bounds', pfn, `order-${o} block misaligned or past the zone end`)
     if (m.refcount[pfn] < 0) return v(m, 'refcount-negative', pfn, `refcount ${m.refcount[pfn]}`)
     if (m.mapcount[pfn] < 0) return v(m, 'mapcount-negative', pfn, `mapcount ${m.mapcount[pfn]}`)
-    if (kind !== PAGE_ALLOC && m.refcount[pfn] !== 0) return v(m, 'free-page-refcount', pfn, `free page with refcount ${m.refcount[pfn]}`)
+    if (kind !== PAGE_ALLOC && m.refcount[pfn] !== 0)
+      return v(m, 'free-page-refcount', pfn, `free page with refcount ${m.refcount[pfn]}`)
     if (kind === PAGE_TYPE_BUDDY) {
       if (onList[pfn] === 0) return v(m, 'buddy-not-listed', pfn, 'PageBuddy head on no free list')
       if (o > m.pageblockOrder) {
         const iso = getPfnblockMigratetype(m, pfn) === MIGRATE_ISOLATE
         for (let p = pfn + m.pageblockNrPages; p < end; p += m.pageblockNrPages) {
-          if ((getPfnblockMigratetype(m, p) === MIGRATE_ISOLATE) !== iso) return v(m, 'free-block-spans-isolation', pfn, `order-${o} free block spans isolated and non-isolated pageblocks`)
+          if ((getPfnblockMigratetype(m, p) === MIGRATE_ISOLATE) !== iso)
+            return v(
+              m,
+              'free-block-spans-isolation',
+              pfn,
+              `order-${o} free block spans isolated and non-isolated pageblocks`,
+            )
         }
       }
     }
     for (let p = pfn + 1; p < end; p++) {
-      if ((pageFlags(m, p) & HEAD_BITS) !== 0) return v(m, 'overlapping-blocks', p, `block head inside the order-${o} block at ${pfn}`)
+      if ((pageFlags(m, p) & HEAD_BITS) !== 0)
+        return v(m, 'overlapping-blocks', p, `block head inside the order-${o} block at ${pfn}`)
       if (m.refcount[p] < 0) return v(m, 'refcount-negative', p, `refcount ${m.refcount[p]}`)
     }
     pfn = end

@@ -9,7 +9,12 @@ import { delFromFreeList } from './freeArea'
 import { type Machine } from './machine'
 import { PAGE_TYPE_BUDDY, PG_INFO } from './memmap'
 import { MIGRATE_ISOLATE } from './migratetype'
-import { findLargeBuddy, moveCounts, moveFreepagesBlockLegacy, prepMoveFreepagesBlock } from './moveFreepages'
+import {
+  findLargeBuddy,
+  moveCounts,
+  moveFreepagesBlockLegacy,
+  prepMoveFreepagesBlock,
+} from './moveFreepages'
 import { moveToFreeList } from './freeArea'
 import { getPfnblockMigratetype, setPageblockIsolate } from './pageblock'
 import { type Zone } from './zone'
@@ -24,7 +29,13 @@ import { type Zone } from './zone'
  *   per pageblock (`split_large_buddy`); unisolating re-frees order ≥ pageblock_order buddies so
  *   they merge with free neighbours (`__putback_isolated_page`).
  */
-export function moveFreepagesBlockIsolate(m: Machine, z: Zone, pfn: number, isolate: boolean, restoreMt: number): number {
+export function moveFreepagesBlockIsolate(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  isolate: boolean,
+  restoreMt: number,
+): number {
   m.op = isolate ? 'set_migratetype_isolate' : 'unset_migratetype_isolate'
   const start = pfn & ~(m.pageblockNrPages - 1)
   if (start < z.startPfn || start + m.pageblockNrPages > z.endPfn) return -1
@@ -47,7 +58,7 @@ export function moveFreepagesBlockIsolate(m: Machine, z: Zone, pfn: number, isol
   const newMt = getPfnblockMigratetype(m, start)
   if (!prepMoveFreepagesBlock(m, z, start)) return -1
   const moved = moveCounts.freePages
-  for (let p = start; p < start + m.pageblockNrPages; ) {
+  for (let p = start; p < start + m.pageblockNrPages;) {
     if ((m.pg[p << 2] & PAGE_TYPE_BUDDY) === 0) {
       p++
       continue

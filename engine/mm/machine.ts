@@ -113,7 +113,8 @@ export class Machine {
     this.pbFlags = new Uint8Array(nrPb)
     this.pbZone = new Uint8Array(nrPb).fill(255)
     this.zones = cfg.zones.map((z, i) => new Zone(i, z.nid, z.type, z.startPfn, z.nrPages))
-    for (const z of this.zones) this.pbZone.fill(z.id, z.startPfn >> cfg.pageblockOrder, z.endPfn >> cfg.pageblockOrder)
+    for (const z of this.zones)
+      this.pbZone.fill(z.id, z.startPfn >> cfg.pageblockOrder, z.endPfn >> cfg.pageblockOrder)
     this.zonelists = buildZonelists(this.zones, cfg.nrNodes)
 
     const nz = this.zones.length
@@ -153,7 +154,8 @@ export function cpuToNode(m: Machine, cpu: number): number {
 
 /** Run the following operations on `cpu` (its per-cpu lists, its node's zonelist). */
 export function setCurrentCpu(m: Machine, cpu: number): void {
-  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= m.nrCpus) throw new RangeError(`cpu ${cpu} out of range 0..${m.nrCpus - 1}`)
+  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= m.nrCpus)
+    throw new RangeError(`cpu ${cpu} out of range 0..${m.nrCpus - 1}`)
   m.cpu = cpu
   m.localNid = cpuToNode(m, cpu)
 }

@@ -52,7 +52,8 @@ export const PAGE_PCP = 1 << 28
 export const PAGE_ALLOC = 1 << 29
 
 /** Flags a page may not carry when freed (`PAGE_FLAGS_CHECK_AT_FREE`, the subset modelled). */
-export const PAGE_FLAGS_CHECK_AT_FREE = PG_locked | PG_lru | PG_writeback | PG_slab | PG_active | PG_unevictable
+export const PAGE_FLAGS_CHECK_AT_FREE =
+  PG_locked | PG_lru | PG_writeback | PG_slab | PG_active | PG_unevictable
 /** Folio flags cleared when a page is freed. */
 export const FOLIO_FLAGS_MASK = (1 << 26) - 1
 

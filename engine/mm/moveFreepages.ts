@@ -5,7 +5,15 @@
  */
 import { moveToFreeList } from './freeArea'
 import { type Machine } from './machine'
-import { PAGE_ALLOC, PAGE_PCP, PAGE_TYPE_BUDDY, PG_head, PG_INFO, PG_lru, PG_movable_ops } from './memmap'
+import {
+  PAGE_ALLOC,
+  PAGE_PCP,
+  PAGE_TYPE_BUDDY,
+  PG_head,
+  PG_INFO,
+  PG_lru,
+  PG_movable_ops,
+} from './memmap'
 import { setPageblockMigratetype } from './pageblock'
 import { type Zone } from './zone'
 
@@ -37,7 +45,8 @@ function walkBlock(m: Machine, z: Zone, pfn: number, moveToMt: number): boolean 
     } else if ((f & PAGE_ALLOC) !== 0) {
       const o = pg[(p << 2) + PG_INFO] & 0xff
       const nr = Math.min(1 << o, end - p)
-      if ((f & (PG_lru | PG_movable_ops)) !== 0) moveCounts.movablePages += (f & PG_head) !== 0 ? nr : 1
+      if ((f & (PG_lru | PG_movable_ops)) !== 0)
+        moveCounts.movablePages += (f & PG_head) !== 0 ? nr : 1
       p += nr
     } else if ((f & PAGE_PCP) !== 0) {
       p += 1 << (pg[(p << 2) + PG_INFO] & 0xff)
@@ -77,7 +86,8 @@ export function moveFreepagesBlock(m: Machine, z: Zone, pfn: number, newMt: numb
 export function findLargeBuddy(m: Machine, pfn: number): number {
   for (let order = m.pageblockOrder + 1; order <= m.maxOrder; order++) {
     const head = pfn & ~((1 << order) - 1)
-    if ((m.pg[head << 2] & PAGE_TYPE_BUDDY) !== 0 && (m.pg[(head << 2) + PG_INFO] & 0xff) >= order) return head
+    if ((m.pg[head << 2] & PAGE_TYPE_BUDDY) !== 0 && (m.pg[(head << 2) + PG_INFO] & 0xff) >= order)
+      return head
   }
   return -1
 }

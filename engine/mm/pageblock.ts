@@ -28,7 +28,9 @@ export function getPageblockStoredMigratetype(m: Machine, pfn: number): number {
  */
 export function setPageblockMigratetype(m: Machine, pfn: number, mt: number): void {
   if (m.isolateBit && mt === MIGRATE_ISOLATE) {
-    throw new Error('set_pageblock_migratetype(MIGRATE_ISOLATE) is rejected in the 2025 era; use setPageblockIsolate')
+    throw new Error(
+      'set_pageblock_migratetype(MIGRATE_ISOLATE) is rejected in the 2025 era; use setPageblockIsolate',
+    )
   }
   const i = pfn >> m.pageblockOrder
   m.pbFlags[i] = (m.pbFlags[i] & ~PB_MIGRATE_MASK) | mt
@@ -51,7 +53,12 @@ export function isPageblockIsolated(m: Machine, pfn: number): boolean {
  * (`unset_migratetype_isolate` gets it passed in); in 2025 the isolate bit keeps it.
  * Keeps `zone.nrIsolatePageblock` (`nr_isolate_pageblock`) in step.
  */
-export function setPageblockIsolate(m: Machine, pfn: number, isolate: boolean, restoreMt: number): number {
+export function setPageblockIsolate(
+  m: Machine,
+  pfn: number,
+  isolate: boolean,
+  restoreMt: number,
+): number {
   const i = pfn >> m.pageblockOrder
   const old = getPfnblockMigratetype(m, pfn)
   const z = m.zones[m.pbZone[i]]

@@ -27,7 +27,8 @@ export function zoneBatchsize(managedPages: number): number {
 /** `zone_highsize()`: the LOW watermark split over the node's CPUs, at least 4 * batch. */
 export function zoneHighsize(m: Machine, z: Zone, batch: number): number {
   let cpusInNode = 0
-  for (let c = 0; c < m.nrCpus; c++) if (Math.floor((c * m.cfg.nrNodes) / m.nrCpus) === z.nid) cpusInNode++
+  for (let c = 0; c < m.nrCpus; c++)
+    if (Math.floor((c * m.cfg.nrNodes) / m.nrCpus) === z.nid) cpusInNode++
   if (cpusInNode === 0) cpusInNode = m.nrCpus
   const high = Math.floor(z.wmarkLow / cpusInNode)
   return Math.max(high, batch << 2)
@@ -82,7 +83,15 @@ function pcpListDel(m: Machine, li: number, pfn: number): void {
  * `rmqueue_bulk()`: take up to `count` blocks of `order` with `__rmqueue` onto the tail of the
  * per-cpu list. Each keeps the type of the list it came from (`set_pcppage_migratetype`).
  */
-function rmqueueBulk(m: Machine, z: Zone, order: number, count: number, li: number, mt: number, allocFlags: number): number {
+function rmqueueBulk(
+  m: Machine,
+  z: Zone,
+  order: number,
+  count: number,
+  li: number,
+  mt: number,
+  allocFlags: number,
+): number {
   rmqueueModeReset()
   let i = 0
   for (; i < count; i++) {
@@ -97,7 +106,13 @@ function rmqueueBulk(m: Machine, z: Zone, order: number, count: number, li: numb
 }
 
 /** `rmqueue_pcplist()`: the head of this CPU's list, refilled by a batch when empty. */
-export function rmqueuePcplist(m: Machine, z: Zone, order: number, mt: number, allocFlags: number): number {
+export function rmqueuePcplist(
+  m: Machine,
+  z: Zone,
+  order: number,
+  mt: number,
+  allocFlags: number,
+): number {
   const pi = z.id * m.nrCpus + m.cpu
   const li = pi * NR_PCP_LISTS + orderToPindex(mt, order)
   m.pcpFreeFactor[pi] >>= 1
@@ -121,7 +136,13 @@ export function rmqueuePcplist(m: Machine, z: Zone, order: number, mt: number, a
  * The migratetype is the one cached at free time [≤6.9] (re-read if any pageblock in the zone
  * is isolated), or the pageblock's current type [6.10+].
  */
-export function freePcppagesBulk(m: Machine, z: Zone, cpu: number, count: number, pindex: number): void {
+export function freePcppagesBulk(
+  m: Machine,
+  z: Zone,
+  cpu: number,
+  count: number,
+  pindex: number,
+): void {
   const pi = z.id * m.nrCpus + cpu
   count = Math.min(m.pcpCount[pi], count)
   pindex = pindex - 1
@@ -171,7 +192,8 @@ export function freeUnrefPage(m: Machine, z: Zone, pfn: number, order: number): 
   m.pcpCount[pi] += 1 << order
   const freeHigh = m.pcpFreeFactor[pi] !== 0 && order !== 0 && order <= PAGE_ALLOC_COSTLY_ORDER
   const high = freeHigh ? 0 : z.pcpHigh
-  if (m.pcpCount[pi] >= high) freePcppagesBulk(m, z, m.cpu, nrPcpFree(m, pi, high, z.pcpBatch, freeHigh), pindex)
+  if (m.pcpCount[pi] >= high)
+    freePcppagesBulk(m, z, m.cpu, nrPcpFree(m, pi, high, z.pcpBatch, freeHigh), pindex)
 }
 
 /** `nr_pcp_free()` (6.1). */

@@ -18,7 +18,8 @@ export function pcpAllowedOrder(order: number): boolean {
 
 /** `order_to_pindex()`. */
 export function orderToPindex(mt: number, order: number): number {
-  if (order > PAGE_ALLOC_COSTLY_ORDER) return NR_LOWORDER_PCP_LISTS + (mt === MIGRATE_MOVABLE ? 1 : 0)
+  if (order > PAGE_ALLOC_COSTLY_ORDER)
+    return NR_LOWORDER_PCP_LISTS + (mt === MIGRATE_MOVABLE ? 1 : 0)
   return MIGRATE_PCPTYPES * order + mt
 }
 

@@ -5,7 +5,20 @@
  */
 import { __GFP_COMP } from './gfp'
 import { type Machine } from './machine'
-import { FOLIO_FLAGS_MASK, PAGE_ALLOC, PAGE_EXTRA, PAGE_FLAGS_CHECK_AT_FREE, PAGE_PCP, PAGE_TYPE_BUDDY, PG_dirty, PG_file, PG_head, PG_INFO, PG_mlocked, PG_writeback } from './memmap'
+import {
+  FOLIO_FLAGS_MASK,
+  PAGE_ALLOC,
+  PAGE_EXTRA,
+  PAGE_FLAGS_CHECK_AT_FREE,
+  PAGE_PCP,
+  PAGE_TYPE_BUDDY,
+  PG_dirty,
+  PG_file,
+  PG_head,
+  PG_INFO,
+  PG_mlocked,
+  PG_writeback,
+} from './memmap'
 import { reportViolation } from './violation'
 import { traceMmPageFree } from './trace'
 import { TP_MM_PAGE_FREE } from './traceTypes'
@@ -45,10 +58,19 @@ export function freePagesPrepare(m: Machine, pfn: number, order: number): void {
   if (m.traceOn[TP_MM_PAGE_FREE] !== 0) traceMmPageFree(m, pfn, order)
   const f = m.pg[pfn << 2]
   if (m.debugVm) {
-    if ((f & (PAGE_TYPE_BUDDY | PAGE_PCP)) !== 0) reportViolation(m, 'double-free', pfn, `freeing a page that is already free (order ${order})`)
-    if ((f & PAGE_FLAGS_CHECK_AT_FREE) !== 0) reportViolation(m, 'bad-page', pfn, `freeing a page with flags 0x${(f & PAGE_FLAGS_CHECK_AT_FREE).toString(16)} set`)
-    if ((f & PAGE_EXTRA) !== 0 && m.mapcount[pfn] !== 0) reportViolation(m, 'bad-page', pfn, `freeing a page with mapcount ${m.mapcount[pfn]}`)
-    if (m.refcount[pfn] !== 0) reportViolation(m, 'bad-page', pfn, `freeing a page with refcount ${m.refcount[pfn]}`)
+    if ((f & (PAGE_TYPE_BUDDY | PAGE_PCP)) !== 0)
+      reportViolation(m, 'double-free', pfn, `freeing a page that is already free (order ${order})`)
+    if ((f & PAGE_FLAGS_CHECK_AT_FREE) !== 0)
+      reportViolation(
+        m,
+        'bad-page',
+        pfn,
+        `freeing a page with flags 0x${(f & PAGE_FLAGS_CHECK_AT_FREE).toString(16)} set`,
+      )
+    if ((f & PAGE_EXTRA) !== 0 && m.mapcount[pfn] !== 0)
+      reportViolation(m, 'bad-page', pfn, `freeing a page with mapcount ${m.mapcount[pfn]}`)
+    if (m.refcount[pfn] !== 0)
+      reportViolation(m, 'bad-page', pfn, `freeing a page with refcount ${m.refcount[pfn]}`)
   }
   if ((f & FOLIO_FLAGS_MASK) !== 0) unaccountFolioFlags(m, pfn, f, 1 << order)
   if ((f & PAGE_EXTRA) !== 0) {

@@ -2,7 +2,13 @@
  * Taking blocks off the buddy lists under the zone lock: `__rmqueue` (per era),
  * `rmqueue_bulk` (per-cpu refill) and `rmqueue_buddy`.
  */
-import { ALLOC_CMA, ALLOC_HIGHATOMIC, ALLOC_NOFRAGMENT, ALLOC_NON_BLOCK, ALLOC_OOM } from './allocFlags'
+import {
+  ALLOC_CMA,
+  ALLOC_HIGHATOMIC,
+  ALLOC_NOFRAGMENT,
+  ALLOC_NON_BLOCK,
+  ALLOC_OOM,
+} from './allocFlags'
 import { rmqueueClaim, rmqueueFallback, rmqueueSteal } from './fallback'
 import { type Machine } from './machine'
 import { NO_PAGE } from './memmap'
@@ -56,7 +62,13 @@ function rmqueueModal(m: Machine, z: Zone, order: number, mt: number, allocFlags
  * the zone's free pages. Then [≤6.9] smallest → CMA → fallback-and-retry; [6.10–6.14] smallest →
  * CMA → `__rmqueue_fallback` (which returns the page); [6.15+] the mode machine.
  */
-export function rmqueue(m: Machine, z: Zone, order: number, mt: number, allocFlags: number): number {
+export function rmqueue(
+  m: Machine,
+  z: Zone,
+  order: number,
+  mt: number,
+  allocFlags: number,
+): number {
   let page: number
   if ((allocFlags & ALLOC_CMA) !== 0 && z.nrFreeCmaPages > Math.floor(z.nrFreePages / 2)) {
     page = rmqueueCmaFallback(m, z, order)
@@ -85,7 +97,13 @@ export function rmqueueModeReset(): void {
  * `rmqueue_buddy()`: with ALLOC_HIGHATOMIC try the HIGHATOMIC lists first; then `__rmqueue`;
  * [6.3+] if that fails, OOM and non-blocking callers may dip into HIGHATOMIC.
  */
-export function rmqueueBuddy(m: Machine, z: Zone, order: number, allocFlags: number, mt: number): number {
+export function rmqueueBuddy(
+  m: Machine,
+  z: Zone,
+  order: number,
+  allocFlags: number,
+  mt: number,
+): number {
   let page = NO_PAGE
   rmqueueMode = RMQUEUE_NORMAL
   if ((allocFlags & ALLOC_HIGHATOMIC) !== 0) page = rmqueueSmallest(m, z, order, MIGRATE_HIGHATOMIC)

@@ -13,7 +13,14 @@ import { type Zone } from './zone'
  * each upper half `page[1 << high]` at the head of its order's list. The caller keeps the lowest
  * piece. Returns the number of pages put back.
  */
-export function expand(m: Machine, z: Zone, pfn: number, low: number, high: number, mt: number): number {
+export function expand(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  low: number,
+  high: number,
+  mt: number,
+): number {
   let size = 1 << high
   let added = 0
   while (high > low) {
@@ -26,7 +33,14 @@ export function expand(m: Machine, z: Zone, pfn: number, low: number, high: numb
 }
 
 /** `page_del_and_expand()` [6.10+] (and the ≤6.9 del + expand pair). */
-export function pageDelAndExpand(m: Machine, z: Zone, pfn: number, low: number, high: number, mt: number): void {
+export function pageDelAndExpand(
+  m: Machine,
+  z: Zone,
+  pfn: number,
+  low: number,
+  high: number,
+  mt: number,
+): void {
   delFromFreeList(m, z, pfn, high)
   expand(m, z, pfn, low, high, mt)
 }

@@ -15,9 +15,20 @@ type Arrays = (Uint8Array | Uint32Array | Int32Array | Float64Array)[]
 
 function arraysOf(m: Machine): Arrays {
   return [
-    m.pg, m.refcount, m.mapcount, m.pincount,
-    m.pbFlags, m.faHead, m.faTail, m.faCount, m.nrFree,
-    m.pcpHead, m.pcpTail, m.pcpCount, m.pcpFreeFactor, m.vmEvents,
+    m.pg,
+    m.refcount,
+    m.mapcount,
+    m.pincount,
+    m.pbFlags,
+    m.faHead,
+    m.faTail,
+    m.faCount,
+    m.nrFree,
+    m.pcpHead,
+    m.pcpTail,
+    m.pcpCount,
+    m.pcpFreeFactor,
+    m.vmEvents,
   ]
 }
 
@@ -71,8 +82,12 @@ export function snapshot(m: Machine): ArrayBuffer {
 /** Rebuild a machine from `snapshot()` output. */
 export function restoreMachine(buf: ArrayBuffer): Machine {
   const dv = new DataView(buf)
-  if (buf.byteLength < 12 || dv.getUint32(0, true) !== MAGIC) throw new Error('not an MM Workbench machine snapshot')
-  if (dv.getUint32(4, true) !== VERSION) throw new Error(`snapshot format ${dv.getUint32(4, true)} is not supported (expected ${VERSION})`)
+  if (buf.byteLength < 12 || dv.getUint32(0, true) !== MAGIC)
+    throw new Error('not an MM Workbench machine snapshot')
+  if (dv.getUint32(4, true) !== VERSION)
+    throw new Error(
+      `snapshot format ${dv.getUint32(4, true)} is not supported (expected ${VERSION})`,
+    )
   const len = dv.getUint32(8, true)
   const header = JSON.parse(decodeAscii(new Uint8Array(buf, 12, len))) as Header
   const m = new Machine(parseMachineConfig(header.cfg))

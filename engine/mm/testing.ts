@@ -10,7 +10,13 @@ import { type Machine } from './machine'
 
 export function testMachine(over: Record<string, unknown> = {}): Machine {
   return createMachine(
-    parseMachineConfig({ zones: [{ type: 'Normal', sizeMiB: 64 }], nrCpus: 1, pcp: false, debugVm: true, ...over }),
+    parseMachineConfig({
+      zones: [{ type: 'Normal', sizeMiB: 64 }],
+      nrCpus: 1,
+      pcp: false,
+      debugVm: true,
+      ...over,
+    }),
   )
 }
 
@@ -22,6 +28,7 @@ export function freeRange(m: Machine, pfn: number, nrPages: number): void {
 /** Free blocks on `free_list[mt][order]` from head to tail. */
 export function freeList(m: Machine, zoneId: number, order: number, mt: number): number[] {
   const out: number[] = []
-  for (let p = m.faHead[(zoneId * m.nrOrders + order) * 6 + mt]; p >= 0; p = m.pg[(p << 2) + 2]) out.push(p)
+  for (let p = m.faHead[(zoneId * m.nrOrders + order) * 6 + mt]; p >= 0; p = m.pg[(p << 2) + 2])
+    out.push(p)
   return out
 }

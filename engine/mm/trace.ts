@@ -29,7 +29,11 @@ export function pageAddress(pfn: number): string {
  * Subscribe to a tracepoint. Returns the unsubscribe function.
  * @example traceSubscribe(m, 'mm_page_alloc', (ev) => console.log(ev.pfn, ev.order))
  */
-export function traceSubscribe<N extends TraceEventName>(m: Machine, name: N, cb: (ev: TraceEventOf<N>) => void): () => void {
+export function traceSubscribe<N extends TraceEventName>(
+  m: Machine,
+  name: N,
+  cb: (ev: TraceEventOf<N>) => void,
+): () => void {
   const id = TRACE_EVENT_NAMES.indexOf(name)
   if (id < 0) throw new Error(`unknown trace event ${String(name)}`)
   const subs = m.traceSubs[id]
@@ -56,15 +60,34 @@ function emit(m: Machine, id: number, ev: TraceEvent): void {
   for (let i = 0; i < subs.length; i++) subs[i](ev)
 }
 
-export function traceMmPageAlloc(m: Machine, pfn: number, order: number, gfp: number, mt: number): void {
-  emit(m, TP_MM_PAGE_ALLOC, { name: 'mm_page_alloc', page: pageAddress(pfn), pfn, order, gfp_flags: gfp, migratetype: mt })
+export function traceMmPageAlloc(
+  m: Machine,
+  pfn: number,
+  order: number,
+  gfp: number,
+  mt: number,
+): void {
+  emit(m, TP_MM_PAGE_ALLOC, {
+    name: 'mm_page_alloc',
+    page: pageAddress(pfn),
+    pfn,
+    order,
+    gfp_flags: gfp,
+    migratetype: mt,
+  })
 }
 
 export function traceMmPageFree(m: Machine, pfn: number, order: number): void {
   emit(m, TP_MM_PAGE_FREE, { name: 'mm_page_free', page: pageAddress(pfn), pfn, order })
 }
 
-export function traceZoneLocked(m: Machine, pfn: number, order: number, mt: number, percpuRefill: boolean): void {
+export function traceZoneLocked(
+  m: Machine,
+  pfn: number,
+  order: number,
+  mt: number,
+  percpuRefill: boolean,
+): void {
   emit(m, TP_MM_PAGE_ALLOC_ZONE_LOCKED, {
     name: 'mm_page_alloc_zone_locked',
     page: pageAddress(pfn),
@@ -75,7 +98,14 @@ export function traceZoneLocked(m: Machine, pfn: number, order: number, mt: numb
   })
 }
 
-export function traceExtfrag(m: Machine, pfn: number, allocOrder: number, fallbackOrder: number, allocMt: number, fallbackMt: number): void {
+export function traceExtfrag(
+  m: Machine,
+  pfn: number,
+  allocOrder: number,
+  fallbackOrder: number,
+  allocMt: number,
+  fallbackMt: number,
+): void {
   emit(m, TP_MM_PAGE_ALLOC_EXTFRAG, {
     name: 'mm_page_alloc_extfrag',
     page: pageAddress(pfn),
@@ -91,5 +121,11 @@ export function traceExtfrag(m: Machine, pfn: number, allocOrder: number, fallba
 }
 
 export function tracePcpuDrain(m: Machine, pfn: number, order: number, mt: number): void {
-  emit(m, TP_MM_PAGE_PCPU_DRAIN, { name: 'mm_page_pcpu_drain', page: pageAddress(pfn), pfn, order, migratetype: mt })
+  emit(m, TP_MM_PAGE_PCPU_DRAIN, {
+    name: 'mm_page_pcpu_drain',
+    page: pageAddress(pfn),
+    pfn,
+    order,
+    migratetype: mt,
+  })
 }

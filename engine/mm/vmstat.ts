@@ -61,10 +61,12 @@ export function zoneInfo(m: Machine): ZoneInfo[] {
     for (let mt = 0; mt < MIGRATE_TYPES; mt++) byType.push([])
     for (let o = 0; o <= m.maxOrder; o++) {
       nrFree.push(m.nrFree[z.id * m.nrOrders + o])
-      for (let mt = 0; mt < MIGRATE_TYPES; mt++) byType[mt].push(m.faCount[(z.id * m.nrOrders + o) * MIGRATE_TYPES + mt])
+      for (let mt = 0; mt < MIGRATE_TYPES; mt++)
+        byType[mt].push(m.faCount[(z.id * m.nrOrders + o) * MIGRATE_TYPES + mt])
     }
     const blocks = new Array<number>(MIGRATE_TYPES).fill(0)
-    for (let pfn = z.startPfn; pfn < z.endPfn; pfn += m.pageblockNrPages) blocks[getPfnblockMigratetype(m, pfn)]++
+    for (let pfn = z.startPfn; pfn < z.endPfn; pfn += m.pageblockNrPages)
+      blocks[getPfnblockMigratetype(m, pfn)]++
     return {
       nid: z.nid,
       name: z.name,
@@ -76,7 +78,13 @@ export function zoneInfo(m: Machine): ZoneInfo[] {
       nrFreeByType: byType,
       nrPageblocksByType: blocks,
       freePages: z.nrFreePages,
-      watermark: { min: z.wmarkMin, low: z.wmarkLow, high: z.wmarkHigh, boost: z.watermarkBoost, promo: z.wmarkPromo },
+      watermark: {
+        min: z.wmarkMin,
+        low: z.wmarkLow,
+        high: z.wmarkHigh,
+        boost: z.watermarkBoost,
+        promo: z.wmarkPromo,
+      },
       lowmemReserve: [...z.lowmemReserve],
       nrReservedHighatomic: z.nrReservedHighatomic,
       nrFreeCma: z.nrFreeCmaPages,

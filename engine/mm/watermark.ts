@@ -2,7 +2,19 @@
  * Watermarks (mm/page_alloc.c): `__setup_per_zone_wmarks`, `setup_per_zone_lowmem_reserve`,
  * `__zone_watermark_ok` with the high-order free-area check, and `zone_watermark_fast`.
  */
-import { ALLOC_CMA, ALLOC_HIGHATOMIC, ALLOC_MIN_RESERVE, ALLOC_NON_BLOCK, ALLOC_OOM, ALLOC_RESERVES, ALLOC_WMARK_MASK, WMARK_HIGH, WMARK_LOW, WMARK_MIN, WMARK_PROMO } from './allocFlags'
+import {
+  ALLOC_CMA,
+  ALLOC_HIGHATOMIC,
+  ALLOC_MIN_RESERVE,
+  ALLOC_NON_BLOCK,
+  ALLOC_OOM,
+  ALLOC_RESERVES,
+  ALLOC_WMARK_MASK,
+  WMARK_HIGH,
+  WMARK_LOW,
+  WMARK_MIN,
+  WMARK_PROMO,
+} from './allocFlags'
 import { multFrac } from './config'
 import { type Machine } from './machine'
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_TYPES } from './migratetype'
@@ -70,7 +82,12 @@ export function wmarkPages(z: Zone, wmark: number): number {
 }
 
 /** `__zone_watermark_unusable_free()`. */
-export function zoneWatermarkUnusableFree(m: Machine, z: Zone, order: number, allocFlags: number): number {
+export function zoneWatermarkUnusableFree(
+  m: Machine,
+  z: Zone,
+  order: number,
+  allocFlags: number,
+): number {
   let unusable = (1 << order) - 1
   if ((allocFlags & (m.allocHarder ? ALLOC_NON_BLOCK | ALLOC_OOM : ALLOC_RESERVES)) === 0) {
     unusable += m.freeHighatomicAcct ? z.nrFreeHighatomic : z.nrReservedHighatomic
@@ -84,7 +101,15 @@ export function zoneWatermarkUnusableFree(m: Machine, z: Zone, order: number, al
  * (with the reserve discounts of ALLOC_MIN_RESERVE/NON_BLOCK/OOM); order 0 then passes; a
  * higher order passes only if some order ≥ `order` has a free block on a list it may use.
  */
-export function zoneWatermarkOk(m: Machine, z: Zone, order: number, mark: number, highestZoneidx: number, allocFlags: number, freePages: number): boolean {
+export function zoneWatermarkOk(
+  m: Machine,
+  z: Zone,
+  order: number,
+  mark: number,
+  highestZoneidx: number,
+  allocFlags: number,
+  freePages: number,
+): boolean {
   let min = mark
   freePages -= zoneWatermarkUnusableFree(m, z, order, allocFlags)
   if (m.allocHarder) {
@@ -101,7 +126,9 @@ export function zoneWatermarkOk(m: Machine, z: Zone, order: number, mark: number
   }
   if (freePages <= min + z.lowmemReserve[highestZoneidx]) return false
   if (order === 0) return true
-  const highatomicOk = (allocFlags & (m.allocHarder ? ALLOC_NON_BLOCK | ALLOC_OOM : ALLOC_HIGHATOMIC | ALLOC_OOM)) !== 0
+  const highatomicOk =
+    (allocFlags & (m.allocHarder ? ALLOC_NON_BLOCK | ALLOC_OOM : ALLOC_HIGHATOMIC | ALLOC_OOM)) !==
+    0
   for (let o = order; o <= m.maxOrder; o++) {
     if (m.nrFree[z.id * m.nrOrders + o] === 0) continue
     const base = (z.id * m.nrOrders + o) * MIGRATE_TYPES
@@ -113,7 +140,14 @@ export function zoneWatermarkOk(m: Machine, z: Zone, order: number, mark: number
 }
 
 /** `zone_watermark_fast()`: a quick order-0 test, then the full check, then the boost-free MIN retry for `__GFP_HIGH`. */
-export function zoneWatermarkFast(m: Machine, z: Zone, order: number, mark: number, highestZoneidx: number, allocFlags: number): boolean {
+export function zoneWatermarkFast(
+  m: Machine,
+  z: Zone,
+  order: number,
+  mark: number,
+  highestZoneidx: number,
+  allocFlags: number,
+): boolean {
   const freePages = z.nrFreePages
   if (order === 0) {
     let usable = freePages
@@ -122,13 +156,25 @@ export function zoneWatermarkFast(m: Machine, z: Zone, order: number, mark: numb
     if (usable > mark + z.lowmemReserve[highestZoneidx]) return true
   }
   if (zoneWatermarkOk(m, z, order, mark, highestZoneidx, allocFlags, freePages)) return true
-  if (order === 0 && (allocFlags & ALLOC_MIN_RESERVE) !== 0 && z.watermarkBoost !== 0 && (allocFlags & ALLOC_WMARK_MASK) === WMARK_MIN) {
+  if (
+    order === 0 &&
+    (allocFlags & ALLOC_MIN_RESERVE) !== 0 &&
+    z.watermarkBoost !== 0 &&
+    (allocFlags & ALLOC_WMARK_MASK) === WMARK_MIN
+  ) {
     return zoneWatermarkOk(m, z, order, z.wmarkMin, highestZoneidx, allocFlags, freePages)
   }
   return false
 }
 
 /** `zone_watermark_ok()` with the zone's current NR_FREE_PAGES. */
-export function zoneWatermarkOkSafe(m: Machine, z: Zone, order: number, mark: number, highestZoneidx: number, allocFlags: number): boolean {
+export function zoneWatermarkOkSafe(
+  m: Machine,
+  z: Zone,
+  order: number,
+  mark: number,
+  highestZoneidx: number,
+  allocFlags: number,
+): boolean {
   return zoneWatermarkOk(m, z, order, mark, highestZoneidx, allocFlags, z.nrFreePages)
 }

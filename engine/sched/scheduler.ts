@@ -54,6 +54,8 @@ export interface SchedulerOptions {
   cost: CostModel
   /** Number of CPUs tasks may be pinned to. */
   nrCpus: number
+  /** Called whenever an event resumes a task, before its code runs (e.g. to set the CPU). */
+  onSwitch?: (task: Task) => void
 }
 
 export class Scheduler {
@@ -69,12 +71,14 @@ export class Scheduler {
 
   private readonly P: PromiseConstructor
   private readonly realm: Realm
+  private readonly onSwitch: ((task: Task) => void) | undefined
   private readonly queue = new EventQueue()
   /** Per CPU: simulated time until which a pinned task kept it busy. */
   private readonly cpuBusyUntilNs: Float64Array
 
   constructor(opts: SchedulerOptions) {
     this.realm = opts.realm
+    this.onSwitch = opts.onSwitch
     this.P = opts.realm.Promise
     this.cost = opts.cost
     this.nrCpus = opts.nrCpus
@@ -206,6 +210,7 @@ export class Scheduler {
       if (task.cpu >= 0) resumeNs = Math.max(resumeNs, this.cpuBusyUntilNs[task.cpu])
       task.clockNs = Math.max(task.clockNs, resumeNs)
       if (task.state === 'ready') task.state = 'running'
+      this.onSwitch?.(task)
     }
     this.current = task
     ev.fire()

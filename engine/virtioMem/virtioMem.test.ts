@@ -29,10 +29,6 @@ function track(m: Machine): Machine {
   live.add(m)
   return m
 }
-/** A test that leaves a machine broken on purpose (a hazard reproduced) takes it off the check. */
-function broken(m: Machine): void {
-  live.delete(m)
-}
 afterEach(() => {
   const ms = [...live]
   live.clear()
@@ -255,6 +251,23 @@ describe('unplug (virtio_mem_sbm_unplug_request, virtio_mem_fake_offline)', () =
     }
     expect(results['sub-block']).toEqual([MB - PB, 1 + 8])
     expect(results['max-order-first']).toEqual([MB - PB, 1 + 4 + 2])
+  })
+})
+
+describe('sub-block size and what an unmovable page costs (seed 003, virtio-mem)', () => {
+  it('one unmovable page keeps 4 MiB plugged with ≤5.18 MAX_ORDER sub-blocks, 2 MiB with pageblock sub-blocks', () => {
+    const kept: Record<string, number> = {}
+    for (const sbAlignment of ['max-order', 'pageblock'] as const) {
+      const m = machine()
+      const dev = device(m, { sbAlignment, regionPages: MB })
+      virtioMemSetRequestedSize(dev, MB)
+      virtioMemRun(dev, env())
+      expect(allocPages(m, GFP_KERNEL, 0)).toBeGreaterThanOrEqual(REGION)
+      virtioMemSetRequestedSize(dev, 0)
+      virtioMemRun(dev, env())
+      kept[sbAlignment] = dev.pluggedPages
+    }
+    expect(kept).toEqual({ 'max-order': 1024, pageblock: PB })
   })
 })
 

@@ -18,7 +18,7 @@ import {
 import { runMarkerLines, ScriptEditor, typeDiagnostics } from './editor/ScriptEditor'
 import { formatRunError } from './engine/formatError'
 import { useEngine } from './engine/useEngine'
-import { mergeSeries } from './results/chartPlan'
+import { appendSeries } from './results/chartPlan'
 import { ProcPanel } from './results/ProcPanel'
 import { SeriesChart } from './results/SeriesChart'
 import { Toolbar } from './Toolbar'
@@ -124,6 +124,7 @@ export function App() {
     setRunError(null)
     setErrorText(null)
     setView(EMPTY_VIEW)
+    const acc: Record<string, SeriesPoint[]> = {}
     let streamed: Record<string, SeriesPoint[]> = {}
     let frame = 0
     const log: string[] = []
@@ -132,7 +133,7 @@ export function App() {
       { seed: s.seed, timeBudgetMs: s.budgetMs, stream: true },
       {
         onSeries: (more) => {
-          streamed = mergeSeries(streamed, more)
+          streamed = appendSeries(acc, more)
           if (!frame) {
             frame = requestAnimationFrame(() => {
               frame = 0

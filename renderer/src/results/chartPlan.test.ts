@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mergeSeries, pickTimeUnit, planChart, unitOfSeries } from './chartPlan'
+import { appendSeries, pickTimeUnit, planChart, unitOfSeries } from './chartPlan'
 
 describe('unitOfSeries', () => {
   it('reads the unit from the name suffix', () => {
@@ -47,10 +47,11 @@ describe('planChart', () => {
   })
 })
 
-describe('mergeSeries', () => {
-  it('appends streamed points in order', () => {
-    const a = mergeSeries({}, { s: [[1, 1]] })
-    const b = mergeSeries(a, { s: [[2, 2]], t: [[2, 3]] })
+describe('appendSeries', () => {
+  it('appends streamed points in order and returns a new record', () => {
+    const acc = {}
+    const a = appendSeries(acc, { s: [[1, 1]] })
+    const b = appendSeries(acc, { s: [[2, 2]], t: [[2, 3]] })
     expect(b).toEqual({
       s: [
         [1, 1],
@@ -58,6 +59,6 @@ describe('mergeSeries', () => {
       ],
       t: [[2, 3]],
     })
-    expect(a).toEqual({ s: [[1, 1]] })
+    expect(b).not.toBe(a)
   })
 })

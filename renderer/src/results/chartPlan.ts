@@ -126,12 +126,17 @@ export function planChart(series: Record<string, SeriesPoint[]>): ChartPlan {
   }
 }
 
-/** Appends streamed points to accumulated series (new object; inputs untouched). */
-export function mergeSeries(
-  into: Record<string, SeriesPoint[]>,
+/**
+ * Appends streamed points to an accumulator in place (amortised O(1) per point over a long
+ * run) and returns a new top-level object, so React sees a change.
+ */
+export function appendSeries(
+  acc: Record<string, SeriesPoint[]>,
   more: Record<string, SeriesPoint[]>,
 ): Record<string, SeriesPoint[]> {
-  const out: Record<string, SeriesPoint[]> = { ...into }
-  for (const [name, pts] of Object.entries(more)) out[name] = [...(out[name] ?? []), ...pts]
-  return out
+  for (const [name, pts] of Object.entries(more)) {
+    const into = (acc[name] ??= [])
+    for (const p of pts) into.push(p)
+  }
+  return { ...acc }
 }
