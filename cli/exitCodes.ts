@@ -51,4 +51,4 @@ export const EXIT_CODES_HELP = `Exit status:
   4  syntax error in the script (reported as file:line:column)
   5  the model's invariant checker failed (a bug in the model)
   6  the script used more memory than the sandbox allows
-  7  engine-host crashed or internal error`
+  7  engine-host crashed, or an internal error (a bug in the simulator or mmwb)`

@@ -101,6 +101,9 @@ export function scriptErrorFrom(e: unknown, file: string, lineOffset = 0): HostE
   } else if (f.name === 'InvariantError' || f.name === 'InvariantViolation') {
     name = 'InvariantViolation'
     message = f.message
+  } else if (f.name === 'InternalError') {
+    name = 'InternalError'
+    message = `internal error in the simulator (a bug; please report it with the script): ${f.message}`
   } else if (f.name === 'RangeError' && OOM_MESSAGES.some((re) => re.test(f.message))) {
     name = 'ScriptOutOfMemory'
     message = /call stack/.test(f.message)

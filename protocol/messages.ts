@@ -108,3 +108,5 @@ export type HostErrorName =
   | 'ConfigError'
   | 'InvariantViolation'
   | 'Busy'
+  /** A bug in engine-host or the model surfaced while running a script. */
+  | 'InternalError'

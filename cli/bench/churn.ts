@@ -5,7 +5,7 @@
  * block; otherwise draw an index and free that live block (swap-remove). A failed allocation
  * still counts as a step. Real engine functions: `allocPagesFlags` (`get_page_from_freelist`
  * with ALLOC_NO_WATERMARKS, i.e. no watermark checks) and `freePages`; full accounting on,
- * no trace subscribers, debugVm off.
+ * no trace subscribers, debugVm off. The machine's final state must pass `checkInvariants`.
  */
 // Imported from the defining modules rather than engine/mm/index.ts, whose re-exports become
 // getters under sucrase's require hook; the functions are the same.

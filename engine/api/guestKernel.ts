@@ -48,7 +48,14 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     } catch {
       message = 'unknown error'
     }
-    const Ctor = name === 'RangeError' ? G.RangeError : name === 'TypeError' ? G.TypeError : G.Error
+    // The host throws Error/RangeError (and named model errors) on purpose; a TypeError or
+    // ReferenceError from host code is a bug in the simulator, not in the workload.
+    if (name === 'TypeError' || name === 'ReferenceError' || name === 'SyntaxError') {
+      const bug = new G.Error(name + ': ' + message)
+      bug.name = 'InternalError'
+      return bug
+    }
+    const Ctor = name === 'RangeError' ? G.RangeError : G.Error
     const err = new Ctor(message)
     if (name !== err.name) err.name = name
     return err
@@ -137,6 +144,28 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     }),
     folioWaitWriteback: guard(function (f: unknown) {
       return s.folioWaitWriteback(pfnOf(f, 'folioWaitWriteback'))
+    }),
+    folioMapcount: guard(function (f: unknown) {
+      return s.folioMapcount(pfnOf(f, 'folioMapcount'))
+    }),
+    createProcess: guard(function (name: string) {
+      const pid = s.processCreate(G.String(name))
+      return freeze({
+        name: G.String(name),
+        pid: pid,
+        map: guard(function (f: unknown) {
+          return s.processMap(pid, pfnOf(f, 'map'))
+        }),
+        unmap: guard(function (f: unknown) {
+          s.processUnmap(pid, pfnOf(f, 'unmap'))
+        }),
+        exit: guard(function () {
+          s.processExit(pid)
+        }),
+        rssPages: guard(function () {
+          return s.processRss(pid)
+        }),
+      })
     }),
     markDirty: guard(function (f: unknown) {
       s.markDirty(pfnOf(f, 'markDirty'))

@@ -7,6 +7,7 @@ import {
   allocPages,
   compoundHead,
   folioGet,
+  folioMapcount,
   folioOrder,
   folioPut,
   folioTryGet,
@@ -37,6 +38,7 @@ import {
   unpinFolio,
 } from './folioOps'
 import type { KernelSys } from './kernelSys'
+import { ProcessTable } from './simProcess'
 import type { Rng } from './rng'
 import type { SeriesRecorder } from './series'
 import { sysctlGet, sysctlSet } from './sysctl'
@@ -98,6 +100,7 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
   const { machine: m, sched, rng, series, hooks } = deps
   const cost = sched.cost
   const locks = new PageLocks(sched)
+  const procs = new ProcessTable(m, sched)
   const traceOffs = new Map<number, () => void>()
   let nextTraceId = 1
 
@@ -200,6 +203,27 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
       assertLiveFolio(m, pfn, 'folioWaitWriteback')
       pfn = compoundHead(m, pfn)
       return locks.waitWriteback(pfn)
+    },
+    folioMapcount(pfn) {
+      assertPfn(m, pfn, 'folioMapcount')
+      return folioMapcount(m, pfn)
+    },
+    processCreate(name) {
+      return procs.create(name)
+    },
+    processMap(pid, pfn) {
+      return procs.map(pid, pfn)
+    },
+    processUnmap(pid, pfn) {
+      assertPfn(m, pfn, 'unmap')
+      checkFreeable(pfn, 'unmap')
+      procs.unmap(pid, pfn)
+    },
+    processExit(pid) {
+      procs.exit(pid)
+    },
+    processRss(pid) {
+      return procs.rssPages(pid)
     },
     markDirty(pfn) {
       markFolioDirty(m, pfn)

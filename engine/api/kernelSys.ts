@@ -24,6 +24,13 @@ export interface KernelSys {
   folioEndWriteback(pfn: number): void
   folioWaitWriteback(pfn: number): Promise<void>
   markDirty(pfn: number): void
+  folioMapcount(pfn: number): number
+  processCreate(name: string): number
+  /** Maps the folio into the process; returns the virtual address. */
+  processMap(pid: number, pfn: number): number
+  processUnmap(pid: number, pfn: number): void
+  processExit(pid: number): void
+  processRss(pid: number): number
   mlock(pfn: number): void
   munlock(pfn: number): void
   sysctlGet(name: string): number

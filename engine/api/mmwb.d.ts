@@ -182,6 +182,43 @@ export interface Task {
   join(): Promise<void>
 }
 
+/**
+ * A simulated process: an address space whose page tables map folios, as user memory does.
+ * @example
+ * const p = k.createProcess('app')
+ * const f = k.allocPages(GFP_HIGHUSER_MOVABLE, 0)!
+ * p.map(f)        // like a fault on fresh anonymous memory
+ * k.folioPut(f)   // the allocation's reference; the mapping keeps the folio alive
+ * p.exit()        // unmaps (and so frees) everything
+ */
+export interface Process {
+  /** The name given to `createProcess`. */
+  readonly name: string
+  /** Its pid. */
+  readonly pid: number
+  /**
+   * Maps the folio into the process (`folio_add_new_anon_rmap`): it becomes anonymous, its
+   * mapcount rises by one and the page table takes a reference of its own. Mapping the same
+   * folio again adds another mapping.
+   * @param folio - A live folio.
+   * @returns The virtual address it is mapped at (aligned to the folio size).
+   */
+  map(folio: Folio): number
+  /**
+   * Removes one mapping (`zap_pte_range`): mapcount and the page table's reference drop, and
+   * the TLB is flushed. The last reference frees the folio.
+   * @param folio - A folio mapped in this process.
+   */
+  unmap(folio: Folio): void
+  /** `exit_mmap`: unmaps every folio with one TLB flush; the process cannot be used after. */
+  exit(): void
+  /**
+   * Resident pages (each mapping counted), as RSS in pages.
+   * @returns The number of base pages mapped.
+   */
+  rssPages(): number
+}
+
 /** Options of {@link Kernel.spawn}. */
 export interface SpawnOptions {
   /**
@@ -402,6 +439,20 @@ export interface Kernel {
    */
   folioWaitWriteback(folio: Folio): Promise<void>
   /**
+   * `folio_mapcount`: how many page tables map the folio.
+   * @param folio - The folio.
+   * @returns The number of mappings (0 when unmapped).
+   */
+  folioMapcount(folio: Folio): number
+  /**
+   * Creates a simulated process to map folios into (see {@link Process}).
+   * @param name - Its name (comm).
+   * @returns The process.
+   * @example
+   * const db = k.createProcess('postgres')
+   */
+  createProcess(name: string): Process
+  /**
    * `folio_mark_dirty`: sets PG_dirty.
    * @param folio - The folio.
    */
@@ -509,6 +560,8 @@ export interface CostSpec {
   spawnNs?: number
   /** Copying one base page. */
   pageCopyNs?: number
+  /** Installing one PTE (a fault mapping a page). */
+  pteMapNs?: number
   /** Clearing or restoring one PTE. */
   pteUnmapNs?: number
   /** One TLB flush with shootdown. */

@@ -172,6 +172,48 @@ describe('workload API', () => {
     expect(out.vmstat.nr_free_pages).toBeGreaterThan(0)
   })
 
+  it('maps folios into processes: mapcount, the page table reference, frees on exit', async () => {
+    const seen: Record<string, number> = {}
+    const out = await runModule({
+      machine: {
+        ...small,
+        cost: { pteMapNs: 7, pteUnmapNs: 11, tlbFlushNs: 1000, allocNs: 0, freeNs: 0 },
+      },
+      default(k) {
+        const p = k.createProcess('app')
+        const f = k.allocPages(GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2) as Folio
+        const t0 = k.now()
+        const va = p.map(f)
+        seen.mapNs = k.now() - t0
+        seen.vaAligned = va % (4 * 4096)
+        seen.mapcount = k.folioMapcount(f)
+        seen.ref = k.folioRefCount(f)
+        p.map(f)
+        seen.rss = p.rssPages()
+        k.folioPut(f) // the allocation's own reference
+        const t1 = k.now()
+        p.unmap(f)
+        seen.unmapNs = k.now() - t1
+        seen.mapcountAfter = k.folioMapcount(f)
+        p.exit() // the last mapping held the last reference
+        seen.refAfterExit = k.folioRefCount(f) // 0: freed (to the per-cpu list, order 2)
+        expect(() => p.map(f)).toThrow(/has exited/)
+        expect(() => k.createProcess('b').unmap(f)).toThrow(/freed|not mapped/)
+      },
+    })
+    expect(seen).toEqual({
+      mapNs: 4 * 7,
+      vaAligned: 0,
+      mapcount: 1,
+      ref: 2,
+      rss: 8,
+      unmapNs: 4 * 11 + 1000,
+      mapcountAfter: 1,
+      refAfterExit: 0,
+    })
+    expect(out.vmstat.nr_free_pages).toBeGreaterThan(0)
+  })
+
   it('getPageUnlessZero takes a reference only on a live folio', async () => {
     await runModule({
       machine: small,
@@ -259,6 +301,25 @@ describe('workload API', () => {
       '/sys/kernel/debug/extfrag/unusable_index',
       '/sys/kernel/debug/extfrag/extfrag_index',
     ])
+  })
+
+  it('tells a bug in the simulator (host TypeError) from a workload error', () => {
+    const sys = {
+      allocPages: () => {
+        throw new TypeError("Cannot read properties of undefined (reading '0')")
+      },
+      folioPut: () => {
+        throw new Error('folioPut: folio at pfn 0x5 has been freed (use after free)')
+      },
+    }
+    const guest = buildGuest(sys as never, { ...MMWB_CONSTANTS })
+    const k = guest.kernel as Kernel
+    expect(() => k.allocPages(GFP_KERNEL, 0)).toThrow(
+      expect.objectContaining({ name: 'InternalError' }),
+    )
+    expect(() => k.folioPut({ pfn: 5, order: 0, nrPages: 1 })).toThrow(
+      expect.objectContaining({ name: 'Error', message: expect.stringMatching(/use after free/) }),
+    )
   })
 
   it('exposes constants that follow the machine geometry', async () => {

@@ -8,7 +8,7 @@ import { FPI_TO_TAIL, freeOnePageLocked } from './buddy'
 import { type MachineConfig, parseMachineConfig } from './config'
 import { addToFreeList } from './freeArea'
 import { Machine } from './machine'
-import { PAGE_ALLOC, PG_reserved, pageFlags, pageOrder, setPageFlags } from './memmap'
+import { PAGE_ALLOC, PAGE_BOOT, PG_reserved, pageFlags, pageOrder, setPageFlags } from './memmap'
 import { MIGRATE_MOVABLE } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
 import { setupPcpHighAndBatch } from './pcp'
@@ -44,7 +44,7 @@ export function createMachine(cfg: MachineConfig): Machine {
     }
   } else {
     for (const z of m.zones) {
-      for (let p = z.startPfn; p < z.endPfn; p++) m.pg[p << 2] = PAGE_ALLOC
+      for (let p = z.startPfn; p < z.endPfn; p++) m.pg[p << 2] = PAGE_ALLOC | PAGE_BOOT
       m.refcount.fill(1, z.startPfn, z.endPfn)
     }
   }
@@ -63,7 +63,11 @@ function zoneOf(m: Machine, pfn: number, nrPages: number, what: string) {
 
 function requirePlaceholders(m: Machine, pfn: number, nrPages: number, what: string): void {
   for (let p = pfn; p < pfn + nrPages; p++) {
-    if (pageFlags(m, p) !== PAGE_ALLOC || pageOrder(m, p) !== 0 || m.refcount[p] !== 1) {
+    if (
+      pageFlags(m, p) !== (PAGE_ALLOC | PAGE_BOOT) ||
+      pageOrder(m, p) !== 0 ||
+      m.refcount[p] !== 1
+    ) {
       throw new Error(
         `${what}: pfn ${p} is not an unused allocated order-0 page (boot: 'allocated')`,
       )

@@ -17,8 +17,10 @@
  * changed between kernels follows `cfg.kernelEra` (see `KernelEra`; default '6.12').
  *
  * ## Entry points
- * - `parseMachineConfig(input)` → `createMachine(cfg)`; `boot: 'allocated'` with
- *   `initFreeBlock`, `reservePages` and `setPageblockMigratetype` builds an exact imported state.
+ * - `parseMachineConfig(input)` → `createMachine(cfg)`; `boot: 'allocated'` (every page an
+ *   unused allocated order-0 page, flagged PAGE_BOOT) with `setPageblockMigratetype`,
+ *   `initFreeBlock` (place a free block exactly, no merging) and `reservePages` (PG_reserved,
+ *   not managed) builds an exact imported state; `initCmaReservedPageblock` activates CMA.
  * - `allocPages(m, gfp, order)` (`__alloc_pages` fast path + one slow-path-flags retry),
  *   `allocPagesFlags(m, gfp, order, allocFlags)` (`get_page_from_freelist` with explicit flags,
  *   e.g. ALLOC_NO_WATERMARKS), `freePages(m, pfn, order)` (`__free_pages`).
@@ -139,6 +141,7 @@ export {
   PAGE_PCP,
   PAGE_ALLOC,
   PAGE_EXTRA,
+  PAGE_BOOT,
   GUP_PIN_COUNTING_BIAS,
   PG_STRIDE,
   pageFlags,
@@ -201,6 +204,7 @@ export {
 } from './pageblock'
 export { moveFreepagesBlock, findLargeBuddy } from './moveFreepages'
 export { moveFreepagesBlockIsolate } from './isolate'
+export { initCmaReservedPageblock } from './cma'
 export { freeOnePage, freeOnePageLocked, FPI_NONE, FPI_TO_TAIL } from './buddy'
 export {
   addToFreeList,

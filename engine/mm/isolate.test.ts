@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { checkInvariants } from './invariants'
 import { moveFreepagesBlockIsolate } from './isolate'
-import { MIGRATE_ISOLATE, MIGRATE_MOVABLE } from './migratetype'
-import { getPageblockStoredMigratetype, getPfnblockMigratetype } from './pageblock'
+import { MIGRATE_ISOLATE, MIGRATE_MOVABLE, MIGRATE_UNMOVABLE } from './migratetype'
+import {
+  getPageblockStoredMigratetype,
+  getPfnblockMigratetype,
+  setPageblockIsolate,
+  setPageblockMigratetype,
+} from './pageblock'
 import { freeList, testMachine } from './testing'
 
 describe('mm/page_isolation.c: free pages of set/unset_migratetype_isolate', () => {
@@ -32,5 +37,15 @@ describe('mm/page_isolation.c: free pages of set/unset_migratetype_isolate', () 
     const z = m.zones[0]
     expect(moveFreepagesBlockIsolate(m, z, 512, true, MIGRATE_MOVABLE)).toBe(0)
     expect(checkInvariants(m)).toMatchObject({ rule: 'free-block-spans-isolation', pfn: 0 })
+  })
+
+  it('[2025] set_pageblock_migratetype(MIGRATE_ISOLATE) is refused; the isolate bit keeps the stored type', () => {
+    const m = testMachine({ kernelEra: '2025' })
+    expect(() => setPageblockMigratetype(m, 0, MIGRATE_ISOLATE)).toThrow(/rejected/)
+    setPageblockIsolate(m, 0, true, MIGRATE_MOVABLE)
+    setPageblockMigratetype(m, 0, MIGRATE_UNMOVABLE)
+    expect(getPfnblockMigratetype(m, 0)).toBe(MIGRATE_ISOLATE)
+    setPageblockIsolate(m, 0, false, MIGRATE_MOVABLE)
+    expect(getPfnblockMigratetype(m, 0)).toBe(MIGRATE_UNMOVABLE)
   })
 })

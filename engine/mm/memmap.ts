@@ -62,6 +62,12 @@ export const GUP_PIN_COUNTING_BIAS = 1024
 
 /** Model: the head's mapcount or pincount may be non-zero (they are reset when it is freed). */
 export const PAGE_EXTRA = 1 << 30
+/**
+ * Model: an allocated order-0 page of a `boot: 'allocated'` machine that nobody has used yet (a
+ * placeholder for pages whose owner is unknown, e.g. in an imported state). The sign bit of the
+ * Int32 flags word.
+ */
+export const PAGE_BOOT = 1 << 31
 
 export const NO_PAGE = -1
 

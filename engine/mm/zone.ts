@@ -31,6 +31,8 @@ export class Zone {
   /** `nr_free_highatomic` (6.12+): free pages on HIGHATOMIC lists. */
   nrFreeHighatomic = 0
   nrIsolatePageblock = 0
+  /** `cma_pages`: pages of the zone's CMA pageblocks. */
+  cmaPages = 0
   /** Zone counters (`enum zone_stat_item`): NR_FREE_PAGES, NR_FREE_CMA_PAGES, NR_MLOCK, NR_ZONE_WRITE_PENDING. */
   nrFreePages = 0
   nrFreeCmaPages = 0

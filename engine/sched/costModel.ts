@@ -23,7 +23,9 @@ export interface CostModel {
   spawnNs: number
   /** Copying one base page (4 KiB) during migration. */
   pageCopyNs: number
-  /** Clearing or restoring one PTE (try_to_migrate / remove_migration_ptes). */
+  /** Installing one PTE (a fault mapping a page). */
+  pteMapNs: number
+  /** Clearing or restoring one PTE (zap_pte_range, try_to_migrate / remove_migration_ptes). */
   pteUnmapNs: number
   /** One TLB flush, including the IPI shootdown to other CPUs. */
   tlbFlushNs: number
@@ -45,6 +47,7 @@ export const DEFAULT_COST_MODEL: Readonly<CostModel> = Object.freeze({
   wakeupNs: 2_000,
   spawnNs: 10_000,
   pageCopyNs: 300,
+  pteMapNs: 50,
   pteUnmapNs: 50,
   tlbFlushNs: 2_000,
   pfnScanNs: 10,
