@@ -78,7 +78,8 @@ export function freeOnePage(
 }
 
 /**
- * `free_one_page()` under the zone lock, per era:
+ * `free_one_page()` under the zone lock, per era. `mt` is the freer's type [≤6.9] or the
+ * pageblock's current type [6.10+]:
  * - [≤6.9] the whole block with the freer's `mt`, re-read if isolation is about
  *   (`has_isolate_pageblock`).
  * - [6.10–6.14] `split_large_buddy`: blocks above pageblock_order are freed per pageblock,
@@ -98,8 +99,9 @@ export function freeOnePageLocked(
     freeOnePage(m, z, pfn, order, mt, fpi)
     return
   }
+  // 6.10+ callers pass the pageblock's current type (free_one_page reads it under the lock).
   if (order <= m.pageblockOrder) {
-    freeOnePage(m, z, pfn, order, getPfnblockMigratetype(m, pfn), fpi)
+    freeOnePage(m, z, pfn, order, mt, fpi)
     return
   }
   const end = pfn + (1 << order)
