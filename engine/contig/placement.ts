@@ -12,6 +12,7 @@ import {
   getPfnblockMigratetype,
   initFreeBlock,
   PAGE_ALLOC,
+  PAGE_BOOT,
   PAGE_TYPE_BUDDY,
   PG_head,
   pfnZone,
@@ -19,9 +20,12 @@ import {
 } from '../mm'
 import { pageFlags, pageOrder, setPageFlags, setPageOrder } from '../mm/memmap'
 
+/** An unused allocated order-0 page of a `boot: 'allocated'` machine (PAGE_BOOT). */
+const PLACEHOLDER = PAGE_ALLOC | PAGE_BOOT
+
 function requirePlaceholders(m: Machine, pfn: number, nrPages: number, what: string): void {
   for (let p = pfn; p < pfn + nrPages; p++) {
-    if (pageFlags(m, p) !== PAGE_ALLOC || pageOrder(m, p) !== 0 || m.refcount[p] !== 1) {
+    if (pageFlags(m, p) !== PLACEHOLDER || pageOrder(m, p) !== 0 || m.refcount[p] !== 1) {
       throw new Error(`${what}: pfn ${p} is not an unused allocated order-0 page`)
     }
   }
@@ -82,20 +86,21 @@ export function reserveRangeFromBuddy(m: Machine, pfn: number, end: number, flag
       if (p + (1 << o) > pfn) fixes.push([p, o])
       p += 1 << o
     } else if ((f & PAGE_ALLOC) !== 0 && p >= pfn) {
-      if (f !== PAGE_ALLOC || m.refcount[p] !== 1 || pageOrder(m, p) !== 0)
+      if (f !== PLACEHOLDER || m.refcount[p] !== 1 || pageOrder(m, p) !== 0)
         throw new Error(
           `reserve: pfn ${p} is in use; the range must be reserved before anything allocates there`,
         )
       p++
     } else p++
   }
-  for (let p = pfn; p < end; p++)
-    if (pageFlags(m, p) === PAGE_ALLOC) setPageFlags(m, p, PAGE_ALLOC | flags)
+  // A reservation without a page type stays a placeholder (memblock-reserved, nobody's page yet).
+  const reserved = flags === 0 ? PLACEHOLDER : PAGE_ALLOC | flags
+  for (let p = pfn; p < end; p++) if (pageFlags(m, p) === PLACEHOLDER) setPageFlags(m, p, reserved)
   for (const [head, o] of fixes) {
     delFromFreeList(m, z, head, o)
     for (let p = head; p < head + (1 << o); p++) {
       if (p >= pfn && p < end) {
-        setPageFlags(m, p, PAGE_ALLOC | flags)
+        setPageFlags(m, p, reserved)
         m.refcount[p] = 1
       } else {
         setPageFlags(m, p, 0)
