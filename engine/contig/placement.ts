@@ -71,8 +71,8 @@ export function placeFreeRange(m: Machine, startPfn: number, endPfn: number): vo
  * Take `[pfn, end)` out of the buddy allocator as memblock would have reserved it at boot: free
  * buddies overlapping it are unlinked and their parts outside are freed again; the pages inside
  * become allocated order-0 pages with refcount 1 and `flags` (0 for CMA's memblock
- * reservation, PAGE_TYPE_OFFLINE for a virtio-mem region not yet plugged). Pages in use are
- * refused.
+ * reservation: the pages stay PAGE_BOOT placeholders; PAGE_TYPE_OFFLINE for a virtio-mem region
+ * not yet plugged). Pages in use (anything but free buddies and placeholders) are refused.
  */
 export function reserveRangeFromBuddy(m: Machine, pfn: number, end: number, flags: number): void {
   const z = pfnZone(m, pfn)

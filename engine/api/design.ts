@@ -1,0 +1,94 @@
+/**
+ * The switchable designs of seeds 000–004 as a workload declares them, in `machine.design` or a
+ * variant's `design`: dotted keys (`'compaction.freeRefcount': 'set-count-zero'`), validated
+ * with errors that name the field, and filled in with the defaults of the machine's kernel era.
+ * The engine folders take these as their own variant objects (CompactionVariants,
+ * ContigVariant, MigrateOptions.allocateTarget).
+ */
+import { ConfigError, type Machine } from '../mm'
+import { defaultCompactionVariants, type CompactionVariants } from '../compaction'
+import { defaultContigVariant, type ContigVariant } from '../contig'
+import { defaultMigrateBatching, type AllocateTarget, type MigrateBatching } from '../migrate'
+
+/** Every design key, with the values it accepts. */
+export const DESIGN_KEYS = {
+  'migration.allocateTarget': ['before-lock', 'after-lock'],
+  'migration.batching': ['batched', 'per-folio'],
+  'compaction.freepages': ['order0-split', 'per-order'],
+  'compaction.largeFolios': ['skip', 'split', 'migrate'],
+  'compaction.freeRefcount': ['set-count-zero', 'put-testzero'],
+  'isolation.representation': ['migratetype', 'flag'],
+  'contig.alignment': ['max-order', 'pageblock'],
+  'contig.reclaim': ['none', 'in-split-free-page', 'in-alloc-contig-range'],
+} as const
+
+export type DesignKey = keyof typeof DESIGN_KEYS
+export type DesignSpec = { [K in DesignKey]?: (typeof DESIGN_KEYS)[K][number] }
+
+/** The resolved designs of a run, in the shapes the engine folders take. */
+export interface Design {
+  allocateTarget: AllocateTarget
+  batching: MigrateBatching
+  compaction: CompactionVariants
+  contig: ContigVariant
+}
+
+/** Checks a `design` object; `where` names it in errors (`machine.design`, `variants.x.design`). */
+export function parseDesignSpec(raw: unknown, where: string): DesignSpec {
+  if (raw === undefined) return {}
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(where, 'must be an object of design keys')
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    const allowed = (DESIGN_KEYS as Record<string, readonly string[]>)[key]
+    if (!allowed) {
+      throw new ConfigError(
+        `${where}.${key}`,
+        `unknown design key (known: ${Object.keys(DESIGN_KEYS).join(', ')})`,
+      )
+    }
+    if (typeof value !== 'string' || !allowed.includes(value)) {
+      throw new ConfigError(
+        `${where}.${key}`,
+        `must be one of ${allowed.map((v) => `'${v}'`).join(', ')}, got ${JSON.stringify(value)}`,
+      )
+    }
+    out[key] = value
+  }
+  return out as DesignSpec
+}
+
+/** The era's defaults overridden by `spec`. */
+export function resolveDesign(m: Machine, spec: DesignSpec): Design {
+  const c = defaultCompactionVariants(m)
+  const g = defaultContigVariant(m)
+  return {
+    allocateTarget: spec['migration.allocateTarget'] ?? 'before-lock',
+    batching: spec['migration.batching'] ?? defaultMigrateBatching(m),
+    compaction: {
+      freepages: spec['compaction.freepages'] ?? c.freepages,
+      largeFolios: spec['compaction.largeFolios'] ?? c.largeFolios,
+      freeRefcount: spec['compaction.freeRefcount'] ?? c.freeRefcount,
+    },
+    contig: {
+      ...g,
+      representation: spec['isolation.representation'] ?? g.representation,
+      alignment: spec['contig.alignment'] ?? g.alignment,
+      reclaim: spec['contig.reclaim'] ?? g.reclaim,
+    },
+  }
+}
+
+/** The resolved designs as dotted keys (for the result's machine record). */
+export function designRecord(d: Design): Record<DesignKey, string> {
+  return {
+    'migration.allocateTarget': d.allocateTarget,
+    'migration.batching': d.batching,
+    'compaction.freepages': d.compaction.freepages,
+    'compaction.largeFolios': d.compaction.largeFolios,
+    'compaction.freeRefcount': d.compaction.freeRefcount,
+    'isolation.representation': d.contig.representation,
+    'contig.alignment': d.contig.alignment,
+    'contig.reclaim': d.contig.reclaim,
+  }
+}
