@@ -10,10 +10,11 @@
  */
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../protocol/result'
 import { parseClientMessage, toWireError } from '../protocol/guards'
-import { PROTOCOL_VERSION, type RunMsg } from '../protocol/messages'
+import { PROTOCOL_VERSION, type DescribeMsg, type RunMsg } from '../protocol/messages'
 import type { WorkloadRun } from '../engine/api/run'
 import type { Endpoint } from './endpoint'
 import { HostError } from './errors'
+import { MapFrameStreamer } from './mapFrames'
 import type { ScriptRunner } from './sandbox/types'
 import { transpileWorkload } from './transpile'
 import { ENGINE_VERSION } from './version'
@@ -22,6 +23,35 @@ import { ENGINE_VERSION } from './version'
 const PROGRESS_INTERVAL_MS = 100
 /** Trace records per `trace` message. */
 const TRACE_CHUNK = 10_000
+
+/** Marks the one log line of a describe evaluation that carries the exports as JSON. */
+const DESCRIBE_MARK = '\u0000mmwb-describe:'
+/** Wall-clock budget of a describe (module top level plus machine validation), in ms. */
+const DESCRIBE_BUDGET_MS = 5000
+
+/**
+ * Code appended to the compiled module (after the user's last line, so line numbers stay the
+ * user's): the run panel's machine fields override the `machine` export.
+ */
+function machineOverrideCode(machine: Record<string, unknown> | undefined): string {
+  if (!machine) return ''
+  return `\n;module.exports.machine = Object.assign({}, module.exports.machine, ${JSON.stringify(machine)});`
+}
+
+/**
+ * Code appended for `describe`: logs what the module exports, then swaps the default export
+ * for an empty function, so the runner evaluates the module and validates the machine (a
+ * ConfigError names the field) but none of the workload runs.
+ */
+const DESCRIBE_CODE = `\n;(function (e) {
+  var v = e.variants, s = e.seeds;
+  console.log(${JSON.stringify(DESCRIBE_MARK)} + JSON.stringify({
+    variants: v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [],
+    seeds: Array.isArray(s) ? s.filter(function (x) { return Number.isSafeInteger(x) && x >= 0 }) : [],
+    machine: e.machine && typeof e.machine === 'object' ? e.machine : {},
+  }));
+  if (typeof e.default === 'function') e.default = function () {};
+})(module.exports);`
 
 export interface HostHandle {
   /** True while a run is in progress. */
@@ -34,11 +64,15 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
   const post = endpoint.post.bind(endpoint)
 
   const fail = (id: number, e: unknown): void => post({ type: 'error', id, error: toWireError(e) })
+  /** The last run started with `mapFrames`: its frames, and its machine for `mappage`. */
+  let mapStream: MapFrameStreamer | null = null
 
   async function run(msg: RunMsg): Promise<void> {
     const job = { id: msg.id, cancelled: false }
     current = job
     const t0 = performance.now()
+    const frames = msg.options.mapFrames ? new MapFrameStreamer(msg.id, post) : null
+    if (frames) mapStream = frames
     let lastProgress = 0
     const flushTrace = (r: WorkloadRun): void => {
       if (!msg.options.trace) return
@@ -54,7 +88,9 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
     }
     try {
       post({ type: 'progress', id: msg.id, phase: 'transpile', fraction: -1, simTimeNs: 0 })
-      const code = transpileWorkload(msg.script.source, msg.script.path)
+      const code =
+        transpileWorkload(msg.script.source, msg.script.path) +
+        machineOverrideCode(msg.options.machine)
       const outcome = await runner.execute({
         code,
         file: msg.script.path,
@@ -67,6 +103,7 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
         onTick: (r) => {
           // Runners tick once more after the last event, so every record precedes the result.
           flushTrace(r)
+          frames?.tick(r)
           if (msg.options.stream) {
             const series = r.takeNewSeries()
             if (Object.keys(series).length > 0) post({ type: 'series', id: msg.id, series })
@@ -84,6 +121,7 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
           }
         },
       })
+      frames?.finish(null)
       post({
         type: 'progress',
         id: msg.id,
@@ -99,6 +137,41 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
         wall: { elapsedMs: Math.round(performance.now() - t0) },
       }
       post({ type: 'result', id: msg.id, result })
+    } catch (e) {
+      frames?.finish(null)
+      fail(msg.id, e)
+    } finally {
+      current = null
+    }
+  }
+
+  async function describe(msg: DescribeMsg): Promise<void> {
+    const job = { id: msg.id, cancelled: false }
+    current = job
+    try {
+      const code =
+        transpileWorkload(msg.script.source, msg.script.path) +
+        machineOverrideCode(msg.machine) +
+        DESCRIBE_CODE
+      let described: string | null = null
+      await runner.execute({
+        code,
+        file: msg.script.path,
+        seed: 0,
+        budgetMs: DESCRIBE_BUDGET_MS,
+        isCancelled: () => job.cancelled,
+        onLog: (_level, text) => {
+          if (text.startsWith(DESCRIBE_MARK)) described = text.slice(DESCRIBE_MARK.length)
+        },
+        onTick: () => {},
+      })
+      if (described === null) throw new HostError('InternalError', 'describe: no exports seen')
+      const d = JSON.parse(described) as {
+        variants: string[]
+        seeds: number[]
+        machine: Record<string, unknown>
+      }
+      post({ type: 'describe-result', id: msg.id, ...d })
     } catch (e) {
       fail(msg.id, e)
     } finally {
@@ -153,9 +226,32 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
         }
         void run(msg)
         return
+      case 'describe':
+        if (current) {
+          fail(msg.id, new HostError('Busy', `run ${current.id} is still in progress`))
+          return
+        }
+        void describe(msg)
+        return
       case 'cancel':
         if (current && current.id === msg.id) current.cancelled = true
         return
+      case 'mappage': {
+        const d =
+          mapStream?.runId === msg.runId ? mapStream.detail(msg.startPfn, msg.nrPages) : null
+        if (!d) {
+          fail(
+            msg.id,
+            new HostError(
+              'InvalidMessage',
+              `no memory map of run ${msg.runId} (run it with mapFrames)`,
+            ),
+          )
+          return
+        }
+        post({ type: 'mappage-result', id: msg.id, runId: msg.runId, ...d })
+        return
+      }
     }
   })
 

@@ -4,9 +4,17 @@
  * throws InvalidMessageError naming the offending field (`run.options.seed`), so the receiver
  * can answer with an `error` message instead of acting on garbage.
  */
-import type { ClientMessage, HostMessage, RunOptions, ScriptSource, WireError } from './messages'
-import type { RunResult, SeriesPoint } from './result'
+import type {
+  ClientMessage,
+  DescribeMsg,
+  HostMessage,
+  RunOptions,
+  ScriptSource,
+  WireError,
+} from './messages'
+import type { LatencyHistogram, RunEventRecord, RunResult, SeriesPoint } from './result'
 import type { TraceRecord } from './results/ftrace'
+import { parseMapFrameMsg, parseMapPageMsg, parseMapPageResultMsg } from './mapview'
 
 /** A message failed validation; `field` is the dotted path of the first bad field. */
 export class InvalidMessageError extends Error {
@@ -85,15 +93,27 @@ function runOptions(v: unknown, path: string): RunOptions {
   if (stream !== undefined) out.stream = stream
   const trace = bool(o, 'trace', path)
   if (trace !== undefined) out.trace = trace
+  const mapFrames = bool(o, 'mapFrames', path)
+  if (mapFrames !== undefined) out.mapFrames = mapFrames
+  if (o.machine !== undefined) out.machine = obj(o.machine, `${path}.machine`)
   return out
 }
 
 /** Validates a message from a client (renderer, CLI, test) to engine-host. */
 export function parseClientMessage(data: unknown): ClientMessage {
   const o = obj(data, 'message')
-  const type = oneOf(o, 'type', 'message', ['hello', 'run', 'cancel', 'ping'] as const)
+  const type = oneOf(o, 'type', 'message', [
+    'hello',
+    'run',
+    'cancel',
+    'ping',
+    'describe',
+    'mappage',
+  ] as const)
   const path = type
   switch (type) {
+    case 'mappage':
+      return parseMapPageMsg(o)
     case 'hello':
       return { type, protocolVersion: int(o, 'protocolVersion', path, 0) }
     case 'run':
@@ -106,6 +126,15 @@ export function parseClientMessage(data: unknown): ClientMessage {
     case 'cancel':
     case 'ping':
       return { type, id: id(o, path) }
+    case 'describe': {
+      const msg: DescribeMsg = {
+        type,
+        id: id(o, path),
+        script: scriptSource(o.script, `${path}.script`),
+      }
+      if (o.machine !== undefined) msg.machine = obj(o.machine, `${path}.machine`)
+      return msg
+    }
   }
 }
 
@@ -190,7 +219,7 @@ export function parseRunResult(v: unknown, path = 'result'): RunResult {
     throw new InvalidMessageError(`${path}.log`, 'must be an array of strings')
   }
   const wall = obj(o.wall, `${path}.wall`)
-  return {
+  const out: RunResult = {
     schemaVersion: int(o, 'schemaVersion', path, 1),
     script: str(o, 'script', path),
     seed: int(o, 'seed', path, 0),
@@ -203,6 +232,68 @@ export function parseRunResult(v: unknown, path = 'result'): RunResult {
     log: o.log as string[],
     wall: { elapsedMs: num(wall, 'elapsedMs', `${path}.wall`) },
   }
+  if (o.histograms !== undefined) out.histograms = histograms(o.histograms, `${path}.histograms`)
+  if (o.events !== undefined) out.events = runEvents(o.events, `${path}.events`)
+  if (o.violation !== undefined) {
+    const vp = `${path}.violation`
+    const v = obj(o.violation, vp)
+    out.violation = {
+      rule: str(v, 'rule', vp),
+      pfn: int(v, 'pfn', vp, -1),
+      event: str(v, 'event', vp),
+      message: str(v, 'message', vp),
+      timeNs: num(v, 'timeNs', vp),
+    }
+  }
+  if (o.expect !== undefined) {
+    const ep = `${path}.expect`
+    const e = obj(o.expect, ep)
+    const met = bool(e, 'met', ep)
+    if (met === undefined) throw new InvalidMessageError(`${ep}.met`, 'must be a boolean')
+    out.expect = { invariantViolation: str(e, 'invariantViolation', ep), met }
+  }
+  return out
+}
+
+function histograms(v: unknown, path: string): Record<string, LatencyHistogram> {
+  const o = obj(v, path)
+  const out: Record<string, LatencyHistogram> = {}
+  for (const [name, h] of Object.entries(o)) {
+    const hp = `${path}.${name}`
+    const ho = obj(h, hp)
+    if (ho.unit !== 'ns') throw new InvalidMessageError(`${hp}.unit`, "must be 'ns'")
+    if (!Array.isArray(ho.buckets) || ho.buckets.some((b) => !Number.isSafeInteger(b) || b < 0)) {
+      throw new InvalidMessageError(`${hp}.buckets`, 'must be an array of integers >= 0')
+    }
+    out[name] = {
+      unit: 'ns',
+      count: int(ho, 'count', hp, 0),
+      sum: num(ho, 'sum', hp),
+      min: num(ho, 'min', hp),
+      max: num(ho, 'max', hp),
+      buckets: ho.buckets as number[],
+    }
+  }
+  return out
+}
+
+function runEvents(v: unknown, path: string): RunEventRecord[] {
+  if (!Array.isArray(v)) throw new InvalidMessageError(path, 'must be an array')
+  return v.map((r, i) => {
+    const p = `${path}[${i}]`
+    const o = obj(r, p)
+    const f = obj(o.fields, `${p}.fields`)
+    for (const [k, x] of Object.entries(f)) {
+      if (typeof x !== 'number' && typeof x !== 'string' && typeof x !== 'boolean') {
+        throw new InvalidMessageError(`${p}.fields.${k}`, 'must be a number, string or boolean')
+      }
+    }
+    return {
+      timeNs: num(o, 'timeNs', p),
+      kind: str(o, 'kind', p),
+      fields: f as RunEventRecord['fields'],
+    }
+  })
 }
 
 /** Validates a message from engine-host to a client. */
@@ -216,10 +307,17 @@ export function parseHostMessage(data: unknown): HostMessage {
     'log',
     'trace',
     'result',
+    'describe-result',
     'error',
+    'mapframe',
+    'mappage-result',
   ] as const)
   const path = type
   switch (type) {
+    case 'mapframe':
+      return parseMapFrameMsg(o)
+    case 'mappage-result':
+      return parseMapPageResultMsg(o)
     case 'hello-ack':
       return {
         type,
@@ -259,6 +357,21 @@ export function parseHostMessage(data: unknown): HostMessage {
       }
     case 'result':
       return { type, id: id(o, path), result: parseRunResult(o.result, `${path}.result`) }
+    case 'describe-result': {
+      if (!Array.isArray(o.variants) || o.variants.some((v) => typeof v !== 'string')) {
+        throw new InvalidMessageError(`${path}.variants`, 'must be an array of strings')
+      }
+      if (!Array.isArray(o.seeds) || o.seeds.some((v) => !Number.isSafeInteger(v) || v < 0)) {
+        throw new InvalidMessageError(`${path}.seeds`, 'must be an array of integers >= 0')
+      }
+      return {
+        type,
+        id: id(o, path),
+        variants: o.variants as string[],
+        seeds: o.seeds as number[],
+        machine: obj(o.machine, `${path}.machine`),
+      }
+    }
     case 'error':
       return { type, id: id(o, path, true), error: wireError(o.error, `${path}.error`) }
   }

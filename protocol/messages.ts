@@ -9,6 +9,9 @@
  */
 import type { RunResult, SeriesPoint } from './result'
 import type { TraceRecord } from './results/ftrace'
+import type { MapFrameMsg, MapPageMsg, MapPageResultMsg } from './mapview'
+
+export type { MapFrameMsg, MapPageMsg, MapPageResultMsg } from './mapview'
 
 /** Bumped on any incompatible change to the messages below. */
 export const PROTOCOL_VERSION = 1
@@ -44,21 +47,63 @@ export interface RunOptions {
    * (`mmwb run --trace`). Off by default: a busy workload emits millions of events.
    */
   trace?: boolean
+  /**
+   * Stream memory-map snapshots (`mapframe`, see mapview.ts) while the run goes, plus the
+   * final state, and keep the final machine for `mappage` requests. Off by default.
+   */
+  mapFrames?: boolean
+  /**
+   * Machine fields that override the script's `machine` export (the run panel's form); a
+   * variant's own machine fields still apply on top. Validated by the engine like the export.
+   */
+  machine?: Record<string, unknown>
 }
 
 // ---- client -> engine-host ----------------------------------------------------------
 
-export interface HelloMsg { type: 'hello'; protocolVersion: number }
-export interface RunMsg { type: 'run'; id: number; script: ScriptSource; options: RunOptions }
-export interface CancelMsg { type: 'cancel'; id: number }
-export interface PingMsg { type: 'ping'; id: number }
+export interface HelloMsg {
+  type: 'hello'
+  protocolVersion: number
+}
+export interface RunMsg {
+  type: 'run'
+  id: number
+  script: ScriptSource
+  options: RunOptions
+}
+export interface CancelMsg {
+  type: 'cancel'
+  id: number
+}
+export interface PingMsg {
+  type: 'ping'
+  id: number
+}
+/**
+ * Asks what a script declares (its `variants`, `seeds` and `machine` exports) without running
+ * its default export. Answered by `describe-result`, or `error` (ScriptSyntaxError,
+ * ConfigError naming the field, ...). `machine` overrides as in RunOptions.
+ */
+export interface DescribeMsg {
+  type: 'describe'
+  id: number
+  script: ScriptSource
+  machine?: Record<string, unknown>
+}
 
-export type ClientMessage = HelloMsg | RunMsg | CancelMsg | PingMsg
+export type ClientMessage = HelloMsg | RunMsg | CancelMsg | PingMsg | DescribeMsg | MapPageMsg
 
 // ---- engine-host -> client ----------------------------------------------------------
 
-export interface HelloAckMsg { type: 'hello-ack'; protocolVersion: number; engineVersion: string }
-export interface PongMsg { type: 'pong'; id: number }
+export interface HelloAckMsg {
+  type: 'hello-ack'
+  protocolVersion: number
+  engineVersion: string
+}
+export interface PongMsg {
+  type: 'pong'
+  id: number
+}
 export interface ProgressMsg {
   type: 'progress'
   id: number
@@ -69,7 +114,11 @@ export interface ProgressMsg {
   simTimeNs: number
 }
 /** New points of user series since the last message (streamed partial results). */
-export interface SeriesMsg { type: 'series'; id: number; series: Record<string, SeriesPoint[]> }
+export interface SeriesMsg {
+  type: 'series'
+  id: number
+  series: Record<string, SeriesPoint[]>
+}
 /**
  * Tracepoint hits recorded since the last `trace` message, in emission order (only for runs
  * with `options.trace`). All of them arrive before the run's `result`.
@@ -81,10 +130,34 @@ export interface TraceMsg {
   /** Events emitted so far, including any the host's bounded buffer dropped. */
   written: number
 }
-export interface LogMsg { type: 'log'; id: number; level: 'info' | 'warn'; text: string }
-export interface ResultMsg { type: 'result'; id: number; result: RunResult }
+export interface LogMsg {
+  type: 'log'
+  id: number
+  level: 'info' | 'warn'
+  text: string
+}
+export interface ResultMsg {
+  type: 'result'
+  id: number
+  result: RunResult
+}
+/** What a script declares; the machine is the base machine, validated by the engine. */
+export interface DescribeResultMsg {
+  type: 'describe-result'
+  id: number
+  /** Keys of the `variants` export, in declaration order; empty when there is none. */
+  variants: string[]
+  /** The `seeds` export; empty when there is none. */
+  seeds: number[]
+  /** The `machine` export merged with the override, as plain JSON ({} when absent). */
+  machine: Record<string, unknown>
+}
 /** A failed request. `id` is -1 for errors not tied to a request (e.g. a bad message). */
-export interface ErrorMsg { type: 'error'; id: number; error: WireError }
+export interface ErrorMsg {
+  type: 'error'
+  id: number
+  error: WireError
+}
 
 export type HostMessage =
   | HelloAckMsg
@@ -94,7 +167,10 @@ export type HostMessage =
   | LogMsg
   | TraceMsg
   | ResultMsg
+  | DescribeResultMsg
   | ErrorMsg
+  | MapFrameMsg
+  | MapPageResultMsg
 
 /** Error names engine-host uses, so clients can branch on them. */
 export type HostErrorName =

@@ -9,7 +9,7 @@ import { inspectWorkload } from '../../engine-host/sandbox/inspect'
 import { transpileWorkload } from '../../engine-host/transpile'
 import { toWireError } from '../../protocol/guards'
 import type { WireError } from '../../protocol/messages'
-import type { RunResult } from '../../protocol/result'
+import type { LatencyHistogram, RunResult } from '../../protocol/result'
 import { intOption, parseArgs, stringOption, UsageError } from '../args'
 import {
   compareExperiment,
@@ -30,8 +30,15 @@ Runs the workload once for every variant in its \`variants\` export and every se
 the style of mmtests' compare-kernels.sh: variants as columns (the first is the
 baseline), the mean over seeds with its 95% confidence interval, the change from the
 baseline, written *x%* where Welch's t-test finds it significant (p < 0.05). Rows: the
-mean and max of every series the script records, then the /proc/vmstat counters that are
-non-zero in some run (counters start at zero at boot: their end value is the delta).
+mean and max of every series the script and the engine record, the mean, p50 and p99 of
+every latency histogram (simulated ns, e.g. migrate_latency_ns), then the /proc/vmstat
+counters that are non-zero in some run (counters start at zero at boot: their end value is
+the delta).
+
+A variant may declare \`expect: { invariantViolation: 'rule' }\`: it reproduces a bug. Its
+runs end at the violation and are compared like the others; a section after the table
+lists every run's violation (rule, pfn, operation). A run that does not meet its variant's
+expectation makes compare exit with status 5, as an undeclared violation does.
 
 Options:
   --seeds LIST      comma-separated seeds, e.g. 1,2,3 (overrides the script's \`seeds\`)
@@ -107,6 +114,71 @@ async function runAll(
   return results
 }
 
+/** Histogram statistics shown as table rows (bucket upper bounds for percentiles). */
+const HIST_STATS = ['mean', 'p50', 'p99'] as const
+
+function histPercentile(h: LatencyHistogram, p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * h.count))
+  let seen = 0
+  for (let i = 0; i < h.buckets.length; i++) {
+    seen += h.buckets[i]
+    if (seen >= rank) return Math.min(2 ** (i + 1) - 1, h.max)
+  }
+  return h.max
+}
+
+/**
+ * The runs with each histogram's mean, p50 and p99 added as one-point series (for the table
+ * only; the JSON keeps the histograms), and the metric rows that show them.
+ */
+function histogramSeries(runs: RunResult[]): { runs: RunResult[]; metrics: MetricSpec[] } {
+  const names = new Set<string>()
+  const out = runs.map((r) => {
+    const extra: RunResult['series'] = {}
+    for (const [name, h] of Object.entries(r.histograms ?? {})) {
+      if (h.count === 0) continue
+      names.add(name)
+      extra[`${name}:mean`] = [[r.simTimeNs, h.sum / h.count]]
+      extra[`${name}:p50`] = [[r.simTimeNs, histPercentile(h, 50)]]
+      extra[`${name}:p99`] = [[r.simTimeNs, histPercentile(h, 99)]]
+    }
+    return { ...r, series: { ...r.series, ...extra } }
+  })
+  const metrics: MetricSpec[] = [...names].flatMap((name) =>
+    HIST_STATS.map(
+      (stat) =>
+        ({
+          kind: 'series',
+          series: `${name}:${stat}`,
+          stat: 'last',
+          label: `${name} ${stat}`,
+          unit: 'ns',
+        }) as const,
+    ),
+  )
+  return { runs: out, metrics }
+}
+
+/** The invariant-violation section: every run that declared or hit a violation. */
+function violationReport(runs: RunResult[]): { text: string; unmet: number } {
+  const lines: string[] = []
+  let unmet = 0
+  for (const r of runs) {
+    if (!r.expect && !r.violation) continue
+    const who = `${r.variant ?? 'base'} seed ${r.seed}`
+    const v = r.violation
+    const what = v
+      ? `${v.rule} at pfn 0x${v.pfn.toString(16)} during ${v.event} (${v.timeNs} ns): ${v.message}`
+      : 'no violation'
+    if (r.expect && !r.expect.met) {
+      unmet++
+      lines.push(`  ${who}: EXPECTED ${r.expect.invariantViolation}, got ${what}`)
+    } else lines.push(`  ${who}: ${what}${r.expect ? ' (expected)' : ''}`)
+  }
+  if (lines.length === 0) return { text: '', unmet: 0 }
+  return { text: `\ninvariant violations\n${lines.join('\n')}\n`, unmet }
+}
+
 export async function compareCommand(argv: string[]): Promise<ExitCode> {
   const p = parseArgs(argv, {
     seeds: { value: true },
@@ -164,10 +236,15 @@ export async function compareCommand(argv: string[]): Promise<ExitCode> {
       { kind: 'series', series, stat: 'mean' } as const,
       { kind: 'series', series, stat: 'max' } as const,
     ])
-    process.stdout.write(renderComparisonText(compareExperiment(experiment, { metrics })))
+    const withHist = histogramSeries(runs)
+    metrics.push(...withHist.metrics)
+    const table = compareExperiment({ ...experiment, runs: withHist.runs }, { metrics })
+    process.stdout.write(renderComparisonText(table))
+    const verdict = violationReport(runs)
+    process.stdout.write(verdict.text)
     const json = stringOption(p, 'json')
     if (json) writeFileSync(json, JSON.stringify(experiment, null, 2) + '\n')
-    return EXIT.OK
+    return verdict.unmet > 0 ? EXIT.INVARIANT : EXIT.OK
   } catch (e) {
     if (e instanceof UsageError) throw e
     const wire = e instanceof HostRequestError ? e.wire : toWireError(e)

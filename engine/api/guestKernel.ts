@@ -35,6 +35,7 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     Object: ObjectConstructor
     JSON: JSON
     String: StringConstructor
+    Array: ArrayConstructor
   }
   const freeze = G.Object.freeze
 
@@ -75,8 +76,38 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     order: number
     nrPages: number
   }
-  function folio(pfn: number, order: number): FolioHandle {
-    return freeze({ pfn: pfn, order: order, nrPages: 2 ** order })
+  // Handles follow their folio when migration moves or splits it: pfn and order are read
+  // from the host at each use.
+  function folio(pfn: number): FolioHandle {
+    const id = s.handleNew(pfn)
+    return freeze(
+      G.Object.defineProperties(
+        {},
+        {
+          pfn: {
+            enumerable: true,
+            get: function () {
+              return s.handlePfn(id)
+            },
+          },
+          order: {
+            enumerable: true,
+            get: function () {
+              return s.folioOrder(s.handlePfn(id))
+            },
+          },
+          nrPages: {
+            enumerable: true,
+            get: function () {
+              return 2 ** s.folioOrder(s.handlePfn(id))
+            },
+          },
+        },
+      ),
+    ) as FolioHandle
+  }
+  function parsed(text: string): unknown {
+    return G.JSON.parse(text)
   }
   function pfnOf(f: unknown, what: string): number {
     if (typeof f === 'object' && f !== null && typeof (f as FolioHandle).pfn === 'number') {
@@ -100,13 +131,16 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
   }
 
   const s = sys
+  // A regular file's mapping_gfp_mask: GFP_HIGHUSER_MOVABLE.
+  const movableGfp = constants.GFP_HIGHUSER_MOVABLE
   const kernel = freeze({
     allocPages: guard(function (gfp: number, order: number) {
       const pfn = s.allocPages(gfp, order)
-      return pfn < 0 ? null : folio(pfn, order)
+      return pfn < 0 ? null : folio(pfn)
     }),
     freePages: guard(function (f: unknown) {
-      s.freePages(pfnOf(f, 'freePages'), (f as FolioHandle).order)
+      const pfn = pfnOf(f, 'freePages')
+      s.freePages(pfn, s.folioOrder(pfn))
     }),
     folioGet: guard(function (f: unknown) {
       s.folioGet(pfnOf(f, 'folioGet'))
@@ -119,7 +153,7 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     }),
     getPageUnlessZero: guard(function (p: unknown) {
       const head = s.getPageUnlessZero(pfnArg(p, 'getPageUnlessZero'))
-      return head < 0 ? null : folio(head, s.folioOrder(head))
+      return head < 0 ? null : folio(head)
     }),
     pin: guard(function (f: unknown) {
       s.pin(pfnOf(f, 'pin'))
@@ -269,6 +303,75 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     }),
     progress: guard(function (fraction: number) {
       s.progress(fraction)
+    }),
+    filemapAddFolio: guard(function (order?: number, gfp?: number) {
+      const pfn = s.filemapAddFolio(gfp === undefined ? movableGfp : gfp, order === undefined ? 0 : order)
+      return pfn < 0 ? null : folio(pfn)
+    }),
+    filemapRemoveFolio: guard(function (f: unknown) {
+      s.filemapRemoveFolio(pfnOf(f, 'filemapRemoveFolio'))
+    }),
+    compactMemory: guard(function () {
+      return freeze(parsed(s.compactMemory()))
+    }),
+    tryToCompactPages: guard(function (order: number, gfp: number, priority?: number) {
+      return s.tryToCompactPages(order, gfp, priority === undefined ? 1 : priority)
+    }),
+    wakeKcompactd: guard(function (order: number) {
+      return s.wakeKcompactd(order)
+    }),
+    migratePages: guard(function (folios: unknown, opts?: { mode?: string; reason?: string; gfp?: number }) {
+      if (!G.Array.isArray(folios)) throw new G.TypeError('migratePages: expected an array of Folios')
+      const pfns: number[] = []
+      for (let i = 0; i < folios.length; i++) pfns.push(pfnOf(folios[i], 'migratePages'))
+      const o = opts || {}
+      return freeze(
+        parsed(
+          s.migratePages(
+            G.JSON.stringify(pfns),
+            o.mode === undefined ? 'sync' : G.String(o.mode),
+            o.reason === undefined ? 'syscall_or_cpuset' : G.String(o.reason),
+            o.gfp === undefined ? -1 : o.gfp,
+          ),
+        ),
+      )
+    }),
+    cma: freeze({
+      alloc: guard(function (name: string, count: number, align?: number) {
+        const r = parsed(s.cmaAlloc(G.String(name), count, align === undefined ? 0 : align)) as {
+          pfn: number | null
+        }
+        if (r.pfn !== null && r.pfn < 0) r.pfn = null
+        return freeze(r)
+      }),
+      release: guard(function (name: string, pfn: number, count: number) {
+        return s.cmaRelease(G.String(name), pfn, count)
+      }),
+      areas: guard(function () {
+        return freeze(parsed(s.cmaAreas()))
+      }),
+    }),
+    allocContigRange: guard(function (start: number, end: number, migratetype: number) {
+      return freeze(parsed(s.allocContigRange(start, end, migratetype)))
+    }),
+    freeContigRange: guard(function (pfn: number, nrPages: number) {
+      return s.freeContigRange(pfn, nrPages)
+    }),
+    virtioMem: freeze({
+      request: guard(function (sizeMiB: number) {
+        return freeze(parsed(s.virtioMemRequest(sizeMiB)))
+      }),
+    }),
+    pfnWalker: freeze({
+      armCompactionTargets: guard(function (n: number) {
+        s.walkerArm(n)
+      }),
+      release: guard(function () {
+        return s.walkerRelease()
+      }),
+    }),
+    histogram: guard(function (name: string) {
+      return parsed(s.histogram(G.String(name)))
     }),
   })
 

@@ -3,23 +3,36 @@
  * memory model (engine/mm), the /proc formatters (engine/proc) and the scheduler
  * (engine/sched). Every call charges the calling task's simulated clock from the cost model.
  */
+import { makeAnonLruFolio, makeFileLruFolio } from '../migrate'
+import { folioPutLru } from '../migrate/isolate'
 import {
-  allocPages,
+  __GFP_MOVABLE,
   compoundHead,
+  folioAddMapcount,
   folioGet,
   folioMapcount,
   folioOrder,
-  folioPut,
+  folioTestFlag,
   folioTryGet,
   freePages,
+  PG_file,
   NO_PAGE,
   traceSubscribe,
   TRACE_EVENT_NAMES,
   type TraceEventName,
-  vmstat,
   zoneInfo,
   type Machine,
 } from '../mm'
+import type { VirtioMemDevice } from '../virtioMem'
+import { ContigOps } from './contigOps'
+import type { Design } from './design'
+import { FolioHandles } from './folioHandles'
+import { MmOps, type MigrateRequest } from './mmOps'
+import type { MmRecorder } from './mmRecorder'
+import { vmSysctlGet, vmSysctlSet } from './vmSysctl'
+import { allVmstat } from './vmstatAll'
+import { cmaState } from '../cma'
+import { MIGRATE_REASONS } from '../migrate'
 import { formatBuddyinfo } from '../proc/buddyinfo'
 import { formatExtfragIndex, formatUnusableIndex } from '../proc/extfrag'
 import { formatPagetypeinfo } from '../proc/pagetypeinfo'
@@ -55,6 +68,9 @@ export interface KernelDeps {
   rng: Rng
   series: SeriesRecorder
   hooks: KernelHooks
+  design: Design
+  recorder: MmRecorder
+  virtioMem: VirtioMemDevice | null
 }
 
 /** The kernel files `procRead` serves, by path. */
@@ -73,7 +89,7 @@ export function readProcFile(m: Machine, path: string): string {
     case '/proc/pagetypeinfo':
       return formatPagetypeinfo(zoneInfo(m), { pageblockOrder: m.pageblockOrder })
     case '/proc/vmstat':
-      return formatVmstat(vmstat(m))
+      return formatVmstat(allVmstat(m))
     case '/sys/kernel/debug/extfrag/unusable_index':
       return formatUnusableIndex(zoneInfo(m))
     case '/sys/kernel/debug/extfrag/extfrag_index':
@@ -96,11 +112,58 @@ function checkGfp(gfp: number): void {
   }
 }
 
-export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLocks } {
-  const { machine: m, sched, rng, series, hooks } = deps
+export interface Kernel {
+  sys: KernelSys
+  locks: PageLocks
+  ops: MmOps
+  contig: ContigOps
+  handles: FolioHandles
+}
+
+const MIGRATE_MODES = ['async', 'sync-light', 'sync']
+
+export function createKernel(deps: KernelDeps): Kernel {
+  const { machine: m, sched, rng, series, hooks, recorder } = deps
   const cost = sched.cost
-  const locks = new PageLocks(sched)
+  const ops = new MmOps(m, sched, deps.design, recorder)
+  const contig = new ContigOps(m, ops, recorder, deps.virtioMem)
+  const handles = new FolioHandles(m)
+  // A task asking for a folio's lock waits out migration's hold of it, also when its handle
+  // has followed the folio to the destination (the hold was recorded on the source pfn).
+  const locks = new PageLocks(
+    sched,
+    {
+      freeAtNs(pfn, atNs) {
+        let t = ops.locks.freeAtNs(pfn, atNs)
+        const src = handles.movedFrom.get(pfn)
+        if (src !== undefined) t = Math.max(t, ops.locks.freeAtNs(src, atNs))
+        return t
+      },
+    },
+    (_pfn, waitNs, external) => {
+      recorder.histograms.add('folio_lock_wait_ns', waitNs)
+      if (external) recorder.histograms.add('folio_lock_wait_migration_ns', waitNs)
+    },
+  )
   const procs = new ProcessTable(m, sched)
+  handles.onMoved((src, dst) => procs.moved(src, dst))
+  handles.onSplit((head, pieces) => procs.split(head, pieces))
+
+  /**
+   * The allocation's reference of a movable folio is the default process's mapping: dropping
+   * it zaps that mapping too (folio_remove_rmap + the page table's put).
+   */
+  function putAllocationRef(pfn: number): void {
+    const head = compoundHead(m, pfn)
+    if (handles.defaultMapped.delete(head)) {
+      folioAddMapcount(m, head, -1)
+      sched.charge(cost.pteUnmapNs * 2 ** folioOrder(m, head))
+    }
+    folioPutLru(m, head)
+  }
+  function json(v: unknown): string {
+    return JSON.stringify(v)
+  }
   const traceOffs = new Map<number, () => void>()
   let nextTraceId = 1
 
@@ -120,15 +183,23 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
     allocPages(gfp, order) {
       checkGfp(gfp)
       checkOrder(m, order, 'allocPages')
-      const pfn = allocPages(m, gfp, order)
-      sched.charge(pfn === NO_PAGE ? cost.allocFailNs : cost.allocNs)
-      return pfn === NO_PAGE ? -1 : pfn
+      const pfn = ops.allocPages(gfp, order)
+      if (pfn === NO_PAGE) return -1
+      handles.allocated(pfn)
+      if ((gfp & __GFP_MOVABLE) !== 0) {
+        // do_anonymous_page: an anon LRU folio mapped once by the default process.
+        makeAnonLruFolio(m, pfn, 1)
+        handles.defaultMapped.add(pfn)
+        sched.charge(cost.pteMapNs * 2 ** order)
+      }
+      return pfn
     },
     freePages(pfn, order) {
       assertLiveFolio(m, pfn, 'freePages')
       checkOrder(m, order, 'freePages')
       checkFreeable(pfn, 'freePages')
-      freePages(m, pfn, order)
+      if (handles.defaultMapped.has(compoundHead(m, pfn))) putAllocationRef(pfn)
+      else freePages(m, pfn, order)
       sched.charge(cost.freeNs)
     },
     folioGet(pfn) {
@@ -140,7 +211,7 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
       assertLiveFolio(m, pfn, 'folioPut')
       checkFreeable(pfn, 'folioPut')
       const last = m.refcount[compoundHead(m, pfn)] === 1
-      folioPut(m, pfn)
+      putAllocationRef(pfn)
       sched.charge(last ? cost.freeNs : cost.bookkeepingNs)
     },
     folioRefCount(pfn) {
@@ -238,18 +309,18 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
       sched.charge(cost.mlockNs * 2 ** folioOrder(m, pfn))
     },
     sysctlGet(name) {
-      return sysctlGet(m, name)
+      return vmSysctlGet(ops, name) ?? sysctlGet(m, name)
     },
     sysctlSet(name, value) {
-      sysctlSet(m, name, value)
       sched.charge(cost.bookkeepingNs)
+      if (!vmSysctlSet(ops, name, value)) sysctlSet(m, name, value)
     },
     procRead(path) {
       sched.charge(cost.bookkeepingNs)
       return readProcFile(m, path)
     },
     vmstatValue(name) {
-      for (const [k, v] of vmstat(m)) if (k === name) return v
+      for (const [k, v] of allVmstat(m)) if (k === name) return v
       throw new RangeError(`vmstat: no counter named ${JSON.stringify(name)}`)
     },
     traceOn(tracepoint, cb) {
@@ -300,6 +371,121 @@ export function createKernel(deps: KernelDeps): { sys: KernelSys; locks: PageLoc
     log(level, text) {
       hooks.log(level, text)
     },
+    filemapAddFolio(gfp, order) {
+      checkGfp(gfp)
+      checkOrder(m, order, 'filemapAddFolio')
+      const pfn = ops.allocPages(order > 0 ? gfp | __GFP_COMP : gfp, order)
+      if (pfn === NO_PAGE) return -1
+      handles.allocated(pfn)
+      // The page cache holds one reference per page; the caller keeps none (as after
+      // filemap_add_folio and the read path's folio_put).
+      makeFileLruFolio(m, pfn, 0)
+      sched.charge(cost.bookkeepingNs * 2 ** order)
+      return pfn
+    },
+    filemapRemoveFolio(pfn) {
+      assertLiveFolio(m, pfn, 'filemapRemoveFolio')
+      const head = compoundHead(m, pfn)
+      if (!folioTestFlag(m, head, PG_file)) {
+        throw new Error(`filemapRemoveFolio: folio at pfn 0x${head.toString(16)} is not in the page cache`)
+      }
+      checkFreeable(head, 'filemapRemoveFolio')
+      const nr = 2 ** folioOrder(m, head)
+      // __filemap_remove_folio + folio_put_refs(folio, nr): the cache's references go, and the
+      // folio is freed unless somebody else still holds one.
+      for (let i = 1; i < nr; i++) folioPutLru(m, head)
+      folioPutLru(m, head)
+      sched.charge(cost.freeNs)
+    },
+    handleNew(pfn) {
+      return handles.create(pfn)
+    },
+    handlePfn(id) {
+      return handles.pfn(id)
+    },
+    compactMemory() {
+      return json(ops.compactMemory())
+    },
+    tryToCompactPages(order, gfp, prio) {
+      checkGfp(gfp)
+      checkOrder(m, order, 'tryToCompactPages')
+      if (prio !== 0 && prio !== 1 && prio !== 2) {
+        throw new RangeError(`tryToCompactPages: priority ${prio} is not a COMPACT_PRIO_* (0..2)`)
+      }
+      return ops.tryToCompactPages(order, gfp, prio)
+    },
+    wakeKcompactd(order) {
+      checkOrder(m, order, 'wakeKcompactd')
+      return ops.wakeKcompactd(order, 3)
+    },
+    migratePages(pfnsJson, mode, reason, gfp) {
+      if (!MIGRATE_MODES.includes(mode)) {
+        throw new RangeError(`migratePages: mode ${JSON.stringify(mode)} is not one of ${MIGRATE_MODES.join(', ')}`)
+      }
+      if (!(MIGRATE_REASONS as readonly string[]).includes(reason)) {
+        throw new RangeError(`migratePages: reason ${JSON.stringify(reason)} is not one of ${MIGRATE_REASONS.join(', ')}`)
+      }
+      const pfns = JSON.parse(pfnsJson) as number[]
+      for (const pfn of pfns) assertLiveFolio(m, pfn, 'migratePages')
+      const req: MigrateRequest = { mode: mode as MigrateRequest['mode'], reason: reason as MigrateRequest['reason'] }
+      if (gfp >= 0) req.gfp = gfp
+      const r = ops.migrateFolios(pfns, req)
+      const s = r.stats
+      return json({
+        nrSucceeded: s.nrSucceeded,
+        nrFailedPages: s.nrFailedPages,
+        nrThpSucceeded: s.nrThpSucceeded,
+        nrThpFailed: s.nrThpFailed,
+        nrThpSplit: s.nrThpSplit,
+        retval: s.retval,
+        notIsolated: r.notIsolated,
+        wastedTargets: s.wastedTargets,
+        latencyNs: r.latencyNs,
+        folioLatencyNs: s.latencyNs,
+        lockHoldNs: s.lockHoldNs,
+      })
+    },
+    cmaAlloc(name, count, align) {
+      return json(contig.cmaAlloc(name, count, align))
+    },
+    cmaRelease(name, pfn, count) {
+      return contig.cmaRelease(name, pfn, count)
+    },
+    cmaAreas() {
+      return json(
+        cmaState(m).areas.map((a) => ({
+          name: a.name,
+          basePfn: a.basePfn,
+          count: a.count,
+          orderPerBit: a.orderPerBit,
+          allocPagesSuccess: a.nrPagesSucceeded,
+          allocPagesFail: a.nrPagesFailed,
+        })),
+      )
+    },
+    allocContigRange(start, end, mt) {
+      assertPfn(m, start, 'allocContigRange')
+      assertPfn(m, end - 1, 'allocContigRange')
+      return json(contig.allocContigRange(start, end, mt))
+    },
+    freeContigRange(pfn, nrPages) {
+      assertPfn(m, pfn, 'freeContigRange')
+      return contig.freeContigRange(pfn, nrPages)
+    },
+    virtioMemRequest(sizeMiB) {
+      return json(contig.virtioMemRequest(sizeMiB))
+    },
+    walkerArm(n) {
+      if (!Number.isInteger(n) || n < 0) throw new RangeError('pfnWalker.arm: n must be an integer >= 0')
+      ops.armWalker(n)
+    },
+    walkerRelease() {
+      sched.charge(cost.bookkeepingNs)
+      return ops.releaseWalker()
+    },
+    histogram(name) {
+      return json(recorder.histograms.get(name) ?? null)
+    },
   }
-  return { sys, locks }
+  return { sys, locks, ops, contig, handles }
 }

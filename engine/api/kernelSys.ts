@@ -52,4 +52,35 @@ export interface KernelSys {
   join(taskId: number): Promise<void>
   progress(fraction: number): void
   log(level: 'info' | 'warn', text: string): void
+
+  // ---- folio handles that follow migration (folioHandles.ts) ----
+  /** A new handle id for the folio whose head is `pfn`. */
+  handleNew(pfn: number): number
+  /** The head pfn the handle names now. */
+  handlePfn(id: number): number
+
+  /** filemap_alloc_folio + filemap_add_folio: head pfn of a clean page-cache folio, or -1. */
+  filemapAddFolio(gfp: number, order: number): number
+  /** filemap_remove_folio (truncation): the page cache's references go. */
+  filemapRemoveFolio(pfn: number): void
+
+  // ---- compaction, migration, contiguous allocation (mmOps.ts, contigOps.ts) ----
+  /** vm.compact_memory; JSON `{results, latencyNs}`. */
+  compactMemory(): string
+  /** try_to_compact_pages; the compact_result name. */
+  tryToCompactPages(order: number, gfp: number, prio: number): string
+  wakeKcompactd(order: number): boolean
+  /** JSON array of head pfns in; JSON outcome out. */
+  migratePages(pfnsJson: string, mode: string, reason: string, gfp: number): string
+  cmaAlloc(name: string, count: number, align: number): string
+  cmaRelease(name: string, pfn: number, count: number): boolean
+  /** JSON `{name, basePfn, count, orderPerBit, ...}[]`. */
+  cmaAreas(): string
+  allocContigRange(start: number, end: number, migratetype: number): string
+  freeContigRange(pfn: number, nrPages: number): number
+  virtioMemRequest(sizeMiB: number): string
+  walkerArm(n: number): void
+  walkerRelease(): number
+  /** JSON of a histogram recorded so far, or 'null'. */
+  histogram(name: string): string
 }

@@ -54,6 +54,20 @@ export declare const PAGE_ALLOC_COSTLY_ORDER: number
 /** Order of a PMD-mapped transparent huge page (`HPAGE_PMD_ORDER`, 9). */
 export declare const HPAGE_PMD_ORDER: number
 
+// ---- compaction priorities (include/linux/compaction.h) ---------------------------------
+
+/**
+ * `COMPACT_PRIO_SYNC_FULL` (0, `MIN_COMPACT_PRIORITY`): MIGRATE_SYNC_LIGHT over the whole zone,
+ * ignoring pageblock skip bits.
+ * @example
+ * k.tryToCompactPages(4, GFP_KERNEL, COMPACT_PRIO_SYNC_FULL)
+ */
+export declare const COMPACT_PRIO_SYNC_FULL: number
+/** `COMPACT_PRIO_SYNC_LIGHT` (1, `DEF_COMPACT_PRIORITY`): MIGRATE_SYNC_LIGHT, skip bits honoured. */
+export declare const COMPACT_PRIO_SYNC_LIGHT: number
+/** `COMPACT_PRIO_ASYNC` (2, `INIT_COMPACT_PRIORITY`): MIGRATE_ASYNC, the first attempt of the slow path. */
+export declare const COMPACT_PRIO_ASYNC: number
+
 // ---- migratetypes ----------------------------------------------------------------------
 
 /** `MIGRATE_UNMOVABLE` (0): kernel allocations that can never move. */
@@ -154,8 +168,10 @@ export declare const GFP_TRANSHUGE: number
 // ---- handles ----------------------------------------------------------------------------
 
 /**
- * A folio: the head of an allocated block of `2^order` pages. Handles are plain values; two
- * handles with the same `pfn` name the same folio.
+ * A folio: the head of an allocated block of `2^order` pages. Two handles with the same `pfn`
+ * name the same folio. Handles follow their folio: when migration or compaction moves it, `pfn`
+ * becomes the destination's; when a large folio is split, the handle names the head piece and
+ * `order` drops.
  */
 export interface Folio {
   /** Page frame number of the head page. */
@@ -254,7 +270,13 @@ export interface Rng {
 
 /** The `vm.*` sysctls the model honours, by their /proc/sys/vm names. */
 export type SysctlName =
-  'vm.min_free_kbytes' | 'vm.watermark_scale_factor' | 'vm.watermark_boost_factor'
+  | 'vm.min_free_kbytes'
+  | 'vm.watermark_scale_factor'
+  | 'vm.watermark_boost_factor'
+  | 'vm.extfrag_threshold'
+  | 'vm.compaction_proactiveness'
+  | 'vm.compact_unevictable_allowed'
+  | 'vm.compact_memory'
 
 /** Sysctl access, as `sysctl -w` would do it. */
 export interface Sysctl {
@@ -267,8 +289,14 @@ export interface Sysctl {
    */
   get(name: SysctlName): number
   /**
-   * Writes a sysctl; the kernel's handler runs (for the watermark knobs,
-   * `setup_per_zone_wmarks` recomputes every zone's watermarks).
+   * Writes a sysctl; the kernel's handler runs: for the watermark knobs
+   * `setup_per_zone_wmarks` recomputes every zone's watermarks; writing 1 to
+   * `vm.compact_memory` compacts every zone now (as {@link Kernel.compactMemory}, charged to the
+   * caller); `vm.compaction_proactiveness` > 0 (default 20) makes kcompactd compact proactively
+   * every 500 ms of simulated time while the node's fragmentation score is above the high mark;
+   * `vm.extfrag_threshold` (0..1000, default 500) is what `compaction_suitable` compares the
+   * fragmentation index with; `vm.compact_unevictable_allowed` (0/1) lets compaction move mlocked
+   * folios. `vm.compact_memory` is write-only: reading it throws, like EACCES.
    * @param name - The sysctl's name.
    * @param value - The new value; out-of-range values throw a RangeError, like EINVAL.
    * @example
@@ -347,10 +375,255 @@ export interface Trace {
   on(tracepoint: TracepointName, cb: (ev: TraceEvent) => void): () => void
 }
 
+
+/** `enum compact_result` as the kernel's tracepoints print it (lower case). */
+export type CompactResult =
+  | 'not_suitable_zone'
+  | 'skipped'
+  | 'deferred'
+  | 'no_suitable_page'
+  | 'continue'
+  | 'complete'
+  | 'partial_skipped'
+  | 'contended'
+  | 'success'
+
+/** What {@link Kernel.compactMemory} did. */
+export interface CompactMemoryResult {
+  /** `compact_zone`'s result for each populated zone, in zone order. */
+  readonly results: CompactResult[]
+  /** Simulated ns the whole compaction took (charged to the caller). */
+  readonly latencyNs: number
+}
+
+/** `enum migrate_mode`. */
+export type MigrateMode = 'async' | 'sync-light' | 'sync'
+
+/** `enum migrate_reason`, spelled as the mm_migrate_pages tracepoint prints it. */
+export type MigrateReason =
+  | 'compaction'
+  | 'memory_failure'
+  | 'memory_hotplug'
+  | 'syscall_or_cpuset'
+  | 'mempolicy_mbind'
+  | 'numa_misplaced'
+  | 'contig_range'
+  | 'longterm_pin'
+  | 'demotion'
+
+/** Options of {@link Kernel.migratePages}. */
+export interface MigratePagesOptions {
+  /** Migration mode (default `'sync'`, as move_pages(2) uses). */
+  mode?: MigrateMode
+  /** Why (default `'syscall_or_cpuset'`); shown in the mm_migrate_pages tracepoint. */
+  reason?: MigrateReason
+  /**
+   * `mtc->gfp_mask` of the destination allocation (default `GFP_HIGHUSER_MOVABLE |
+   * __GFP_RETRY_MAYFAIL`; large folios get `GFP_TRANSHUGE`, which may direct-compact).
+   */
+  gfp?: number
+}
+
+/** What one {@link Kernel.migratePages} call did (`struct migrate_pages_stats` and measurements). */
+export interface MigratePagesResult {
+  /** Base pages migrated (`pgmigrate_success` of this call). */
+  readonly nrSucceeded: number
+  /** Base pages that failed (`pgmigrate_fail`). */
+  readonly nrFailedPages: number
+  /** PMD-size folios migrated whole. */
+  readonly nrThpSucceeded: number
+  /** PMD-size folios that failed. */
+  readonly nrThpFailed: number
+  /** PMD-size folios split for want of a destination. */
+  readonly nrThpSplit: number
+  /** migrate_pages's return: folios not migrated, or a negative errno (-ENOMEM = -12). */
+  readonly retval: number
+  /** Folios that could not be isolated from the LRU (not LRU folios, or already isolated). */
+  readonly notIsolated: number
+  /** Destinations allocated and given back unused (variant `migration.allocateTarget`). */
+  readonly wastedTargets: number
+  /** Simulated ns of the whole call, charged to the caller. */
+  readonly latencyNs: number
+  /** Per migrated folio: ns from its unmap to the end of its move. */
+  readonly folioLatencyNs: readonly number[]
+  /** Per source-lock hold: ns the source folio stayed locked. */
+  readonly lockHoldNs: readonly number[]
+}
+
+/** What one `cma_alloc` did. */
+export interface CmaAllocResult {
+  /** First pfn of the allocation, or null when it failed. */
+  readonly pfn: number | null
+  /** 0, or the last error: -16 (-EBUSY), -12 (-ENOMEM), -4 (-EINTR). */
+  readonly ret: number
+  /** `'success' | 'busy' | 'nomem' | 'intr'`. */
+  readonly outcome: string
+  /** Simulated ns the call took (charged to the caller). */
+  readonly latencyNs: number
+  /** alloc_contig_range calls made (busy retries move one alignment unit on). */
+  readonly attempts: number
+  /** `cma_alloc_busy_retry` events. */
+  readonly busyRetries: number
+  /** Base pages migrated out of the way by all attempts. */
+  readonly nrMigrated: number
+}
+
+/** A CMA area reserved at boot, with its `/sys/kernel/mm/cma/<name>/` counters. */
+export interface CmaAreaInfo {
+  /** The area's name. */
+  readonly name: string
+  /** First pfn. */
+  readonly basePfn: number
+  /** Size in pages. */
+  readonly count: number
+  /** `order_per_bit` of its bitmap. */
+  readonly orderPerBit: number
+  /** `alloc_pages_success`: pages allocated successfully. */
+  readonly allocPagesSuccess: number
+  /** `alloc_pages_fail`: pages whose allocation failed. */
+  readonly allocPagesFail: number
+}
+
+/** The Contiguous Memory Allocator: areas come from {@link MachineSpec.cma}. */
+export interface Cma {
+  /**
+   * `cma_alloc(cma, count, align)`: finds a free run in the area's bitmap and calls
+   * `alloc_contig_range(MIGRATE_CMA)`, retrying one alignment unit further on -EBUSY.
+   * Counts `cma_alloc_success` / `cma_alloc_fail`.
+   * @param name - The area's name from `machine.cma`.
+   * @param count - Pages wanted.
+   * @param align - Alignment as an order (default 0).
+   * @returns The outcome; `pfn` is null on failure.
+   * @example
+   * const r = k.cma.alloc('camera', 1024, 8)
+   * if (r.pfn !== null) k.cma.release('camera', r.pfn, 1024)
+   */
+  alloc(name: string, count: number, align?: number): CmaAllocResult
+  /**
+   * `cma_release(cma, pages, count)`: frees a range `alloc` returned.
+   * @param name - The area's name.
+   * @param pfn - First pfn of the range.
+   * @param count - Its size in pages.
+   * @returns False when the range is not inside the area.
+   */
+  release(name: string, pfn: number, count: number): boolean
+  /**
+   * The areas reserved at boot.
+   * @returns Each area with its per-area counters.
+   */
+  areas(): CmaAreaInfo[]
+}
+
+/** What one `alloc_contig_range` call did. */
+export interface ContigRangeResult {
+  /** 0, -16 (-EBUSY), -12 (-ENOMEM) or -4 (-EINTR). */
+  readonly ret: number
+  /** `'success' | 'busy' | 'nomem' | 'intr'`. */
+  readonly outcome: string
+  /** Simulated ns, charged to the caller. */
+  readonly latencyNs: number
+  /** Base pages migrated out of the range. */
+  readonly nrMigrated: number
+  /** Pages reclaimed by the `contig.reclaim` variants. */
+  readonly nrReclaimed: number
+  /** The step that failed (`'isolate'`, `'migrate'`, `'test_pages_isolated'`, ...), or ''. */
+  readonly failedAt: string
+}
+
+/** What one run of the virtio-mem driver toward the requested size did. */
+export interface VirtioMemResult {
+  /** `'plug' | 'unplug' | 'none'`. */
+  readonly kind: string
+  /** `'success' | 'partial' | 'busy' | 'nomem' | 'error'`. */
+  readonly outcome: string
+  /** The driver's return code (0, -EBUSY, -ENOMEM, ...). */
+  readonly rc: number
+  /** Pages plugged or unplugged by this run. */
+  readonly donePages: number
+  /** Plugged size after the run, in MiB. */
+  readonly pluggedMiB: number
+  /** Simulated ns, charged to the caller. */
+  readonly latencyNs: number
+  /** Pages migrated by fake-offlining (alloc_contig_range). */
+  readonly pagesMigrated: number
+  /** When the driver's retry timer would fire, in ns (0: none armed). */
+  readonly retryInNs: number
+}
+
+/** The virtio-mem device of {@link MachineSpec.virtioMem}, driven as the hypervisor would. */
+export interface VirtioMem {
+  /**
+   * Sets `requested_size` and runs the driver's work once (`virtio_mem_run_wq`): plug toward
+   * it, or unplug through fake offlining (alloc_contig_range) of memory blocks, MAX_ORDER
+   * groups or sub-blocks.
+   * @param sizeMiB - The requested plugged size, a multiple of the device block size.
+   * @returns The outcome of the run.
+   * @example
+   * const r = k.virtioMem.request(0) // unplug everything
+   * k.record('unplugged_mib', r.donePages / 256)
+   */
+  request(sizeMiB: number): VirtioMemResult
+}
+
+/**
+ * A speculative PFN walker on another CPU (a memory-failure or page_idle scan doing
+ * `get_page_unless_zero` on whatever page it meets), for seed 000's race with compaction_free.
+ */
+export interface PfnWalker {
+  /**
+   * Makes the walker take a reference on each of the next `n` destination pages
+   * compaction_alloc hands out, while compaction still owns them.
+   * @param n - How many destinations.
+   * @example
+   * k.pfnWalker.armCompactionTargets(1)
+   * k.compactMemory()
+   * await k.sleep(1000)
+   * k.pfnWalker.release() // under set-count-zero: refcount underflow on a freed page
+   */
+  armCompactionTargets(n: number): void
+  /**
+   * The walker's `put_page` of every reference it took.
+   * @returns How many references it dropped.
+   */
+  release(): number
+}
+
+/** A latency histogram in simulated ns (log2 buckets). */
+export interface LatencyHistogram {
+  /** Always `'ns'`. */
+  readonly unit: 'ns'
+  /** Values recorded. */
+  readonly count: number
+  /** Their sum. */
+  readonly sum: number
+  /** Smallest value. */
+  readonly min: number
+  /** Largest value. */
+  readonly max: number
+  /** buckets[0]: values below 2; buckets[i]: values in [2^i, 2^(i+1)). */
+  readonly buckets: readonly number[]
+}
+
 /** The simulated kernel, as the workload's default export receives it. */
 export interface Kernel {
   /**
    * `alloc_pages(gfp, order)`: allocates `2^order` contiguous pages.
+   *
+   * The fast path takes the free lists; when it fails, a caller whose gfp has
+   * `__GFP_DIRECT_RECLAIM` enters the slow path's compaction (`__alloc_pages_slowpath`): async
+   * direct compaction for costly orders (> 3) and non-movable high orders, then sync-light
+   * (after direct reclaim, which the model lacks), then for non-costly orders sync-full;
+   * `__GFP_NORETRY` and costly orders without `__GFP_RETRY_MAYFAIL` give up earlier, and
+   * deferred zones are skipped. `__GFP_KSWAPD_RECLAIM` wakes kcompactd. Every allocation above
+   * order 0 is counted in the series `alloc_path.freelist`, `alloc_path.direct_compaction` or
+   * `alloc_path.failure` (and per order, `alloc_path.order9.freelist`, ...).
+   *
+   * A movable allocation (`__GFP_MOVABLE`, e.g. {@link GFP_HIGHUSER_MOVABLE} or
+   * {@link GFP_TRANSHUGE}) is a page fault on anonymous memory: the folio is compound, anon, on
+   * the LRU and mapped once by the workload's default process, whose mapping holds its one
+   * reference, so compaction and migration can move it (its handle follows it). Dropping that
+   * reference ({@link Kernel.folioPut} or {@link Kernel.freePages}) unmaps it from the default
+   * process. Other allocations are plain kernel pages that never move.
    * @param gfp - GFP flags, e.g. {@link GFP_KERNEL} or {@link GFP_HIGHUSER_MOVABLE}.
    * @param order - 0..{@link MAX_PAGE_ORDER}.
    * @returns The folio, with a reference count of 1, or null when the allocation fails.
@@ -524,6 +797,110 @@ export interface Kernel {
    * @param fraction - 0..1.
    */
   progress(fraction: number): void
+  /**
+   * `filemap_alloc_folio` + `filemap_add_folio`: a clean folio of a file's page cache, on the
+   * LRU and unmapped. The page cache holds its references (one per page); the caller holds
+   * none, so take one with {@link Kernel.folioGet} to keep it from moving (a reader holding
+   * the page), and drop the folio with {@link Kernel.filemapRemoveFolio}. Unlike anonymous
+   * folios, compaction isolates page-cache folios even with extra references, and migration
+   * then fails on them with -EAGAIN after allocating the destination (seed 000's race).
+   * @param order - Folio order (default 0).
+   * @param gfp - The mapping's gfp (default {@link GFP_HIGHUSER_MOVABLE}).
+   * @returns The folio, or null when the allocation fails.
+   * @example
+   * const f = k.filemapAddFolio(0)!
+   * k.folioGet(f) // a reader's reference
+   */
+  filemapAddFolio(order?: number, gfp?: number): Folio | null
+  /**
+   * `filemap_remove_folio` (truncation): the page cache's references are dropped; the folio
+   * is freed unless someone still holds a reference.
+   * @param folio - A folio from {@link Kernel.filemapAddFolio}.
+   */
+  filemapRemoveFolio(folio: Folio): void
+  /**
+   * Writing 1 to `/proc/sys/vm/compact_memory`: `compact_node` on every node (MIGRATE_SYNC,
+   * whole zones, skip bits ignored). Runs synchronously and charges the caller its simulated
+   * time; the result records compact_* counters, `compact_memory_ns` and the migration
+   * histograms.
+   * @returns Each zone's result and the latency.
+   * @example
+   * const { latencyNs } = k.compactMemory()
+   * const thp = k.allocPages(GFP_TRANSHUGE_LIGHT, HPAGE_PMD_ORDER)
+   */
+  compactMemory(): CompactMemoryResult
+  /**
+   * `try_to_compact_pages`: direct compaction of every zone the gfp allows, at a priority,
+   * without allocating (deferred zones are skipped unless SYNC_FULL). {@link Kernel.allocPages}
+   * already does this in its slow path; call it to study compaction alone.
+   * @param order - The order to compact for.
+   * @param gfp - The allocation's GFP flags (needs `__GFP_IO`, else `'skipped'`).
+   * @param priority - A COMPACT_PRIO_* constant (default {@link COMPACT_PRIO_SYNC_LIGHT}).
+   * @returns The highest `compact_result` over the zones.
+   * @example
+   * if (k.tryToCompactPages(9, GFP_KERNEL, COMPACT_PRIO_ASYNC) === 'success') k.record('ok', 1)
+   */
+  tryToCompactPages(order: number, gfp: number, priority?: number): CompactResult
+  /**
+   * `wakeup_kcompactd(pgdat, order, ZONE_MOVABLE)` on the local node: if a zone is suitable,
+   * kcompactd (a daemon kernel thread) runs `kcompactd_do_work` at MIGRATE_SYNC_LIGHT shortly
+   * after, concurrently with the caller. The allocation slow path wakes it too.
+   * @param order - The order kcompactd should compact for.
+   * @returns True if kcompactd was woken.
+   */
+  wakeKcompactd(order: number): boolean
+  /**
+   * `migrate_pages` for a list of folios, as move_pages(2) or mbind(MPOL_MF_MOVE) issue it:
+   * each folio is isolated from the LRU, migrated to a destination from
+   * `alloc_migration_target` (whose allocation takes the slow path, so it may direct-compact),
+   * and those that failed are put back. Handles follow their folio to the destination. The
+   * source folio's lock is held over a simulated interval: other tasks calling
+   * {@link Kernel.folioLock} on it during that interval wait until it ends (seed 001).
+   * @param folios - Movable LRU folios (e.g. from `allocPages(GFP_HIGHUSER_MOVABLE, ...)`).
+   * @param opts - Mode, reason and destination gfp.
+   * @returns The kernel's outcome counts and the measured latencies.
+   * @example
+   * const r = k.migratePages([f], { mode: 'sync', reason: 'mempolicy_mbind' })
+   * k.record('lock_hold_ns', r.lockHoldNs[0] ?? 0)
+   */
+  migratePages(folios: readonly Folio[], opts?: MigratePagesOptions): MigratePagesResult
+  /** The CMA areas of {@link MachineSpec.cma}. */
+  readonly cma: Cma
+  /**
+   * `alloc_contig_range(start, end, migratetype, GFP_KERNEL)`: isolates the pageblocks, migrates
+   * what is in use out of the range and takes its free pages (variants `contig.alignment`,
+   * `contig.reclaim`, `isolation.representation`). On success every page of the range is
+   * allocated to the caller with refcount 1; give them back with {@link Kernel.freeContigRange}.
+   * @param start - First pfn.
+   * @param end - Pfn after the last.
+   * @param migratetype - {@link MIGRATE_MOVABLE} or {@link MIGRATE_CMA}.
+   * @returns The outcome.
+   * @example
+   * const r = k.allocContigRange(0x10000, 0x10400, MIGRATE_MOVABLE)
+   * if (r.ret === 0) k.freeContigRange(0x10000, 0x400)
+   */
+  allocContigRange(start: number, end: number, migratetype: number): ContigRangeResult
+  /**
+   * `free_contig_range(pfn, nr_pages)`.
+   * @param pfn - First pfn.
+   * @param nrPages - Number of pages.
+   * @returns Pages that were still referenced by somebody else.
+   */
+  freeContigRange(pfn: number, nrPages: number): number
+  /** The virtio-mem device of {@link MachineSpec.virtioMem}. */
+  readonly virtioMem: VirtioMem
+  /** The speculative PFN walker of seed 000. */
+  readonly pfnWalker: PfnWalker
+  /**
+   * A latency histogram the engine has recorded so far: `migrate_latency_ns`,
+   * `migrate_lock_hold_ns`, `migrate_call_ns`, `direct_compaction_latency_ns`,
+   * `compact_memory_ns`, `highorder_alloc_latency_ns`, `cma_alloc_latency_ns`,
+   * `alloc_contig_range_latency_ns`, `virtio_mem_latency_ns`, `folio_lock_wait_ns`,
+   * `folio_lock_wait_migration_ns`.
+   * @param name - The histogram's name.
+   * @returns It, or null when nothing was recorded under that name.
+   */
+  histogram(name: string): LatencyHistogram | null
 }
 
 // ---- module exports ---------------------------------------------------------------------
@@ -613,6 +990,77 @@ export interface MachineSpec {
   debugVm?: boolean
   /** Overrides of the simulated cost model. */
   cost?: CostSpec
+  /** Design variants of seeds 000–004 (defaults: the kernel era's). */
+  design?: DesignSpec
+  /**
+   * CMA areas reserved at boot (`cma=` / `cma_declare_contiguous`), each MIGRATE_CMA pageblocks
+   * that movable allocations may use until {@link Cma.alloc} takes them.
+   * @example
+   * export const machine: MachineSpec = { memoryMiB: 512, cma: [{ name: 'camera', sizeMiB: 64 }] }
+   */
+  cma?: CmaAreaSpec[]
+  /** A virtio-mem device (drivers/virtio/virtio_mem.c) whose region lies inside the machine. */
+  virtioMem?: VirtioMemSpec
+}
+
+/** A CMA area of {@link MachineSpec.cma}. */
+export interface CmaAreaSpec {
+  /** Its name (`/sys/kernel/mm/cma/<name>`). */
+  name: string
+  /** Size in MiB, a multiple of the CMA alignment (a pageblock; MAX_ORDER under `contig.alignment: 'max-order'`). */
+  sizeMiB: number
+  /** Where it starts; default: stacked top-down below the end of the highest non-movable zone. */
+  baseMiB?: number
+  /** `order_per_bit`: each bitmap bit covers 2^orderPerBit pages (default 0). */
+  orderPerBit?: number
+}
+
+/** The virtio-mem device of {@link MachineSpec.virtioMem}. */
+export interface VirtioMemSpec {
+  /** Size of the device region in MiB, a multiple of the memory block size. */
+  regionMiB: number
+  /** Start of the region in MiB (default: the top of memory); it must lie in one zone. */
+  startMiB?: number
+  /** Device block size (`block_size`) in MiB (default 2). */
+  blockMiB?: number
+  /** Linux memory block size in MiB (default 128). */
+  memoryBlockMiB?: number
+  /** Size plugged at boot in MiB (default 0). */
+  requestedMiB?: number
+  /** Big Block Mode even where Sub Block Mode would do (`force_bbm`). */
+  forceBbm?: boolean
+  /** Unplug fallback: single sub-blocks, or MAX_ORDER groups first (seed 003). */
+  unplugFallback?: 'sub-block' | 'max-order-first'
+  /** Sub-block size rule: pageblock [5.19+] or MAX_ORDER [≤5.18]. */
+  sbAlignment?: 'max-order' | 'pageblock'
+}
+
+/**
+ * The switchable designs argued in seeds 000–004, as dotted keys. Unset keys take the kernel
+ * era's behaviour; a wrong key or value is a ConfigError naming the field.
+ * @example
+ * export const variants: Variants = {
+ *   mainline: { design: { 'migration.allocateTarget': 'before-lock' } },
+ *   busch2020: { design: { 'migration.allocateTarget': 'after-lock' } },
+ * }
+ */
+export interface DesignSpec {
+  /** Seed 001: allocate the destination before `folio_trylock(src)` (mainline) or after it. */
+  'migration.allocateTarget'?: 'before-lock' | 'after-lock'
+  /** migrate_pages structure: batched unmap/move (6.3+) or per folio (≤6.2 and 6.1). */
+  'migration.batching'?: 'batched' | 'per-folio'
+  /** Seed 000: free pages split to order 0 (≤6.8) or kept per order (6.9+). */
+  'compaction.freepages'?: 'order0-split' | 'per-order'
+  /** Seeds 000/002: large folios skipped (≤6.8), split then migrated, or migrated whole (6.9+). */
+  'compaction.largeFolios'?: 'skip' | 'split' | 'migrate'
+  /** Seed 000's review: compaction_free does `folio_set_count(0)` or `folio_put_testzero`. */
+  'compaction.freeRefcount'?: 'set-count-zero' | 'put-testzero'
+  /** Isolation as a migratetype (≤6.x) or a separate pageblock bit (2025). */
+  'isolation.representation'?: 'migratetype' | 'flag'
+  /** Seed 003: alloc_contig_range isolates MAX_ORDER-aligned (≤5.18) or pageblock-aligned (5.19+). */
+  'contig.alignment'?: 'max-order' | 'pageblock'
+  /** Seed 004: no reclaim, reclaim in split_free_page (2011), or before isolating. */
+  'contig.reclaim'?: 'none' | 'in-split-free-page' | 'in-alloc-contig-range'
 }
 
 /** One named variant of an experiment. */
@@ -623,6 +1071,16 @@ export interface Variant {
   machine?: MachineSpec
   /** Sysctls applied at boot, before the workload runs. */
   sysctl?: Partial<Record<SysctlName, number>>
+  /** Design keys that differ from the base machine's `design`. */
+  design?: DesignSpec
+  /**
+   * What the variant is expected to do. `{ invariantViolation: 'refcount-underflow' }` (or
+   * `true` for any rule) declares that the variant reproduces a bug: when the invariant checker
+   * fires with that rule, the run ends there and its result records the violation (rule, pfn,
+   * operation) instead of failing, so `mmwb compare` reports it beside the other variants.
+   * A violation the variant did not declare still fails the run with InvariantViolation.
+   */
+  expect?: { invariantViolation: string | true }
 }
 
 /**

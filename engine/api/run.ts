@@ -19,19 +19,24 @@ import {
   createMachine,
   parseMachineConfig,
   setCurrentCpu,
-  vmstat,
   type Machine,
   type MachineConfig,
 } from '../mm'
 import { resolveCostModel, type CostModel } from '../sched/costModel'
+import { createVirtioMem, reserveCmaAreas } from './contigOps'
+import { designRecord, parseDesignSpec, resolveDesign, type DesignSpec } from './design'
+import type { Histogram } from './histogram'
+import { MmRecorder, type RunEvent } from './mmRecorder'
+import { vmSysctlSet } from './vmSysctl'
 import type { Realm } from '../sched/realm'
 import { Scheduler } from '../sched/scheduler'
-import { createKernel, PROC_FILES, readProcFile } from './kernel'
+import { createKernel, PROC_FILES, readProcFile, type Kernel } from './kernel'
 import type { KernelSys } from './kernelSys'
 import { Rng } from './rng'
 import { mmwbConstants } from './runtime'
 import { SeriesRecorder, type Point } from './series'
 import { TraceRecorder, type RecordedTraceEvent } from './traceRecorder'
+import { allVmstat } from './vmstatAll'
 import { sysctlSet } from './sysctl'
 
 export interface WorkloadRunOptions {
@@ -45,16 +50,33 @@ export interface WorkloadRunOptions {
   log(level: 'info' | 'warn', text: string): void
 }
 
+/** An invariant violation a run ended with (CONFIG_DEBUG_VM's report, as data). */
+export interface ViolationRecord {
+  rule: string
+  pfn: number
+  event: string
+  message: string
+  timeNs: number
+}
+
 /** What a finished run yields (protocol's RunResult without the host's fields). */
 export interface RunOutcome {
   seed: number
   variant: string | null
-  machine: MachineConfig & { cost: CostModel }
+  machine: MachineConfig & { cost: CostModel; design: Record<string, string> } & Obj
   simTimeNs: number
   series: Record<string, Point[]>
   vmstat: Record<string, number>
   proc: Record<string, string>
   log: string[]
+  /** Latency histograms in simulated ns (log2 buckets). */
+  histograms: Record<string, Histogram>
+  /** Outcome records (cma_alloc, alloc_contig_range, virtio_mem, migrate_pages, ...). */
+  events: RunEvent[]
+  /** The invariant violation that ended the run, when the variant expected one. */
+  violation?: ViolationRecord
+  /** The variant's expectation and whether the run met it. */
+  expect?: { invariantViolation: string; met: boolean }
 }
 
 /** The run deadlocked: tasks wait for something no pending event will bring. */
@@ -72,11 +94,13 @@ function isObj(v: unknown): v is Obj {
 export function resolveMachineSpec(
   mod: Obj,
   variant: string | undefined,
-): { spec: Obj; cost: unknown; sysctl: Obj } {
+): { spec: Obj; cost: unknown; sysctl: Obj; design: DesignSpec; expectViolation: string | null } {
   const base = mod.machine === undefined ? {} : mod.machine
   if (!isObj(base)) throw new ConfigError('machine', 'the `machine` export must be an object')
   let spec: Obj = { ...base }
   let sysctl: Obj = {}
+  let design = parseDesignSpec(base.design, 'machine.design')
+  let expectViolation: string | null = null
   if (variant !== undefined) {
     const variants = mod.variants
     if (!isObj(variants)) {
@@ -106,9 +130,26 @@ export function resolveMachineSpec(
       throw new ConfigError(`variants.${variant}.sysctl`, 'must be an object of sysctl values')
     }
     sysctl = (v.sysctl ?? {}) as Obj
+    design = {
+      ...design,
+      ...parseDesignSpec(vm.design, `variants.${variant}.machine.design`),
+      ...parseDesignSpec(v.design, `variants.${variant}.design`),
+    }
+    if (v.expect !== undefined) {
+      const e = v.expect as Obj
+      const iv = isObj(e) ? e.invariantViolation : undefined
+      if (!isObj(e) || (iv !== true && typeof iv !== 'string')) {
+        throw new ConfigError(
+          `variants.${variant}.expect`,
+          "must be { invariantViolation: true } or { invariantViolation: 'rule-name' }",
+        )
+      }
+      expectViolation = iv === true ? '*' : (iv as string)
+    }
   }
   const { cost, ...rest } = spec
-  return { spec: rest, cost, sysctl }
+  delete rest.design
+  return { spec: rest, cost, sysctl, design, expectViolation }
 }
 
 export class WorkloadRun {
@@ -121,6 +162,11 @@ export class WorkloadRun {
   private progressFraction = -1
   private bound: KernelSys | null = null
   private tracer: TraceRecorder | null = null
+  private kernel: Kernel | null = null
+  private recorder: MmRecorder | null = null
+  private expectViolation: string | null = null
+  private violation: ViolationRecord | null = null
+  private machineRecord: RunOutcome['machine'] | null = null
 
   constructor(private readonly opts: WorkloadRunOptions) {
     const onLog = (level: 'info' | 'warn', text: string): void => {
@@ -158,19 +204,22 @@ export class WorkloadRun {
         'the script must `export default` a function: export default async function (k: Kernel) { ... }',
       )
     }
-    const { spec, cost: costSpec, sysctl } = resolveMachineSpec(mod, this.opts.variant)
+    const resolved = resolveMachineSpec(mod, this.opts.variant)
+    const { spec, cost: costSpec, sysctl } = resolved
+    this.expectViolation = resolved.expectViolation
     let cost: CostModel
     try {
       cost = resolveCostModel(costSpec)
     } catch (e) {
       throw new ConfigError('cost', (e as Error).message)
     }
-    const cfg = parseMachineConfig(spec)
+    const { cma: cmaSpec, virtioMem: virtioSpec, ...mmSpec } = spec
+    const cfg = parseMachineConfig(mmSpec)
     const m = createMachine(cfg)
-    for (const [name, value] of Object.entries(sysctl)) {
-      if (typeof value !== 'number') throw new ConfigError(`sysctl.${name}`, 'must be a number')
-      sysctlSet(m, name, value)
-    }
+    const design = resolveDesign(m, resolved.design)
+    // Boot-time reservations, before any workload allocation (cma_declare_contiguous, virtio-mem probe).
+    reserveCmaAreas(m, cmaSpec, design.contig.alignment)
+    const virtioMem = createVirtioMem(m, virtioSpec)
     // The CPU a task runs on (per-cpu page lists, trace entries): its pinned CPU, or for an
     // unpinned task a fixed one by task index, so runs stay deterministic.
     const sched = new Scheduler({
@@ -180,11 +229,15 @@ export class WorkloadRun {
       onSwitch: (t) => setCurrentCpu(m, t.cpu >= 0 ? t.cpu : t.id % cfg.nrCpus),
     })
     if (this.opts.trace) this.tracer = new TraceRecorder(m, sched)
-    const { sys } = createKernel({
+    const recorder = new MmRecorder(m, this.series)
+    const kernel = createKernel({
       machine: m,
       sched,
       rng: new Rng(this.opts.seed),
       series: this.series,
+      design,
+      recorder,
+      virtioMem,
       hooks: {
         log: this.onLog,
         progress: (f) => {
@@ -192,12 +245,58 @@ export class WorkloadRun {
         },
       },
     })
-    this.bound = sys
+    for (const [name, value] of Object.entries(sysctl)) {
+      if (typeof value !== 'number') throw new ConfigError(`sysctl.${name}`, 'must be a number')
+      try {
+        if (!vmSysctlSet(kernel.ops, name, value)) sysctlSet(m, name, value)
+      } catch (e) {
+        throw new ConfigError(`sysctl.${name}`, (e as Error).message)
+      }
+    }
+    if (virtioMem && virtioMem.requestedPages > 0) kernel.contig.virtioMemRequest(virtioMem.requestedPages / 256)
+    this.kernel = kernel
+    this.recorder = recorder
+    this.bound = this.catchViolations(kernel.sys)
     this.machine = m
     this.sched = sched
     this.config = { ...cfg, cost }
+    this.machineRecord = {
+      ...cfg,
+      cost,
+      design: designRecord(design),
+      ...(cmaSpec !== undefined ? { cma: cmaSpec } : {}),
+      ...(virtioSpec !== undefined ? { virtioMem: virtioSpec } : {}),
+    }
     sched.spawn('main', () => (main as (k: unknown) => unknown)(guestKernel))
+    // kcompactd's proactive timer (vm.compaction_proactiveness > 0, the kernel's default 20).
+    if (kernel.ops.sysctls.compactionProactiveness > 0) kernel.ops.startKcompactd()
     return mmwbConstants({ maxPageOrder: cfg.maxPageOrder, pageblockOrder: cfg.pageblockOrder })
+  }
+
+  /** Notes the first invariant violation a kernel call raises (then lets it propagate). */
+  private catchViolations(sys: KernelSys): KernelSys {
+    const out: Record<string, unknown> = {}
+    for (const [key, fn] of Object.entries(sys)) {
+      out[key] = (...args: unknown[]) => {
+        try {
+          return (fn as (...a: unknown[]) => unknown)(...args)
+        } catch (e) {
+          this.noteViolation(e)
+          throw e
+        }
+      }
+    }
+    return out as unknown as KernelSys
+  }
+
+  private noteViolation(e: unknown): void {
+    if (this.violation || !(e instanceof InvariantError)) return
+    this.violation = { ...e.violation, timeNs: this.sched ? this.sched.clockNs() : 0 }
+  }
+
+  private violationExpected(): boolean {
+    const want = this.expectViolation
+    return want !== null && this.violation !== null && (want === '*' || want === this.violation.rule)
   }
 
   private get s(): Scheduler {
@@ -213,9 +312,14 @@ export class WorkloadRun {
   /** Throws a task's failure or a deadlock; true once the workload has finished. */
   check(): boolean {
     const s = this.s
-    if (s.failure) throw s.failure.error
+    if (s.failure) {
+      this.noteViolation(s.failure.error)
+      // A violation the variant declared is the run's result, not its failure.
+      if (this.violationExpected()) return true
+      throw s.failure.error
+    }
     if (s.finished()) return true
-    if (s.pendingEvents === 0) {
+    if (s.pendingWorkloadEvents === 0) {
       const stuck = s
         .unfinishedTasks()
         .map((t) => `${t.name} (${t.blockedOn ?? 'awaiting a promise nothing will resolve'})`)
@@ -254,19 +358,50 @@ export class WorkloadRun {
   collect(): RunOutcome {
     const m = this.machine
     if (!m || !this.config) throw new Error('WorkloadRun.start() has not been called')
-    const violation = checkInvariants(m)
-    if (violation) throw new InvariantError(violation)
+    if (!this.violation) {
+      const v = checkInvariants(m)
+      if (v) {
+        this.violation = { ...v, timeNs: this.simTimeNs() }
+        if (!this.violationExpected()) throw new InvariantError(v)
+      }
+    }
+    const rec = this.recorder as MmRecorder
     const proc: Record<string, string> = {}
-    for (const path of PROC_FILES) proc[path] = readProcFile(m, path)
-    return {
+    for (const path of PROC_FILES) {
+      try {
+        proc[path] = readProcFile(m, path)
+      } catch (e) {
+        // After an expected violation the state may not format (negative counts).
+        proc[path] = `(unavailable after the invariant violation: ${(e as Error).message})\n`
+      }
+    }
+    const out: RunOutcome = {
       seed: this.opts.seed,
       variant: this.opts.variant ?? null,
-      machine: this.config,
+      machine: this.machineRecord as RunOutcome['machine'],
       simTimeNs: this.simTimeNs(),
       series: this.series.all(),
-      vmstat: Object.fromEntries(vmstat(m)),
+      vmstat: Object.fromEntries(allVmstat(m).filter(([, v]) => Number.isSafeInteger(v) && v >= 0)),
       proc,
       log: this.log,
+      histograms: rec.histograms.all(),
+      events: rec.events,
     }
+    if (this.violation) {
+      const v = this.violation
+      out.violation = v
+      out.series = {
+        ...out.series,
+        invariant_violations: [[v.timeNs, 1]],
+      }
+      out.events = [
+        ...out.events,
+        { timeNs: v.timeNs, kind: 'invariant_violation', fields: { rule: v.rule, pfn: v.pfn, event: v.event, message: v.message } },
+      ]
+    }
+    if (this.expectViolation !== null) {
+      out.expect = { invariantViolation: this.expectViolation, met: this.violationExpected() }
+    }
+    return out
   }
 }

@@ -3,6 +3,7 @@
  * a workload (the guest's require shim copies this table). Values come from the engine's own
  * definitions, so the API and the model can never disagree.
  */
+import { COMPACT_PRIO_ASYNC, COMPACT_PRIO_SYNC_FULL, COMPACT_PRIO_SYNC_LIGHT } from '../compaction/types'
 import * as gfp from '../mm/gfp'
 import {
   MIGRATE_CMA,
@@ -68,6 +69,9 @@ export function mmwbConstants(geometry: {
     PAGEBLOCK_NR_PAGES: 2 ** geometry.pageblockOrder,
     PAGE_ALLOC_COSTLY_ORDER: 3,
     HPAGE_PMD_ORDER: 9,
+    COMPACT_PRIO_SYNC_FULL,
+    COMPACT_PRIO_SYNC_LIGHT,
+    COMPACT_PRIO_ASYNC,
     MIGRATE_UNMOVABLE,
     MIGRATE_MOVABLE,
     MIGRATE_RECLAIMABLE,

@@ -15,12 +15,12 @@ import {
   folioAddMapcount,
   folioGet,
   folioOrder,
-  folioPut,
   folioSetFlags,
   PG_anon,
   PG_swapbacked,
   type Machine,
 } from '../mm'
+import { folioPutLru } from '../migrate/isolate'
 import type { Scheduler } from '../sched/scheduler'
 import { assertLiveFolio } from './folioOps'
 
@@ -114,6 +114,25 @@ export class ProcessTable {
     const nrPages = 2 ** folioOrder(this.m, head)
     folioAddMapcount(this.m, head, -1)
     this.sched.charge(this.sched.cost.pteUnmapNs * nrPages)
-    folioPut(this.m, head)
+    folioPutLru(this.m, head)
+  }
+
+  /** remove_migration_ptes: every mapping of `src` now points at `dst`. */
+  moved(src: number, dst: number): void {
+    for (const p of this.procs) {
+      const n = p.mapped.get(src)
+      if (n === undefined) continue
+      p.mapped.delete(src)
+      p.mapped.set(dst, (p.mapped.get(dst) ?? 0) + n)
+    }
+  }
+
+  /** A split large folio: each mapping of the head now maps every piece (PTE-mapped). */
+  split(head: number, pieces: readonly number[]): void {
+    for (const p of this.procs) {
+      const n = p.mapped.get(head)
+      if (n === undefined) continue
+      for (const piece of pieces) p.mapped.set(piece, n)
+    }
   }
 }

@@ -14,7 +14,7 @@ import {
 import { createSimClock, makeAnonLruFolio } from '../migrate'
 import { DEFAULT_COST_MODEL } from '../sched/costModel'
 import { contigSeries, MIGRATE_API, placeFreeRange, type ContigEnv } from '../contig'
-import { contigTraceSubscribe, type ContigTraceEvent } from '../isolation'
+import { traceSubscribe, vmstat, type TraceEvent } from '../mm'
 import {
   bitmapFindNextZeroAreaOff,
   cmaBitmapAlignedMask,
@@ -58,15 +58,15 @@ function env(): ContigEnv {
   return { clock: createSimClock(), cost: DEFAULT_COST_MODEL, migrate: MIGRATE_API }
 }
 
-function traces(m: Machine): ContigTraceEvent[] {
-  const out: ContigTraceEvent[] = []
+function traces(m: Machine): TraceEvent[] {
+  const out: TraceEvent[] = []
   for (const n of [
     'cma_alloc_start',
     'cma_alloc_finish',
     'cma_alloc_busy_retry',
     'cma_release',
   ] as const)
-    contigTraceSubscribe(m, n, (e) => out.push(e))
+    traceSubscribe(m, n, (e) => out.push(e))
   return out
 }
 
@@ -85,6 +85,9 @@ describe('CMA areas (mm/cma.c:cma_init_reserved_mem, cma_activate_area)', () => 
       expect(getPfnblockMigratetype(m, pfn)).toBe(MIGRATE_CMA)
     expect(z.nrFreeCmaPages).toBe(6 * PB)
     expect(z.nrFreePages).toBe(free + 6 * PB)
+    // cma_init_reserved_mem adds to totalcma_pages; init_cma_reserved_pageblock to zone->cma_pages.
+    expect(m.totalcmaPages).toBe(6 * PB)
+    expect(z.cmaPages).toBe(6 * PB)
     expect(checkInvariants(m)).toBeNull()
   })
 
@@ -161,6 +164,7 @@ describe('cma_alloc / cma_release', () => {
       ['cma_alloc_success', 1],
       ['cma_alloc_fail', 0],
     ])
+    expect(vmstat(m)).toContainEqual(['cma_alloc_success', 1])
     expect(cmaSysfs(m).dma).toEqual({ alloc_pages_success: 4 * PB, alloc_pages_fail: 0 })
     expect(ev.map((e) => e.name)).toEqual(['cma_alloc_start', 'cma_alloc_finish'])
     expect(ev[1]).toMatchObject({ pfn: BASE, count: 4 * PB, align: 9, errorno: 0 })

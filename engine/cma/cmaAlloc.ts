@@ -5,8 +5,9 @@
  * any other error stops. Counters once per call: cma_alloc_success / cma_alloc_fail and the
  * area's alloc_pages_success / alloc_pages_fail.
  */
-import { MIGRATE_CMA, type Machine } from '../mm'
-import { pageAddress } from '../mm'
+import { type Machine } from '../mm/machine'
+import { MIGRATE_CMA } from '../mm/migratetype'
+import { pageAddress, emitTrace } from '../mm/trace'
 import {
   allocContigRange,
   freeContigRange,
@@ -16,7 +17,14 @@ import {
   type ContigOutcome,
   recordContig,
 } from '../contig'
-import { contigTraceEmit, contigTraceOn } from '../isolation'
+import {
+  TP_CMA_ALLOC_BUSY_RETRY,
+  TP_CMA_ALLOC_FINISH,
+  TP_CMA_ALLOC_START,
+  TP_CMA_RELEASE,
+} from '../mm/traceTypes'
+import { countVmEvent } from '../mm/vmstat'
+import { VM_CMA_ALLOC_FAIL, VM_CMA_ALLOC_SUCCESS } from '../mm/vmstatItems'
 import {
   bitmapClear,
   bitmapFindNextZeroAreaOff,
@@ -26,7 +34,7 @@ import {
   cmaBitmapMaxno,
   cmaBitmapPagesToBits,
 } from './bitmap'
-import { cmaState, type CmaArea } from './cmaArea'
+import { type CmaArea } from './cmaArea'
 
 const ENOMEM = 12
 const EBUSY = 16
@@ -65,7 +73,6 @@ export function cmaAlloc(
   env: ContigEnv,
   variant?: Partial<ContigVariant>,
 ): CmaAllocRecord {
-  const st = cmaState(m)
   const rec: CmaAllocRecord = {
     cma: cma.name,
     count,
@@ -82,8 +89,8 @@ export function cmaAlloc(
     belowMinNs: 0,
   }
   if (count > 0) {
-    if (contigTraceOn(m, 'cma_alloc_start'))
-      contigTraceEmit(m, { name: 'cma_alloc_start', cma: cma.name, count, align })
+    if (m.traceOn[TP_CMA_ALLOC_START] !== 0)
+      emitTrace(m, TP_CMA_ALLOC_START, { name: 'cma_alloc_start', cma: cma.name, count, align })
     const mask = cmaBitmapAlignedMask(cma, align)
     const offset = cmaBitmapAlignedOffset(cma, align)
     const maxno = cmaBitmapMaxno(cma)
@@ -117,8 +124,8 @@ export function cmaAlloc(
         bitmapClear(cma.bitmap, bitmapNo, bitmapCount)
         if (r.ret !== -EBUSY) break
         rec.busyRetries++
-        if (contigTraceOn(m, 'cma_alloc_busy_retry')) {
-          contigTraceEmit(m, {
+        if (m.traceOn[TP_CMA_ALLOC_BUSY_RETRY] !== 0) {
+          emitTrace(m, TP_CMA_ALLOC_BUSY_RETRY, {
             name: 'cma_alloc_busy_retry',
             cma: cma.name,
             pfn,
@@ -131,8 +138,8 @@ export function cmaAlloc(
         start = bitmapNo + mask + 1
       }
     }
-    if (contigTraceOn(m, 'cma_alloc_finish')) {
-      contigTraceEmit(m, {
+    if (m.traceOn[TP_CMA_ALLOC_FINISH] !== 0) {
+      emitTrace(m, TP_CMA_ALLOC_FINISH, {
         name: 'cma_alloc_finish',
         cma: cma.name,
         pfn,
@@ -145,10 +152,10 @@ export function cmaAlloc(
   }
   if (rec.pfn >= 0) {
     rec.ret = 0
-    st.cmaAllocSuccess++
+    countVmEvent(m, VM_CMA_ALLOC_SUCCESS, 1)
     cma.nrPagesSucceeded += count
   } else {
-    st.cmaAllocFail++
+    countVmEvent(m, VM_CMA_ALLOC_FAIL, 1)
     cma.nrPagesFailed += count
   }
   rec.outcome = contigOutcome(rec.ret)
@@ -171,7 +178,9 @@ export function cmaRelease(m: Machine, cma: CmaArea, pfn: number, count: number)
   freeContigRange(m, pfn, count)
   const bitmapNo = (pfn - cma.basePfn) >> cma.orderPerBit
   bitmapClear(cma.bitmap, bitmapNo, cmaBitmapPagesToBits(cma, count))
-  if (contigTraceOn(m, 'cma_release'))
-    contigTraceEmit(m, { name: 'cma_release', cma: cma.name, pfn, page: pageAddress(pfn), count })
+  if (m.traceOn[TP_CMA_RELEASE] !== 0) {
+    const ev = { name: 'cma_release', cma: cma.name, pfn, page: pageAddress(pfn), count } as const
+    emitTrace(m, TP_CMA_RELEASE, ev)
+  }
   return true
 }

@@ -1,20 +1,14 @@
 /**
  * CMA areas (mm/cma.c, mm/cma.h): `cma_init_reserved_mem` (name, base_pfn, count,
  * order_per_bit, CMA_MIN_ALIGNMENT_PAGES) and `cma_activate_area` (every pageblock becomes
- * MIGRATE_CMA and is freed at pageblock order: `init_cma_reserved_pageblock`). Areas are kept
- * per machine on a side table, with the /proc/vmstat and sysfs counters.
+ * MIGRATE_CMA and is freed at pageblock order: engine/mm's `init_cma_reserved_pageblock`,
+ * which keeps `zone->cma_pages`). Areas and their sysfs counters are kept per machine on a side
+ * table; `totalcma_pages` and the /proc/vmstat counters are engine/mm's.
  */
-import {
-  FPI_NONE,
-  freeOnePageLocked,
-  MIGRATE_CMA,
-  pfnZone,
-  setPageblockMigratetype,
-  type Machine,
-} from '../mm'
-import { setPageFlags } from '../mm/memmap'
-import { VM_PGFREE } from '../mm/vmstatItems'
-import { reserveRangeFromBuddy } from '../contig'
+import { initCmaReservedPageblock } from '../mm/cma'
+import { type Machine, pfnZone } from '../mm/machine'
+import { VM_CMA_ALLOC_FAIL, VM_CMA_ALLOC_SUCCESS } from '../mm/vmstatItems'
+import { reserveRangeFromBuddy } from '../contig/placement'
 
 /** `MAX_CMA_AREAS` (CONFIG_CMA_AREAS default 19 on x86_64 with NUMA off; the model allows 64). */
 export const MAX_CMA_AREAS = 64
@@ -33,11 +27,6 @@ export interface CmaArea {
 
 export interface CmaState {
   areas: CmaArea[]
-  /** /proc/vmstat `cma_alloc_success` / `cma_alloc_fail` (calls). */
-  cmaAllocSuccess: number
-  cmaAllocFail: number
-  /** `totalcma_pages`. */
-  totalcmaPages: number
 }
 
 const states = new WeakMap<Machine, CmaState>()
@@ -45,7 +34,7 @@ const states = new WeakMap<Machine, CmaState>()
 export function cmaState(m: Machine): CmaState {
   let s = states.get(m)
   if (s === undefined) {
-    s = { areas: [], cmaAllocSuccess: 0, cmaAllocFail: 0, totalcmaPages: 0 }
+    s = { areas: [] }
     states.set(m, s)
   }
   return s
@@ -97,6 +86,7 @@ export function cmaReserve(
       throw new RangeError(`cma ${name}: the area must lie in one zone`)
     if (st.areas.some((a) => basePfn < a.basePfn + a.count && a.basePfn < basePfn + nrPages))
       throw new RangeError(`cma ${name}: overlaps another area`)
+    // memblock reservation: the area's pages leave the buddy as PAGE_BOOT placeholders.
     reserveRangeFromBuddy(m, basePfn, basePfn + nrPages, 0)
     const area: CmaArea = {
       name,
@@ -110,22 +100,10 @@ export function cmaReserve(
     for (let pfn = basePfn; pfn < basePfn + nrPages; pfn += m.pageblockNrPages)
       initCmaReservedPageblock(m, pfn)
     st.areas.push(area)
-    st.totalcmaPages += nrPages
+    m.totalcmaPages += nrPages
     out.push(area)
   }
   return out
-}
-
-/** `init_cma_reserved_pageblock`: mark the block CMA and free it at pageblock order. */
-function initCmaReservedPageblock(m: Machine, pfn: number): void {
-  const z = pfnZone(m, pfn)!
-  for (let p = pfn; p < pfn + m.pageblockNrPages; p++) {
-    setPageFlags(m, p, 0)
-    m.refcount[p] = 0
-  }
-  setPageblockMigratetype(m, pfn, MIGRATE_CMA)
-  freeOnePageLocked(m, z, pfn, m.pageblockOrder, MIGRATE_CMA, FPI_NONE)
-  m.vmEvents[VM_PGFREE] += m.pageblockNrPages
 }
 
 /** The area holding `pfn`, or undefined. */
@@ -138,12 +116,11 @@ export function cmaAreaByName(m: Machine, name: string): CmaArea | undefined {
   return cmaState(m).areas.find((a) => a.name === name)
 }
 
-/** /proc/vmstat lines of CMA. */
+/** /proc/vmstat lines of CMA (engine/mm's counters; `vmstat(m)` prints them among all others). */
 export function cmaVmstat(m: Machine): [name: string, value: number][] {
-  const s = cmaState(m)
   return [
-    ['cma_alloc_success', s.cmaAllocSuccess],
-    ['cma_alloc_fail', s.cmaAllocFail],
+    ['cma_alloc_success', m.vmEvents[VM_CMA_ALLOC_SUCCESS]],
+    ['cma_alloc_fail', m.vmEvents[VM_CMA_ALLOC_FAIL]],
   ]
 }
 

@@ -6,9 +6,9 @@
  * `isolate_freepages_range`; free the outer parts; `undo_isolate_page_range`.
  * Returns the request record; `rec.ret` is 0, -EBUSY, -ENOMEM or -EINTR.
  */
-import { drainAllPages, pfnZone, type Machine } from '../mm'
-import { pageFlags, pageOrder } from '../mm/memmap'
-import { PAGE_TYPE_BUDDY } from '../mm'
+import { pfnZone, type Machine } from '../mm/machine'
+import { drainAllPages } from '../mm/pcp'
+import { pageFlags, pageOrder, PAGE_TYPE_BUDDY } from '../mm/memmap'
 import {
   newIsolateCtx,
   startIsolatePageRange,

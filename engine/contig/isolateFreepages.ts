@@ -11,18 +11,20 @@
  * OOM killer and is counted; after MAX_RECLAIM_RETRIES such passes the block is refused
  * (the patch itself looped on).
  */
+import { ALLOC_CMA } from '../mm/allocFlags'
+import { FPI_NONE, freeOnePage } from '../mm/buddy'
+import { delFromFreeList } from '../mm/freeArea'
+import { type Machine } from '../mm/machine'
 import {
-  ALLOC_CMA,
-  delFromFreeList,
-  FPI_NONE,
-  freeOnePage,
-  getPfnblockMigratetype,
   PAGE_ALLOC,
   PAGE_TYPE_BUDDY,
-  zoneWatermarkOk,
-  type Machine,
-} from '../mm'
-import { pageFlags, pageOrder, setPageFlags, setPageOrder } from '../mm/memmap'
+  pageFlags,
+  pageOrder,
+  setPageFlags,
+  setPageOrder,
+} from '../mm/memmap'
+import { getPfnblockMigratetype } from '../mm/pageblock'
+import { zoneWatermarkOk } from '../mm/watermark'
 import { reclaimPages, SWAP_CLUSTER_MAX } from './reclaim'
 import { charge, reclaimPageNs, type ContigReq } from './request'
 

@@ -4,17 +4,18 @@
  * movable folios from `[startPfn, endPfn)` onto `list`. Unlike compaction it takes compound
  * pages and unevictable folios.
  */
+import { compoundHead } from '../mm/folio'
+import { type Machine } from '../mm/machine'
 import {
-  compoundHead,
   PAGE_ALLOC,
   PAGE_TYPE_BUDDY,
   PG_anon,
   PG_head,
   PG_lru,
   PG_movable_ops,
-  type Machine,
-} from '../mm'
-import { pageFlags, pageOrder } from '../mm/memmap'
+  pageFlags,
+  pageOrder,
+} from '../mm/memmap'
 import { charge, fatalSignalPending, type ContigReq } from './request'
 import { EINTR } from './types'
 

@@ -3,18 +3,11 @@
  * pages at a time, drop clean page cache, migrate the rest (MIGRATE_SYNC, MR_CONTIG_RANGE);
  * five migrate attempts without a new isolation give -EBUSY, -ENOMEM aborts at once.
  */
-import {
-  __GFP_COMP,
-  __GFP_HIGHMEM,
-  __GFP_MOVABLE,
-  __GFP_RETRY_MAYFAIL,
-  allocPages,
-  GFP_USER,
-  NO_PAGE,
-  pfnZone,
-  ZONE_MOVABLE,
-  type Machine,
-} from '../mm'
+import { allocPages } from '../mm/alloc'
+import { __GFP_COMP, __GFP_HIGHMEM, __GFP_MOVABLE, __GFP_RETRY_MAYFAIL, GFP_USER } from '../mm/gfp'
+import { pfnZone, type Machine } from '../mm/machine'
+import { NO_PAGE } from '../mm/memmap'
+import { ZONE_MOVABLE } from '../mm/zoneType'
 import { isolateMigratepagesRange } from './isolateMigratepages'
 import { reclaimCleanPagesFromList } from './reclaim'
 import { belowMin, charge, chargeSince, fatalSignalPending, type ContigReq } from './request'

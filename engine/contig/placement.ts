@@ -4,21 +4,22 @@
  * pageblocks, a compound page straddling a boundary). Every page touched must still be an
  * unused allocated order-0 placeholder, as `initFreeBlock` requires.
  */
+import { initFreeBlock } from '../mm/boot'
+import { FPI_NONE, freeOnePage } from '../mm/buddy'
+import { delFromFreeList } from '../mm/freeArea'
+import { pfnZone, type Machine } from '../mm/machine'
 import {
-  delFromFreeList,
-  drainAllPages,
-  FPI_NONE,
-  freeOnePage,
-  getPfnblockMigratetype,
-  initFreeBlock,
   PAGE_ALLOC,
   PAGE_BOOT,
   PAGE_TYPE_BUDDY,
   PG_head,
-  pfnZone,
-  type Machine,
-} from '../mm'
-import { pageFlags, pageOrder, setPageFlags, setPageOrder } from '../mm/memmap'
+  pageFlags,
+  pageOrder,
+  setPageFlags,
+  setPageOrder,
+} from '../mm/memmap'
+import { getPfnblockMigratetype } from '../mm/pageblock'
+import { drainAllPages } from '../mm/pcp'
 
 /** An unused allocated order-0 page of a `boot: 'allocated'` machine (PAGE_BOOT). */
 const PLACEHOLDER = PAGE_ALLOC | PAGE_BOOT

@@ -7,9 +7,9 @@
  * per-machine cursor over the node's zones, so reclaim also hits zones other than the one the
  * caller cares about, as Mel Gorman warned for the 2011 patch.
  */
+import { folioPut } from '../mm/folio'
+import { type Machine } from '../mm/machine'
 import {
-  drainAllPages,
-  folioPut,
   PAGE_ALLOC,
   PG_active,
   PG_dirty,
@@ -22,10 +22,12 @@ import {
   PG_referenced,
   PG_unevictable,
   PG_writeback,
-  type Machine,
-  type Zone,
-} from '../mm'
-import { pageFlags, pageOrder, setPageFlags } from '../mm/memmap'
+  pageFlags,
+  pageOrder,
+  setPageFlags,
+} from '../mm/memmap'
+import { drainAllPages } from '../mm/pcp'
+import { type Zone } from '../mm/zone'
 import { type ContigMigrateApi } from './types'
 
 const BUSY = PG_dirty | PG_writeback | PG_locked | PG_unevictable | PG_mlocked | PG_movable_ops

@@ -4,7 +4,8 @@
  * MIN watermark meanwhile (seed 004's measure of how hard a contiguous allocation squeezes
  * everybody else).
  */
-import { type Machine, type Zone } from '../mm'
+import { type Machine } from '../mm/machine'
+import { type Zone } from '../mm/zone'
 import {
   type ContigEnv,
   type ContigRequestRecord,

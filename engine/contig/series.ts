@@ -3,7 +3,7 @@
  * alloc_contig_range, cma_alloc and virtio-mem, with its outcome, latency in simulated ns and
  * pages migrated. Kept per machine on a side table; columns are plain arrays a chart can read.
  */
-import { type Machine } from '../mm'
+import { type Machine } from '../mm/machine'
 
 export type ContigSource =
   'alloc_contig_range' | 'cma_alloc' | 'virtio_mem_plug' | 'virtio_mem_unplug'

@@ -3,7 +3,7 @@
  * §5.2 and §9(c)(d). Migration is reached through `ContigMigrateApi` (structural types of
  * engine/migrate's interface), so this folder does not depend on how migration is built.
  */
-import { type Machine } from '../mm'
+import { type Machine } from '../mm/machine'
 import { type IsolationRepresentation } from '../isolation'
 import { type LockTimeline } from '../migrate'
 import { type CostModel } from '../sched/costModel'

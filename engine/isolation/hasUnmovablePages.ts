@@ -2,10 +2,9 @@
  * mm/page_isolation.c:has_unmovable_pages (6.1; the 2025 version takes a PB_ISOLATE_MODE
  * instead of the migratetype, with the same outcome for our callers).
  */
+import { compoundHead } from '../mm/folio'
+import { pfnZone, type Machine } from '../mm/machine'
 import {
-  compoundHead,
-  getPfnblockMigratetype,
-  MIGRATE_CMA,
   PAGE_ALLOC,
   PAGE_TYPE_BUDDY,
   PAGE_TYPE_OFFLINE,
@@ -13,11 +12,12 @@ import {
   PG_lru,
   PG_movable_ops,
   PG_reserved,
-  pfnZone,
-  ZONE_MOVABLE,
-  type Machine,
-} from '../mm'
-import { pageFlags, pageOrder } from '../mm/memmap'
+  pageFlags,
+  pageOrder,
+} from '../mm/memmap'
+import { MIGRATE_CMA } from '../mm/migratetype'
+import { getPfnblockMigratetype } from '../mm/pageblock'
+import { ZONE_MOVABLE } from '../mm/zoneType'
 
 /** `isol_flags`: MEMORY_OFFLINE tolerates PageOffline (and HWPoison, not modelled) pages. */
 export const MEMORY_OFFLINE = 0x1

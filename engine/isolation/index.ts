@@ -8,8 +8,8 @@
  * representation.ts; `boundarySplit: false` models the pre-v7 patch series of Zi Yan's
  * pageblock-alignment work, where a free MAX_ORDER page could stay half isolated.
  *
- * Tracepoints of this and the contig/CMA folders (`test_pages_isolated`, `cma_*`) are on a
- * side-table bus (`contigTraceSubscribe`), since engine/mm's trace list is closed.
+ * The `test_pages_isolated` tracepoint (and CMA's `cma_*`) are in engine/mm's registry:
+ * subscribe with `traceSubscribe(m, 'test_pages_isolated', cb)`.
  */
 export { hasUnmovablePages, MEMORY_OFFLINE, REPORT_FAILURE } from './hasUnmovablePages'
 export {
@@ -36,15 +36,3 @@ export {
   markPageblockIsolated,
   clearPageblockIsolated,
 } from './representation'
-export {
-  type ContigTraceEvent,
-  type ContigTraceName,
-  type TestPagesIsolatedEvent,
-  type CmaAllocStartEvent,
-  type CmaAllocFinishEvent,
-  type CmaReleaseEvent,
-  CONTIG_TRACE_EVENT_NAMES,
-  contigTraceSubscribe,
-  contigTraceOn,
-  contigTraceEmit,
-} from './traceBus'

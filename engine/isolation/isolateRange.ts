@@ -3,24 +3,22 @@
  * `isolate_single_pageblock` for the two boundary blocks [5.19+], the ≤5.18 whole-range loop,
  * `undo_isolate_page_range` and `test_pages_isolated` (tracepoint `test_pages_isolated`).
  */
+import { FPI_NONE, freeOnePage } from '../mm/buddy'
+import { compoundHead } from '../mm/folio'
+import { delFromFreeList } from '../mm/freeArea'
+import { pfnZone, type Machine } from '../mm/machine'
 import {
-  compoundHead,
-  delFromFreeList,
-  FPI_NONE,
-  freeOnePage,
-  getPfnblockMigratetype,
-  isPageblockIsolated,
   PAGE_ALLOC,
   PAGE_TYPE_BUDDY,
   PAGE_TYPE_OFFLINE,
   PG_head,
   PG_lru,
   PG_movable_ops,
-  pfnZone,
-  type Machine,
-  type Zone,
-} from '../mm'
-import { pageFlags, pageOrder } from '../mm/memmap'
+  pageFlags,
+  pageOrder,
+} from '../mm/memmap'
+import { getPfnblockMigratetype, isPageblockIsolated } from '../mm/pageblock'
+import { type Zone } from '../mm/zone'
 import { MEMORY_OFFLINE } from './hasUnmovablePages'
 import {
   EBUSY,
@@ -28,7 +26,8 @@ import {
   unsetMigratetypeIsolate,
   type IsolationVariant,
 } from './migratetypeIsolate'
-import { contigTraceEmit, contigTraceOn } from './traceBus'
+import { emitTrace } from '../mm/trace'
+import { TP_TEST_PAGES_ISOLATED } from '../mm/traceTypes'
 
 const ENOENT = 2
 
@@ -318,8 +317,8 @@ export function testPagesIsolated(
     }
   }
   const ret = pfn < endPfn ? -EBUSY : 0
-  if (contigTraceOn(m, 'test_pages_isolated')) {
-    contigTraceEmit(m, {
+  if (m.traceOn[TP_TEST_PAGES_ISOLATED] !== 0) {
+    emitTrace(m, TP_TEST_PAGES_ISOLATED, {
       name: 'test_pages_isolated',
       start_pfn: startPfn,
       end_pfn: endPfn,

@@ -5,20 +5,13 @@
  * splits a free buddy larger than a pageblock that covers the block (`find_large_buddy` +
  * `split_large_buddy`), so no free block spans isolated and non-isolated pageblocks.
  */
-import {
-  delFromFreeList,
-  FPI_NONE,
-  FPI_TO_TAIL,
-  freeOnePage,
-  getPfnblockMigratetype,
-  isPageblockIsolated,
-  MIGRATE_ISOLATE,
-  PAGE_TYPE_BUDDY,
-  pfnZone,
-  type Machine,
-  type Zone,
-} from '../mm'
-import { pageFlags, pageOrder } from '../mm/memmap'
+import { FPI_NONE, FPI_TO_TAIL, freeOnePage } from '../mm/buddy'
+import { delFromFreeList } from '../mm/freeArea'
+import { pfnZone, type Machine } from '../mm/machine'
+import { PAGE_TYPE_BUDDY, pageFlags, pageOrder } from '../mm/memmap'
+import { MIGRATE_ISOLATE } from '../mm/migratetype'
+import { getPfnblockMigratetype, isPageblockIsolated } from '../mm/pageblock'
+import { type Zone } from '../mm/zone'
 import { moveFreepagesBlockLegacy } from '../mm/moveFreepages'
 import { hasUnmovablePages } from './hasUnmovablePages'
 import {

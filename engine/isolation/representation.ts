@@ -12,13 +12,13 @@
  * and overwrites the stored type with the caller's. Readers (buddy, pcp, invariants) see
  * MIGRATE_ISOLATE either way.
  */
+import { type Machine } from '../mm/machine'
 import {
   getPageblockStoredMigratetype,
   isPageblockIsolated,
   setPageblockIsolate,
   setPageblockMigratetype,
-  type Machine,
-} from '../mm'
+} from '../mm/pageblock'
 
 export type IsolationRepresentation = 'migratetype' | 'flag'
 

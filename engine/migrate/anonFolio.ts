@@ -3,9 +3,11 @@
  * (mm/memory.c:do_anonymous_page, mm/filemap.c:filemap_add_folio + filemap_map_pages): rmap,
  * flags and LRU. The reference the allocation returned becomes the first mapping's.
  */
-import { PAGE_EXTRA, pageFlags, setPageFlags, pageOrder } from '../mm/memmap'
 import {
-  compoundHead,
+  PAGE_EXTRA,
+  pageFlags,
+  setPageFlags,
+  pageOrder,
   PAGE_ALLOC,
   PG_anon,
   PG_file,
@@ -13,8 +15,9 @@ import {
   PG_lru,
   PG_swapbacked,
   PG_uptodate,
-  type Machine,
-} from '../mm'
+} from '../mm/memmap'
+import { compoundHead } from '../mm/folio'
+import { type Machine } from '../mm/machine'
 
 /**
  * `folio_add_new_anon_rmap` + `folio_add_lru_vma`: an anon folio mapped `nrMappings` times

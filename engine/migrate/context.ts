@@ -4,7 +4,9 @@
  * the destination folio between unmap and move (`__migrate_folio_record`: page_was_mapped).
  */
 import { type CostModel } from '../sched/costModel'
-import { folioSetFlags, PG_writeback, type Machine } from '../mm'
+import { folioSetFlags } from '../mm/folio'
+import { type Machine } from '../mm/machine'
+import { PG_writeback } from '../mm/memmap'
 import { type LockTimeline, MIGRATION_HOLD } from './lockTimeline'
 import { type SimClock } from './simClock'
 import {

@@ -1,18 +1,35 @@
 /**
- * Migration's counters and tracepoints, kept beside the Machine (a WeakMap side table) until
- * engine/mm has slots for them:
+ * Migration's counters and tracepoints, through engine/mm's registry:
  * - /proc/vmstat events `pgmigrate_success`, `pgmigrate_fail`, `thp_migration_success`,
  *   `thp_migration_fail`, `thp_migration_split` (mm/migrate.c:migrate_pages count_vm_events),
- *   `thp_split_page` (mm/huge_memory.c:split_huge_page_to_list), and the node gauges
- *   `nr_isolated_anon` / `nr_isolated_file` (NR_ISOLATED_ANON + folio_is_file_lru).
- * - Tracepoints `mm_migrate_pages_start` and `mm_migrate_pages` (include/trace/events/migrate.h)
- *   with the kernel's field names.
+ *   `thp_split_page` (mm/huge_memory.c:split_huge_page_to_list): `countVmEvent` slots.
+ * - Node gauges `nr_isolated_anon` / `nr_isolated_file` (NR_ISOLATED_ANON + folio_is_file_lru):
+ *   `modNodePageState`.
+ * - Tracepoints `mm_migrate_pages_start` and `mm_migrate_pages` (include/trace/events/migrate.h):
+ *   `emitTrace`; subscribe with engine/mm's `traceSubscribe`.
  * - Observers told when a folio moved (the rmap walk of remove_migration_ptes), so whoever keeps
- *   handles to folios (the workload API's "page tables") can follow them.
+ *   handles to folios (the workload API's "page tables") can follow them. These are per machine
+ *   on a side table (subscribers, not state).
  */
-import { type Machine } from '../mm'
+import { type Machine } from '../mm/machine'
+import { emitTrace } from '../mm/trace'
+import { TP_MM_MIGRATE_PAGES, TP_MM_MIGRATE_PAGES_START } from '../mm/traceTypes'
+import { modNodePageState, nodePageState } from '../mm/vmstat'
+import {
+  NR_ISOLATED_ANON,
+  NR_ISOLATED_FILE,
+  VM_PGMIGRATE_FAIL,
+  VM_PGMIGRATE_SUCCESS,
+  VM_THP_MIGRATION_FAIL,
+  VM_THP_MIGRATION_SPLIT,
+  VM_THP_MIGRATION_SUCCESS,
+  VM_THP_SPLIT_PAGE,
+} from '../mm/vmstatItems'
 import { MIGRATE_MODE_NAMES, type MigrateMode, type MigrateReason } from './types'
 
+export type { MmMigratePagesEvent, MmMigratePagesStartEvent } from '../mm/traceTypesMigrate'
+
+/** The migration vm events of a machine, read from engine/mm's counters. */
 export interface MigrateVmEvents {
   pgmigrate_success: number
   pgmigrate_fail: number
@@ -22,137 +39,92 @@ export interface MigrateVmEvents {
   thp_split_page: number
 }
 
-export interface MmMigratePagesStartEvent {
-  name: 'mm_migrate_pages_start'
-  mode: string
-  reason: MigrateReason
-}
-
-export interface MmMigratePagesEvent {
-  name: 'mm_migrate_pages'
-  nr_succeeded: number
-  nr_failed: number
-  nr_thp_succeeded: number
-  nr_thp_failed: number
-  nr_thp_split: number
-  mode: string
-  reason: MigrateReason
-}
-
-export type MigrateTraceEvent = MmMigratePagesStartEvent | MmMigratePagesEvent
-export type MigrateTraceEventName = MigrateTraceEvent['name']
-
 /** Called after a folio moved from `src` to `dst` (both head pfns), before `src` is freed. */
 export type FolioMovedObserver = (src: number, dst: number, nrPages: number) => void
 /** Called after a large folio was split: `pieces` are the new head pfns (including `head`). */
 export type FolioSplitObserver = (head: number, pieces: readonly number[]) => void
 
-interface MigrateSide {
-  ev: MigrateVmEvents
-  /** Per node: [isolated anon, isolated file] in pages. */
-  isolated: number[][]
-  subs: Map<MigrateTraceEventName, ((ev: MigrateTraceEvent) => void)[]>
+interface MigrateObservers {
   moved: FolioMovedObserver[]
   split: FolioSplitObserver[]
 }
 
-const side = new WeakMap<Machine, MigrateSide>()
+const observers = new WeakMap<Machine, MigrateObservers>()
 
-function sideOf(m: Machine): MigrateSide {
-  let s = side.get(m)
+function observersOf(m: Machine): MigrateObservers {
+  let s = observers.get(m)
   if (!s) {
-    s = {
-      ev: {
-        pgmigrate_success: 0,
-        pgmigrate_fail: 0,
-        thp_migration_success: 0,
-        thp_migration_fail: 0,
-        thp_migration_split: 0,
-        thp_split_page: 0,
-      },
-      isolated: Array.from({ length: m.cfg.nrNodes }, () => [0, 0]),
-      subs: new Map(),
-      moved: [],
-      split: [],
-    }
-    side.set(m, s)
+    s = { moved: [], split: [] }
+    observers.set(m, s)
   }
   return s
 }
 
-/** The migration vm events of a machine (live object: read, do not write). */
+/** The migration vm events of a machine (a copy of engine/mm's counters). */
 export function migrateVmEvents(m: Machine): Readonly<MigrateVmEvents> {
-  return sideOf(m).ev
-}
-
-/** Internal: add to a counter. */
-export function countMigrateEvent(m: Machine, item: keyof MigrateVmEvents, n: number): void {
-  sideOf(m).ev[item] += n
+  const ev = m.vmEvents
+  return {
+    pgmigrate_success: ev[VM_PGMIGRATE_SUCCESS],
+    pgmigrate_fail: ev[VM_PGMIGRATE_FAIL],
+    thp_migration_success: ev[VM_THP_MIGRATION_SUCCESS],
+    thp_migration_fail: ev[VM_THP_MIGRATION_FAIL],
+    thp_migration_split: ev[VM_THP_MIGRATION_SPLIT],
+    thp_split_page: ev[VM_THP_SPLIT_PAGE],
+  }
 }
 
 /** `nr_isolated_anon` / `nr_isolated_file` of node `nid`, in pages. */
 export function nrIsolated(m: Machine, nid: number): { anon: number; file: number } {
-  const a = sideOf(m).isolated[nid]
-  return { anon: a[0], file: a[1] }
+  return {
+    anon: nodePageState(m, nid, NR_ISOLATED_ANON),
+    file: nodePageState(m, nid, NR_ISOLATED_FILE),
+  }
 }
 
-/** Internal: `mod_node_page_state(NR_ISOLATED_ANON + file, delta)`. */
-export function modIsolated(m: Machine, nid: number, file: boolean, delta: number): void {
-  sideOf(m).isolated[nid][file ? 1 : 0] += delta
-}
-
-/** /proc/vmstat lines for migration, in vmstat_text order (node items first, then events). */
+/**
+ * Migration's /proc/vmstat lines, in vmstat_text order (node items first, then events). The
+ * same values `vmstat(m)` prints among all others; for callers that want only these.
+ */
 export function migrateVmstat(m: Machine): [name: string, value: number][] {
-  const s = sideOf(m)
   let anon = 0
   let file = 0
-  for (const [a, f] of s.isolated) {
-    anon += a
-    file += f
+  for (let nid = 0; nid < m.cfg.nrNodes; nid++) {
+    anon += nodePageState(m, nid, NR_ISOLATED_ANON)
+    file += nodePageState(m, nid, NR_ISOLATED_FILE)
   }
+  const ev = migrateVmEvents(m)
   return [
     ['nr_isolated_anon', anon],
     ['nr_isolated_file', file],
-    ['pgmigrate_success', s.ev.pgmigrate_success],
-    ['pgmigrate_fail', s.ev.pgmigrate_fail],
-    ['thp_migration_success', s.ev.thp_migration_success],
-    ['thp_migration_fail', s.ev.thp_migration_fail],
-    ['thp_migration_split', s.ev.thp_migration_split],
-    ['thp_split_page', s.ev.thp_split_page],
+    ['pgmigrate_success', ev.pgmigrate_success],
+    ['pgmigrate_fail', ev.pgmigrate_fail],
+    ['thp_migration_success', ev.thp_migration_success],
+    ['thp_migration_fail', ev.thp_migration_fail],
+    ['thp_migration_split', ev.thp_migration_split],
+    ['thp_split_page', ev.thp_split_page],
   ]
 }
 
-/** Subscribe to a migration tracepoint; returns the unsubscribe function. */
-export function migrateTraceSubscribe<N extends MigrateTraceEventName>(
-  m: Machine,
-  name: N,
-  cb: (ev: Extract<MigrateTraceEvent, { name: N }>) => void,
-): () => void {
-  const s = sideOf(m)
-  let list = s.subs.get(name)
-  if (!list) s.subs.set(name, (list = []))
-  const fn = cb as (ev: MigrateTraceEvent) => void
-  list.push(fn)
-  return () => {
-    const l = s.subs.get(name)
-    const i = l ? l.indexOf(fn) : -1
-    if (l && i >= 0) l.splice(i, 1)
-  }
+/** `mod_node_page_state(pgdat, NR_ISOLATED_ANON + file, delta)`. */
+export function modIsolated(m: Machine, nid: number, file: boolean, delta: number): void {
+  modNodePageState(m, nid, file ? NR_ISOLATED_FILE : NR_ISOLATED_ANON, delta)
 }
 
-function emit(m: Machine, ev: MigrateTraceEvent): void {
-  const list = side.get(m)?.subs.get(ev.name)
-  if (list) for (const fn of list.slice()) fn(ev)
-}
-
+/** `trace_mm_migrate_pages_start(mode, reason)`. */
 export function traceMmMigratePagesStart(
   m: Machine,
   mode: MigrateMode,
   reason: MigrateReason,
 ): void {
-  emit(m, { name: 'mm_migrate_pages_start', mode: MIGRATE_MODE_NAMES[mode], reason })
+  if (m.traceOn[TP_MM_MIGRATE_PAGES_START] === 0) return
+  emitTrace(m, TP_MM_MIGRATE_PAGES_START, {
+    name: 'mm_migrate_pages_start',
+    mode: MIGRATE_MODE_NAMES[mode],
+    reason,
+  })
 }
 
+/** `trace_mm_migrate_pages(...)` at the end of migrate_pages. */
 export function traceMmMigratePages(
   m: Machine,
   s: {
@@ -165,7 +137,8 @@ export function traceMmMigratePages(
   mode: MigrateMode,
   reason: MigrateReason,
 ): void {
-  emit(m, {
+  if (m.traceOn[TP_MM_MIGRATE_PAGES] === 0) return
+  emitTrace(m, TP_MM_MIGRATE_PAGES, {
     name: 'mm_migrate_pages',
     nr_succeeded: s.nrSucceeded,
     nr_failed: s.nrFailedPages,
@@ -179,7 +152,7 @@ export function traceMmMigratePages(
 
 /** Follow folios as migration moves them; returns the unsubscribe function. */
 export function onFolioMoved(m: Machine, fn: FolioMovedObserver): () => void {
-  const list = sideOf(m).moved
+  const list = observersOf(m).moved
   list.push(fn)
   return () => {
     const i = list.indexOf(fn)
@@ -189,7 +162,7 @@ export function onFolioMoved(m: Machine, fn: FolioMovedObserver): () => void {
 
 /** Follow large folios as migration splits them; returns the unsubscribe function. */
 export function onFolioSplit(m: Machine, fn: FolioSplitObserver): () => void {
-  const list = sideOf(m).split
+  const list = observersOf(m).split
   list.push(fn)
   return () => {
     const i = list.indexOf(fn)
@@ -198,11 +171,11 @@ export function onFolioSplit(m: Machine, fn: FolioSplitObserver): () => void {
 }
 
 export function notifyMoved(m: Machine, src: number, dst: number, nrPages: number): void {
-  const list = side.get(m)?.moved
+  const list = observers.get(m)?.moved
   if (list) for (const fn of list.slice()) fn(src, dst, nrPages)
 }
 
 export function notifySplit(m: Machine, head: number, pieces: readonly number[]): void {
-  const list = side.get(m)?.split
+  const list = observers.get(m)?.split
   if (list) for (const fn of list.slice()) fn(head, pieces)
 }

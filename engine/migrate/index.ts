@@ -36,8 +36,9 @@
  *   once per batch for async batched unmaps; `pageCopyNs` per base page; `freeNs` for the freed
  *   source (or an unused destination without `putNew`); `bookkeepingNs` for the refcount check.
  *   `getNew`/`putNew` charge their own costs.
- * - Counters and tracepoints live in this module's side table (`migrateVmEvents`,
- *   `migrateVmstat`, `migrateTraceSubscribe`) until engine/mm has slots for them.
+ * - Counters and tracepoints are engine/mm's: `vmstat(m)` prints pgmigrate_*, thp_migration_*,
+ *   thp_split_page and nr_isolated_anon/file; `traceSubscribe(m, 'mm_migrate_pages', cb)`
+ *   (and 'mm_migrate_pages_start'). `migrateVmEvents` / `nrIsolated` read them as objects.
  */
 export type {
   AllocateTarget,
@@ -83,15 +84,12 @@ export { allocMigrationTarget, type MigrationTargetControl } from './target'
 export { makeAnonLruFolio, makeFileLruFolio } from './anonFolio'
 export {
   type MigrateVmEvents,
-  type MigrateTraceEvent,
-  type MigrateTraceEventName,
   type MmMigratePagesEvent,
   type MmMigratePagesStartEvent,
   type FolioMovedObserver,
   type FolioSplitObserver,
   migrateVmEvents,
   migrateVmstat,
-  migrateTraceSubscribe,
   nrIsolated,
   onFolioMoved,
   onFolioSplit,

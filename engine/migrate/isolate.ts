@@ -2,25 +2,22 @@
  * Taking folios off the LRU for migration and putting them back (mm/vmscan.c:folio_isolate_lru,
  * mm/migrate.c:isolate_movable_page / putback_movable_pages). The model has no LRU lists:
  * PG_lru says whether a folio is on one. A folio freed while on the LRU goes through
- * `__page_cache_release`, which clears the LRU flags first (`folioPutLru`).
+ * `__page_cache_release` in engine/mm's `folioPut`, which clears the LRU flags first.
  */
 import {
   pageFlags,
   setPageFlags,
   pageOrder,
   PAGE_ALLOC,
-  PG_active,
   PG_anon,
   PG_head,
   PG_isolated,
   PG_locked,
   PG_lru,
-  PG_mlocked,
   PG_movable_ops,
   PG_swapbacked,
-  PG_unevictable,
 } from '../mm/memmap'
-import { compoundHead, folioPut, folioSetFlags } from '../mm/folio'
+import { compoundHead, folioPut } from '../mm/folio'
 import { type Machine } from '../mm/machine'
 import { modIsolated } from './counters'
 
@@ -45,17 +42,12 @@ export function folioTestMovable(m: Machine, head: number): boolean {
 }
 
 /**
- * `folio_put` of a folio that may be on the LRU: at the last reference `__page_cache_release`
- * takes it off the LRU (clears PG_lru, PG_active, PG_unevictable, and PG_mlocked with its
- * accounting) before the page allocator sees it.
+ * `folio_put` of a folio that may be on the LRU. engine/mm's `folioPut` does
+ * `__page_cache_release` itself (PG_lru, PG_active, PG_unevictable cleared at the last
+ * reference; PG_mlocked and NR_MLOCK by free_pages_prepare); this name stays for callers.
  */
 export function folioPutLru(m: Machine, pfn: number): void {
-  const h = compoundHead(m, pfn)
-  if (m.refcount[h] === 1) {
-    if ((pageFlags(m, h) & PG_mlocked) !== 0) folioSetFlags(m, h, PG_mlocked, false)
-    setPageFlags(m, h, pageFlags(m, h) & ~(PG_lru | PG_active | PG_unevictable))
-  }
-  folioPut(m, h)
+  folioPut(m, pfn)
 }
 
 /**

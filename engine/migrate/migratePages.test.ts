@@ -13,16 +13,14 @@ import {
   PG_lru,
   PG_uptodate,
   PG_writeback,
+  traceSubscribe,
+  vmstat,
   type Machine,
+  type TraceEvent,
 } from '../mm'
 import { pageFlags, setPageFlags } from '../mm/memmap'
-import {
-  migrateTraceSubscribe,
-  migrateVmEvents,
-  nrIsolated,
-  onFolioMoved,
-  type MigrateTraceEvent,
-} from './counters'
+import { VM_NR_DIRTY, VM_NR_WRITEBACK } from '../mm/vmstatItems'
+import { migrateVmEvents, nrIsolated, onFolioMoved } from './counters'
 import { putbackMovablePages } from './isolate'
 import { LockTimeline } from './lockTimeline'
 import { migratePages } from './migratePages'
@@ -59,9 +57,9 @@ describe('migrate_pages: successful migration (migrate_folio_unmap + migrate_fol
       const t = countingTargets(m, clock, testCost)
       const moved: [number, number][] = []
       onFolioMoved(m, (s, d) => moved.push([s, d]))
-      const events: MigrateTraceEvent[] = []
-      migrateTraceSubscribe(m, 'mm_migrate_pages_start', (e) => events.push(e))
-      migrateTraceSubscribe(m, 'mm_migrate_pages', (e) => events.push(e))
+      const events: TraceEvent[] = []
+      traceSubscribe(m, 'mm_migrate_pages_start', (e) => events.push(e))
+      traceSubscribe(m, 'mm_migrate_pages', (e) => events.push(e))
       const st = migratePages(m, from, t.getNew, t.putNew, {
         mode: 'async',
         reason: 'compaction',
@@ -86,6 +84,11 @@ describe('migrate_pages: successful migration (migrate_folio_unmap + migrate_fol
       }
       expect(nrIsolated(m, 0)).toEqual({ anon: 0, file: 0 })
       expect(migrateVmEvents(m).pgmigrate_success).toBe(4)
+      // The same counters in /proc/vmstat, through engine/mm's registry.
+      const vs = new Map(vmstat(m))
+      expect(vs.get('pgmigrate_success')).toBe(4)
+      expect(vs.get('pgmigrate_fail')).toBe(0)
+      expect(vs.get('nr_isolated_anon')).toBe(0)
       expect(st.latencyNs).toHaveLength(4)
       expect(st.lockHoldNs).toHaveLength(4)
       expect(st.wastedTargets).toBe(0)
@@ -154,7 +157,7 @@ describe('migrate_pages: successful migration (migrate_folio_unmap + migrate_fol
     const clock = testClock()
     const pfn = isolatedFileFolio(m, 0, 1)
     folioSetFlags(m, pfn, 0x8 /* PG_dirty */, true)
-    const dirtyBefore = m.vmEvents[10]
+    const dirtyBefore = m.vmEvents[VM_NR_DIRTY]
     const t = countingTargets(m, clock, testCost)
     const st = migratePages(m, [pfn], t.getNew, null, {
       mode: 'sync',
@@ -167,7 +170,7 @@ describe('migrate_pages: successful migration (migrate_folio_unmap + migrate_fol
     // One page cache reference plus one mapping.
     expect(m.refcount[dst]).toBe(2)
     expect(pageFlags(m, dst) & 0x8).toBe(0x8)
-    expect(m.vmEvents[10]).toBe(dirtyBefore)
+    expect(m.vmEvents[VM_NR_DIRTY]).toBe(dirtyBefore)
   })
 })
 
@@ -339,7 +342,7 @@ describe('migrate_folio_unmap: writeback (folio_test_writeback / folio_wait_writ
       expect(st.callNs).toBeGreaterThanOrEqual(250_000)
       // 6.12: the async pre-pass of migrate_pages_sync gets -EBUSY once; 6.1: passes 0-2 are not forced.
       expect(st.wastedByCause.writeback).toBe(wasted)
-      expect(m.vmEvents[11]).toBe(0)
+      expect(m.vmEvents[VM_NR_WRITEBACK]).toBe(0)
     })
   }
 })

@@ -15,7 +15,15 @@ import {
   zeroPagesStats,
 } from './batch'
 import { createMigrateCtx } from './context'
-import { countMigrateEvent, traceMmMigratePages, traceMmMigratePagesStart } from './counters'
+import { countVmEvent } from '../mm/vmstat'
+import {
+  VM_PGMIGRATE_FAIL,
+  VM_PGMIGRATE_SUCCESS,
+  VM_THP_MIGRATION_FAIL,
+  VM_THP_MIGRATION_SPLIT,
+  VM_THP_MIGRATION_SUCCESS,
+} from '../mm/vmstatItems'
+import { traceMmMigratePages, traceMmMigratePagesStart } from './counters'
 import {
   type MigrateBatching,
   type MigrateOptions,
@@ -106,11 +114,11 @@ export function migratePages(
   from.unshift(...ret)
   if (from.length === 0) rcGather = 0
 
-  countMigrateEvent(m, 'pgmigrate_success', stats.nrSucceeded)
-  countMigrateEvent(m, 'pgmigrate_fail', stats.nrFailedPages)
-  countMigrateEvent(m, 'thp_migration_success', stats.nrThpSucceeded)
-  countMigrateEvent(m, 'thp_migration_fail', stats.nrThpFailed)
-  countMigrateEvent(m, 'thp_migration_split', stats.nrThpSplit)
+  countVmEvent(m, VM_PGMIGRATE_SUCCESS, stats.nrSucceeded)
+  countVmEvent(m, VM_PGMIGRATE_FAIL, stats.nrFailedPages)
+  countVmEvent(m, VM_THP_MIGRATION_SUCCESS, stats.nrThpSucceeded)
+  countVmEvent(m, VM_THP_MIGRATION_FAIL, stats.nrThpFailed)
+  countVmEvent(m, VM_THP_MIGRATION_SPLIT, stats.nrThpSplit)
   traceMmMigratePages(m, stats, mode, opts.reason)
 
   const out = ctx.out

@@ -1,9 +1,17 @@
 // -ENOMEM handling in mm/migrate.c:migrate_pages_batch and try_split_folio /
 // mm/huge_memory.c:split_huge_page_to_list, and the THP counters of migrate_pages.
 import { afterEach, describe, expect, it } from 'vitest'
-import { checkInvariants, folioPin, folioUnpin, NO_PAGE, PG_head, type Machine } from '../mm'
+import {
+  checkInvariants,
+  folioPin,
+  folioUnpin,
+  NO_PAGE,
+  PG_head,
+  vmstat,
+  type Machine,
+} from '../mm'
 import { pageFlags, pageOrder } from '../mm/memmap'
-import { migrateVmEvents, migrateVmstat, onFolioSplit } from './counters'
+import { migrateVmEvents, onFolioSplit } from './counters'
 import { putbackMovablePages } from './isolate'
 import { migratePages } from './migratePages'
 import { trySplitFolio } from './split'
@@ -149,7 +157,7 @@ describe('migrate_pages: no destination (-ENOMEM)', () => {
     expect(st.nrSucceeded).toBe(512)
     expect(pageOrder(m, t.given[0])).toBe(9)
     expect(pageFlags(m, t.given[0]) & PG_head).toBe(PG_head)
-    expect(migrateVmstat(m)).toContainEqual(['thp_migration_success', 1])
+    expect(vmstat(m)).toContainEqual(['thp_migration_success', 1])
     // Copy cost is per base page: at least 512 copies.
     expect(st.latencyNs[0]).toBeGreaterThanOrEqual(512 * testCost.pageCopyNs)
   })

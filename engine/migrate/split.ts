@@ -26,7 +26,9 @@ import {
 import { type CostModel } from '../sched/costModel'
 import { HPAGE_PMD_ORDER } from '../mm/pcpIndex'
 import { type Machine } from '../mm/machine'
-import { countMigrateEvent, notifySplit } from './counters'
+import { countVmEvent } from '../mm/vmstat'
+import { VM_THP_SPLIT_PAGE } from '../mm/vmstatItems'
+import { notifySplit } from './counters'
 import { type SimClock } from './simClock'
 import { EAGAIN, EBUSY } from './types'
 
@@ -97,7 +99,7 @@ function splitHugePageToList(
   m.refcount[head] = pieceRefs
   m.pincount[head] = 0
   list.push(head)
-  if (order >= HPAGE_PMD_ORDER) countMigrateEvent(m, 'thp_split_page', 1)
+  if (order >= HPAGE_PMD_ORDER) countVmEvent(m, VM_THP_SPLIT_PAGE, 1)
   const pieces: number[] = []
   for (let i = 0; i < nr; i++) pieces.push(head + i)
   notifySplit(m, head, pieces)

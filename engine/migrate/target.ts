@@ -3,16 +3,16 @@
  * (memory hotplug, mbind, alloc_contig_range, longterm pins): a folio of the source's order on
  * the source's node (or `nid`), from the page allocator.
  */
+import { allocPages } from '../mm/alloc'
 import {
   __GFP_COMP,
   __GFP_RECLAIM,
   __GFP_RETRY_MAYFAIL,
-  allocPages,
   GFP_HIGHUSER_MOVABLE,
   GFP_TRANSHUGE,
-  NO_PAGE,
-  type Machine,
-} from '../mm'
+} from '../mm/gfp'
+import { type Machine } from '../mm/machine'
+import { NO_PAGE } from '../mm/memmap'
 import { type CostModel } from '../sched/costModel'
 import { pfnNid } from './isolate'
 import { type SimClock } from './simClock'

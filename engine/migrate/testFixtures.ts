@@ -4,7 +4,10 @@
  * fault path makes them, isolated as compaction would isolate them, and counting wrappers
  * around the destination callbacks.
  */
-import { __GFP_COMP, allocPages, GFP_HIGHUSER_MOVABLE, NO_PAGE, type Machine } from '../mm'
+import { allocPages } from '../mm/alloc'
+import { __GFP_COMP, GFP_HIGHUSER_MOVABLE } from '../mm/gfp'
+import { type Machine } from '../mm/machine'
+import { NO_PAGE } from '../mm/memmap'
 import { testMachine } from '../mm/testing'
 import { DEFAULT_COST_MODEL, type CostModel } from '../sched/costModel'
 import { makeAnonLruFolio, makeFileLruFolio } from './anonFolio'

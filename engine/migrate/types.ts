@@ -2,6 +2,7 @@
  * The migrate_pages interface (include/linux/migrate.h, include/linux/migrate_mode.h) as the
  * engine's callers see it: modes, reasons, the get/put callbacks, options and the result.
  */
+import { type MigrateModeName, type MigrateReason } from '../mm/traceTypesMigrate'
 import { type CostModel } from '../sched/costModel'
 import { type LockTimeline } from './lockTimeline'
 import { type SimClock } from './simClock'
@@ -10,31 +11,11 @@ import { type SimClock } from './simClock'
 export type MigrateMode = 'async' | 'sync-light' | 'sync'
 export const MIGRATE_MODES: readonly MigrateMode[] = ['async', 'sync-light', 'sync']
 
-/** `enum migrate_reason`, spelled as the mm_migrate_pages tracepoint prints them. */
-export type MigrateReason =
-  | 'compaction'
-  | 'memory_failure'
-  | 'memory_hotplug'
-  | 'syscall_or_cpuset'
-  | 'mempolicy_mbind'
-  | 'numa_misplaced'
-  | 'contig_range'
-  | 'longterm_pin'
-  | 'demotion'
-export const MIGRATE_REASONS: readonly MigrateReason[] = [
-  'compaction',
-  'memory_failure',
-  'memory_hotplug',
-  'syscall_or_cpuset',
-  'mempolicy_mbind',
-  'numa_misplaced',
-  'contig_range',
-  'longterm_pin',
-  'demotion',
-]
+/** `enum migrate_reason` (defined with the mm_migrate_pages tracepoint in engine/mm). */
+export { type MigrateReason, MIGRATE_REASONS } from '../mm/traceTypesMigrate'
 
 /** The mode as trace output prints it (`__print_symbolic(mode, MIGRATE_MODE)`). */
-export const MIGRATE_MODE_NAMES: Record<MigrateMode, string> = {
+export const MIGRATE_MODE_NAMES: Record<MigrateMode, MigrateModeName> = {
   async: 'MIGRATE_ASYNC',
   'sync-light': 'MIGRATE_SYNC_LIGHT',
   sync: 'MIGRATE_SYNC',

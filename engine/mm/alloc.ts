@@ -109,8 +109,8 @@ function rmqueueZone(
 }
 
 /**
- * `get_page_from_freelist()` with explicit `alloc_flags`: walk the local node's zonelist
- * (zones ≤ `gfp_zone(gfp)`), skip zones failing `zone_watermark_fast` unless
+ * `get_page_from_freelist()` with explicit `alloc_flags`: walk node `nid`'s zonelist (default
+ * the running CPU's node; zones ≤ `gfp_zone(gfp)`, only node `nid` with __GFP_THISNODE), skip zones failing `zone_watermark_fast` unless
  * ALLOC_NO_WATERMARKS, take a block with `rmqueue`, prepare it, and reserve a highatomic
  * pageblock after an ALLOC_HIGHATOMIC success. Under ALLOC_NOFRAGMENT a remote-node zone or
  * total failure retries without it. Returns the head pfn or NO_PAGE. No trace event: see
@@ -121,10 +121,11 @@ export function getPageFromFreelist(
   gfp: number,
   order: number,
   allocFlags: number,
+  nid: number = m.localNid,
 ): number {
   const highest = gfpZone(gfp)
   const mt = acMigratetype(m, gfp)
-  const zonelist = m.zonelists[m.localNid]
+  const zonelist = m.zonelists[nid]
   const preferred = preferredZone(m, zonelist, highest)
   if (preferred === undefined) return NO_PAGE
   const thisNode = (gfp & __GFP_THISNODE) !== 0
@@ -133,7 +134,7 @@ export function getPageFromFreelist(
     let retry = false
     for (let i = 0; i < zonelist.length; i++) {
       const z = m.zones[zonelist[i]]
-      if (z.type > highest || (thisNode && z.nid !== m.localNid)) continue
+      if (z.type > highest || (thisNode && z.nid !== nid)) continue
       if (noFallback && m.cfg.nrNodes > 1 && z !== preferred && z.nid !== preferred.nid) {
         allocFlags &= ~ALLOC_NOFRAGMENT
         retry = true
@@ -182,24 +183,38 @@ export function allocPagesFlags(
  * Returns the head pfn or NO_PAGE; orders above MAX_PAGE_ORDER fail.
  */
 export function allocPages(m: Machine, gfp: number, order: number): number {
+  return allocPagesNode(m, gfp, order, m.localNid)
+}
+
+/**
+ * `alloc_pages_node(nid, gfp, order)`: `__alloc_pages` with node `nid` preferred (its zonelist:
+ * its own zones first, then the other nodes'; only its own with __GFP_THISNODE). -1
+ * (`NUMA_NO_NODE`) means the running CPU's node. numa_local/numa_other still compare with the
+ * CPU's node, numa_hit/numa_miss with `nid`, as `zone_statistics` does.
+ */
+export function allocPagesNode(m: Machine, gfp: number, order: number, nid: number): number {
   m.op = 'alloc_pages'
+  if (nid === -1) nid = m.localNid
+  if (!Number.isInteger(nid) || nid < 0 || nid >= m.cfg.nrNodes)
+    throw new RangeError(`alloc_pages_node: node ${nid} out of range 0..${m.cfg.nrNodes - 1}`)
   let page = NO_PAGE
   if (order >= 0 && order <= m.maxOrder) {
-    const preferred = preferredZone(m, m.zonelists[m.localNid], gfpZone(gfp))
+    const preferred = preferredZone(m, m.zonelists[nid], gfpZone(gfp))
     if (preferred !== undefined) {
       const fast = gfpToAllocFlagsCma(
         gfp,
         ALLOC_WMARK_LOW | allocFlagsNofragment(m, preferred, gfp),
       )
-      page = getPageFromFreelist(m, gfp, order, fast)
+      page = getPageFromFreelist(m, gfp, order, fast, nid)
       if (page === NO_PAGE)
-        page = getPageFromFreelist(m, gfp, order, gfpToAllocFlags(gfp, order, m.allocHarder))
+        page = getPageFromFreelist(m, gfp, order, gfpToAllocFlags(gfp, order, m.allocHarder), nid)
       if (page === NO_PAGE && (gfp & __GFP_MEMALLOC) !== 0 && (gfp & __GFP_NOMEMALLOC) === 0) {
         page = getPageFromFreelist(
           m,
           gfp,
           order,
           gfpToAllocFlags(gfp, order, m.allocHarder) | ALLOC_NO_WATERMARKS,
+          nid,
         )
       }
     }

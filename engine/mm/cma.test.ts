@@ -6,6 +6,7 @@ import { checkInvariants } from './invariants'
 import { MIGRATE_CMA } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
 import { freeList, testMachine } from './testing'
+import { VM_PGFREE } from './vmstatItems'
 
 describe('mm/mm_init.c:init_cma_reserved_pageblock and CMA in the buddy', () => {
   for (const era of ['6.6', '6.12', '6.15']) {
@@ -40,10 +41,13 @@ describe('mm/mm_init.c:init_cma_reserved_pageblock and CMA in the buddy', () => 
 
   it('activates memblock-reserved pages (boot: allocated)', () => {
     const m = testMachine({ boot: 'allocated' })
+    const pgfree = m.vmEvents[VM_PGFREE]
     initCmaReservedPageblock(m, 512)
     initCmaReservedPageblock(m, 0)
     expect(freeList(m, 0, 10, MIGRATE_CMA)).toEqual([0])
     expect(m.zones[0].nrFreeCmaPages).toBe(1024)
+    // __free_pages(page, pageblock_order) counts PGFREE for the reserved pages it hands over.
+    expect(m.vmEvents[VM_PGFREE] - pgfree).toBe(1024)
     expect(checkInvariants(m)).toBeNull()
   })
 })

@@ -10,12 +10,15 @@ import { PAGE_ALLOC, PAGE_BOOT, PAGE_TYPE_BUDDY, PG_INFO } from './memmap'
 import { MIGRATE_CMA } from './migratetype'
 import { findLargeBuddy } from './moveFreepages'
 import { getPfnblockMigratetype, setPageblockMigratetype } from './pageblock'
+import { VM_PGFREE } from './vmstatItems'
 
 /**
  * Make the pageblock at `pfn` a free CMA pageblock. Its pages must all be free, or (with
  * `boot: 'allocated'`) unused allocated order-0 pages, as memblock-reserved CMA pages are when
  * the kernel activates an area. The block is freed at pageblock order with MIGRATE_CMA and merges
- * with CMA neighbours; `zone.cmaPages` (`zone->cma_pages`) grows by a pageblock.
+ * with CMA neighbours; `zone.cmaPages` (`zone->cma_pages`) grows by a pageblock. The reserved
+ * pages reach the buddy through `__free_pages`, so they count in PGFREE (pages that were already
+ * free in the model do not).
  */
 export function initCmaReservedPageblock(m: Machine, pfn: number): void {
   m.op = 'init_cma_reserved_pageblock'
@@ -53,6 +56,7 @@ export function initCmaReservedPageblock(m: Machine, pfn: number): void {
       } else {
         m.pg[p << 2] = 0
         m.refcount[p] = 0
+        m.vmEvents[VM_PGFREE]++
         p++
       }
     }

@@ -15,7 +15,6 @@ import {
 import { type Machine } from './machine'
 import { MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE } from './migratetype'
 import {
-  moveCounts,
   moveFreepagesBlock,
   moveFreepagesBlockLegacy,
   prepMoveFreepagesBlock,
@@ -51,12 +50,9 @@ export function canStealFallback(m: Machine, order: number, startMt: number): bo
   )
 }
 
-/** Out-parameter of `findSuitableFallback` [≤6.14]. */
-let canSteal = false
-
 /**
  * `find_suitable_fallback()` [≤6.14]: the first fallback type with a free block of `order`,
- * or -1; sets `canSteal`. With `onlyStealable`, only a type that may be stolen counts.
+ * or -1; sets `m.fallbackCanSteal` (the kernel's `*can_steal`). With `onlyStealable`, only a type that may be stolen counts.
  */
 export function findSuitableFallback(
   m: Machine,
@@ -66,13 +62,13 @@ export function findSuitableFallback(
   onlyStealable: boolean,
 ): number {
   if (freeAreaNrFree(m, z, order) === 0) return -1
-  canSteal = false
+  m.fallbackCanSteal = false
   for (let i = 0; i < 2; i++) {
     const fmt = FALLBACKS[mt * 2 + i]
     if (freeAreaEmpty(m, z, order, fmt)) continue
-    if (canStealFallback(m, order, mt)) canSteal = true
+    if (canStealFallback(m, order, mt)) m.fallbackCanSteal = true
     if (!onlyStealable) return fmt
-    if (canSteal) return fmt
+    if (m.fallbackCanSteal) return fmt
   }
   return -1
 }
@@ -112,8 +108,8 @@ export function boostWatermark(m: Machine, z: Zone): boolean {
 
 /** "More than half" rule: claim the block iff `free + alike >= pageblock_nr_pages / 2`. */
 function enoughToClaim(m: Machine, startMt: number, blockMt: number): boolean {
-  const free = moveCounts.freePages
-  const movable = moveCounts.movablePages
+  const free = m.moveCounts.freePages
+  const movable = m.moveCounts.movablePages
   let alike = 0
   if (startMt === MIGRATE_MOVABLE) alike = movable
   else if (blockMt === MIGRATE_MOVABLE) alike = m.pageblockNrPages - (free + movable)
@@ -169,7 +165,7 @@ function stealSuitableFallback(
     }
     if (boostWatermark(m, z) && (allocFlags & ALLOC_KSWAPD) !== 0) z.boostedWatermark = true
     if (wholeBlock && prepMoveFreepagesBlock(m, z, pfn) && enoughToClaim(m, startMt, blockType)) {
-      moveFreepagesBlock(m, z, moveCounts.startPfn, startMt)
+      moveFreepagesBlock(m, z, m.moveCounts.startPfn, startMt)
       return rmqueueSmallest(m, z, order, startMt)
     }
   }
@@ -192,7 +188,7 @@ export function rmqueueFallback(
   for (; currentOrder >= minOrder; currentOrder--) {
     fallbackMt = findSuitableFallback(m, z, currentOrder, startMt, false)
     if (fallbackMt === -1) continue
-    if (!canSteal && startMt === MIGRATE_MOVABLE && currentOrder > order) {
+    if (!m.fallbackCanSteal && startMt === MIGRATE_MOVABLE && currentOrder > order) {
       // find_smallest: a movable request that cannot steal takes the smallest foreign block.
       for (currentOrder = order; currentOrder <= m.maxOrder; currentOrder++) {
         fallbackMt = findSuitableFallback(m, z, currentOrder, startMt, false)
@@ -204,11 +200,12 @@ export function rmqueueFallback(
   if (fallbackMt === -1 || currentOrder < minOrder || currentOrder > m.maxOrder) return NO_PAGE
   const pfn = getPageFromFreeArea(m, z, currentOrder, fallbackMt)
   if (!m.hygiene) {
-    stealSuitableFallbackLegacy(m, z, pfn, allocFlags, startMt, canSteal)
+    stealSuitableFallbackLegacy(m, z, pfn, allocFlags, startMt, m.fallbackCanSteal)
     if (m.traceOn[TP_MM_PAGE_ALLOC_EXTFRAG] !== 0)
       traceExtfrag(m, pfn, order, currentOrder, startMt, fallbackMt)
     return pfn
   }
+  const canSteal = m.fallbackCanSteal
   const page = stealSuitableFallback(m, z, pfn, currentOrder, order, startMt, allocFlags, canSteal)
   if (m.traceOn[TP_MM_PAGE_ALLOC_EXTFRAG] !== 0)
     traceExtfrag(m, page, order, currentOrder, startMt, fallbackMt)
@@ -235,7 +232,7 @@ function tryToClaimBlock(
   if (boostWatermark(m, z) && (allocFlags & ALLOC_KSWAPD) !== 0) z.boostedWatermark = true
   if (!prepMoveFreepagesBlock(m, z, pfn)) return NO_PAGE
   if (!enoughToClaim(m, startMt, blockType)) return NO_PAGE
-  moveFreepagesBlock(m, z, moveCounts.startPfn, startMt)
+  moveFreepagesBlock(m, z, m.moveCounts.startPfn, startMt)
   return rmqueueSmallest(m, z, order, startMt)
 }
 

@@ -17,7 +17,9 @@ import { freePages } from './free'
 import { __GFP_COMP, GFP_HIGHUSER_MOVABLE, GFP_KERNEL } from './gfp'
 import { checkInvariants } from './invariants'
 import {
+  PAGE_ALLOC,
   PAGE_TYPE_BUDDY,
+  PG_active,
   PG_dirty,
   PG_file,
   PG_lru,
@@ -139,9 +141,23 @@ describe('CONFIG_DEBUG_VM checks in the free path', () => {
     const m = testMachine()
     const pfn = allocPages(m, GFP_HIGHUSER_MOVABLE, 0)
     folioSetFlags(m, pfn, PG_lru, true)
-    expect(() => folioPut(m, pfn)).toThrow(/bad-page/)
+    // __free_pages does no __page_cache_release: free_pages_prepare sees PG_lru.
+    expect(() => freePages(m, pfn, 0)).toThrow(/bad-page/)
     const p2 = allocPages(m, GFP_HIGHUSER_MOVABLE, 0)
     folioAddMapcount(m, p2, 1)
     expect(() => freePages(m, p2, 0)).toThrow(/mapcount 1/)
+  })
+  it('folio_put of the last reference takes an LRU folio off the LRU first (__page_cache_release)', () => {
+    const m = testMachine()
+    const pfn = allocPages(m, GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2)
+    folioSetFlags(m, pfn, PG_lru | PG_active, true)
+    folioGet(m, pfn)
+    folioPut(m, pfn)
+    // Not the last reference: still on the LRU.
+    expect(pageFlags(m, pfn) & (PG_lru | PG_active)).toBe(PG_lru | PG_active)
+    folioPut(m, pfn)
+    expect(m.refcount[pfn]).toBe(0)
+    expect(pageFlags(m, pfn) & PAGE_ALLOC).toBe(0)
+    expect(checkInvariants(m)).toBeNull()
   })
 })

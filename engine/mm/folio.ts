@@ -9,11 +9,14 @@ import {
   GUP_PIN_COUNTING_BIAS,
   PAGE_ALLOC,
   PAGE_EXTRA,
+  PG_active,
   PG_dirty,
   PG_file,
   PG_head,
   PG_locked,
+  PG_lru,
   PG_mlocked,
+  PG_unevictable,
   PG_writeback,
   pageFlags,
   pageOrder,
@@ -64,14 +67,31 @@ export function folioGet(m: Machine, pfn: number): void {
 }
 
 /**
- * `folio_put()`: drop a reference and free the folio at zero (`__folio_put`), with its compound
- * order. A non-compound high-order block freed this way loses its tail pages, as in the kernel:
- * they stay allocated with refcount 0 (leaked).
+ * `__page_cache_release()` (mm/swap.c) → `__folio_clear_lru_flags()`: a folio still on the LRU
+ * when its last reference goes is taken off it: PG_lru cleared, and PG_active and
+ * PG_unevictable too unless both are set (left for bad_page). PG_mlocked is left to
+ * `free_pages_prepare`, which clears it with its NR_MLOCK accounting.
+ */
+function pageCacheRelease(m: Machine, h: number): void {
+  const f = pageFlags(m, h)
+  if ((f & PG_lru) === 0) return
+  let nf = f & ~PG_lru
+  if ((f & (PG_active | PG_unevictable)) !== (PG_active | PG_unevictable))
+    nf &= ~(PG_active | PG_unevictable)
+  setPageFlags(m, h, nf)
+}
+
+/**
+ * `folio_put()`: drop a reference and free the folio at zero (`__folio_put`: `__page_cache_release`
+ * takes an LRU folio off the LRU first), with its compound order. A non-compound high-order block
+ * freed this way loses its tail pages, as in the kernel: they stay allocated with refcount 0
+ * (leaked).
  */
 export function folioPut(m: Machine, pfn: number): void {
   m.op = 'folio_put'
   const h = compoundHead(m, pfn)
   if (!putPageTestzero(m, h)) return
+  pageCacheRelease(m, h)
   const order = pageOrder(m, h)
   if ((pageFlags(m, h) & PG_head) !== 0) {
     freeThePage(m, h, order)

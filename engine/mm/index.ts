@@ -22,9 +22,10 @@
  *   `initFreeBlock` (place a free block exactly, no merging) and `reservePages` (PG_reserved,
  *   not managed) builds an exact imported state; `initCmaReservedPageblock` activates CMA.
  * - `allocPages(m, gfp, order)` (`__alloc_pages` fast path + one slow-path-flags retry),
+ *   `allocPagesNode(m, gfp, order, nid)` (`alloc_pages_node`, node `nid` preferred),
  *   `allocPagesFlags(m, gfp, order, allocFlags)` (`get_page_from_freelist` with explicit flags,
  *   e.g. ALLOC_NO_WATERMARKS), `freePages(m, pfn, order)` (`__free_pages`).
- * - Folios: `folioGet`, `folioPut`, `folioTryGet`, `getPageUnlessZero`, `folioPin`/`folioUnpin`
+ * - Folios: `folioGet`, `folioPut` (with `__page_cache_release`), `folioTryGet`, `getPageUnlessZero`, `folioPin`/`folioUnpin`
  *   (FOLL_LONGTERM), `folioAddMapcount`, `folioSetFlags(m, pfn, PG_dirty | PG_lru, true)`,
  *   `folioTrylock`/`folioUnlock`.
  * - Pageblocks: `getPfnblockMigratetype`, `setPageblockMigratetype`, `setPageblockIsolate`,
@@ -32,6 +33,24 @@
  *   `set/unset_migratetype_isolate`), skip bits. Per-cpu: `drainAllPages`, `setCurrentCpu`.
  * - Observability: `zoneInfo`, `vmstat`, `traceSubscribe`, `checkInvariants`, `snapshot` /
  *   `restoreMachine`.
+ *
+ * ## The vmstat and trace registry (one for the whole engine)
+ * Every engine module counts and traces through engine/mm, so that `vmstat(m)` prints all
+ * counters in `vmstat_text[]` order and `traceSubscribe(m, name, cb)` reaches every tracepoint.
+ * See docs/dev/registry.md.
+ * - Counters: `countVmEvent(m, VM_COMPACTSTALL, 1)` adds to a `vm_event_item` slot
+ *   (vmstatItems.ts: VM_PGMIGRATE_SUCCESS/FAIL, VM_THP_MIGRATION_SUCCESS/FAIL/SPLIT,
+ *   VM_COMPACTMIGRATE_SCANNED, VM_COMPACTFREE_SCANNED, VM_COMPACTISOLATED, VM_COMPACTSTALL,
+ *   VM_COMPACTFAIL, VM_COMPACTSUCCESS, VM_KCOMPACTD_WAKE, VM_KCOMPACTD_MIGRATE_SCANNED,
+ *   VM_KCOMPACTD_FREE_SCANNED, VM_CMA_ALLOC_SUCCESS/FAIL, VM_THP_SPLIT_PAGE, and the allocator's
+ *   own); `vmEventCount(m, item)` reads one. Per-node gauges: `modNodePageState(m, nid,
+ *   NR_ISOLATED_ANON, delta)`, `nodePageState`, `globalNodePageState`.
+ * - Tracepoints: ids `TP_*` (traceTypes.ts; kmem, migrate, page_isolation, cma and the 14
+ *   `mm_compaction_*` events with the kernel's fields). Emit with
+ *   `if (m.traceOn[TP_X] !== 0) emitTrace(m, TP_X, { name: 'x', ...fields })`: one typed-array
+ *   load and nothing built when nobody subscribed. `traceEnabled(m, TP_X)` is the same test.
+ * - Hot loops import these from the defining modules (./vmstat, ./trace, ./traceTypes,
+ *   ./vmstatItems), not through this index: sucrase compiles re-exports into getters.
  *
  * ## Where the model departs from the kernel
  * - No memory holes; zones are pageblock-aligned and contiguous; no PCI hole below 4 GiB; the
@@ -114,6 +133,13 @@ export {
   ZONE_NAMES,
 } from './zoneType'
 export { createMachine, initFreeBlock, reservePages, recomputeWatermarks } from './boot'
+export { allocPagesNode } from './alloc'
+export { putPageTestzero } from './free'
+export { freePagesPrepare, prepNewPage } from './prep'
+export { findSuitableFallback, findSuitableFallbackClaim, canStealFallback } from './fallback'
+export { moveFreepagesBlockLegacy, prepMoveFreepagesBlock } from './moveFreepages'
+export { moveToFreeList } from './freeArea'
+export { freePcppagesBulk } from './pcp'
 export {
   NO_PAGE,
   PG_locked,
@@ -144,6 +170,11 @@ export {
   PAGE_BOOT,
   GUP_PIN_COUNTING_BIAS,
   PG_STRIDE,
+  PG_INFO,
+  PG_NEXT,
+  PG_PREV,
+  FOLIO_FLAGS_MASK,
+  PAGE_FLAGS_CHECK_AT_FREE,
   pageFlags,
   pageOrder,
   pageListMt,
@@ -165,11 +196,13 @@ export {
   ALLOC_NOFRAGMENT,
   ALLOC_HIGHATOMIC,
   ALLOC_KSWAPD,
+  ALLOC_WMARK_MASK,
   WMARK_MIN,
   WMARK_LOW,
   WMARK_HIGH,
   WMARK_PROMO,
   gfpToAllocFlags,
+  gfpToAllocFlagsCma,
 } from './allocFlags'
 export { allocPages, allocPagesFlags, getPageFromFreelist } from './alloc'
 export { freePages, freeThePage } from './free'
@@ -201,6 +234,10 @@ export {
   isPageblockIsolated,
   getPageblockSkip,
   setPageblockSkip,
+  clearPageblockSkip,
+  pageblockStartPfn,
+  pageblockEndPfn,
+  pageblockAligned,
 } from './pageblock'
 export { moveFreepagesBlock, findLargeBuddy } from './moveFreepages'
 export { moveFreepagesBlockIsolate } from './isolate'
@@ -219,19 +256,20 @@ export { PAGE_ALLOC_COSTLY_ORDER, HPAGE_PMD_ORDER, pcpAllowedOrder } from './pcp
 export { reserveHighatomicPageblock, unreserveHighatomicPageblock } from './highatomic'
 export { zoneWatermarkOk, zoneWatermarkFast, wmarkPages } from './watermark'
 export { FALLBACKS } from './fallback'
-export { zoneInfo, vmstat } from './vmstat'
+export {
+  zoneInfo,
+  vmstat,
+  countVmEvent,
+  vmEventCount,
+  modNodePageState,
+  nodePageState,
+  globalNodePageState,
+} from './vmstat'
+export * from './vmstatItems'
 export { checkInvariants } from './invariants'
 export { type InvariantViolation, InvariantError } from './violation'
 export { snapshot, restoreMachine } from './snapshot'
-export { traceSubscribe, traceSubscribeAll, pageAddress } from './trace'
-export {
-  type TraceEventName,
-  type TraceEvent,
-  type TraceEventOf,
-  type MmPageAllocEvent,
-  type MmPageFreeEvent,
-  type MmPageAllocZoneLockedEvent,
-  type MmPageAllocExtfragEvent,
-  type MmPagePcpuDrainEvent,
-  TRACE_EVENT_NAMES,
-} from './traceTypes'
+export { traceSubscribe, traceSubscribeAll, emitTrace, traceEnabled, pageAddress } from './trace'
+export * from './traceTypes'
+export * from './traceTypesMigrate'
+export * from './traceTypesCompaction'

@@ -4,8 +4,8 @@ import { initFreeBlock } from './boot'
 import { GFP_HIGHUSER_MOVABLE } from './gfp'
 import { checkInvariants } from './invariants'
 import { PAGE_ALLOC, setPageFlags } from './memmap'
-import { MIGRATE_MOVABLE } from './migratetype'
-import { setPageblockIsolate } from './pageblock'
+import { MIGRATE_MOVABLE, MIGRATE_UNMOVABLE } from './migratetype'
+import { setPageblockIsolate, setPageblockMigratetype } from './pageblock'
 import { testMachine } from './testing'
 
 describe('checkInvariants (CONFIG_DEBUG_VM-style full check)', () => {
@@ -42,5 +42,18 @@ describe('checkInvariants (CONFIG_DEBUG_VM-style full check)', () => {
     setPageblockIsolate(m, 512, true, MIGRATE_MOVABLE)
     initFreeBlock(m, 0, 10, MIGRATE_MOVABLE)
     expect(checkInvariants(m)).toMatchObject({ rule: 'free-block-spans-isolation', pfn: 0 })
+  })
+  it('6.10+: a half-isolated free block is named as such, not only as a freelist-hygiene breach', () => {
+    const m = testMachine({ boot: 'allocated', kernelEra: '6.12' })
+    initFreeBlock(m, 0, 10, MIGRATE_MOVABLE)
+    // Isolating the second pageblock without splitting the buddy (the pre-v7 patch-series bug).
+    setPageblockIsolate(m, 512, true, MIGRATE_MOVABLE)
+    expect(checkInvariants(m)).toMatchObject({ rule: 'free-block-spans-isolation', pfn: 0 })
+  })
+  it('6.10+: a free block on a list other than its pageblock type breaks freelist hygiene', () => {
+    const m = testMachine({ boot: 'allocated', kernelEra: '6.12' })
+    initFreeBlock(m, 0, 10, MIGRATE_MOVABLE)
+    setPageblockMigratetype(m, 512, MIGRATE_UNMOVABLE)
+    expect(checkInvariants(m)).toMatchObject({ rule: 'freelist-hygiene', pfn: 0 })
   })
 })

@@ -28,6 +28,22 @@ function v(m: Machine, rule: string, pfn: number, message: string): InvariantVio
   return { rule, pfn, event: m.op, message }
 }
 
+/** A free block above pageblock order whose pageblocks are not all isolated or all not. */
+function spansIsolation(m: Machine, pfn: number, o: number): InvariantViolation | null {
+  if (o <= m.pageblockOrder) return null
+  const iso = getPfnblockMigratetype(m, pfn) === MIGRATE_ISOLATE
+  for (let p = pfn + m.pageblockNrPages; p < pfn + (1 << o); p += m.pageblockNrPages) {
+    if ((getPfnblockMigratetype(m, p) === MIGRATE_ISOLATE) !== iso)
+      return v(
+        m,
+        'free-block-spans-isolation',
+        pfn,
+        `order-${o} free block spans isolated and non-isolated pageblocks`,
+      )
+  }
+  return null
+}
+
 function checkFreeLists(m: Machine, z: Zone, onList: Uint8Array): InvariantViolation | null {
   let free = 0
   let cma = 0
@@ -72,11 +88,15 @@ function checkFreeLists(m: Machine, z: Zone, onList: Uint8Array): InvariantViola
           for (let i = 0; i < pbs; i++) {
             const bt = getPfnblockMigratetype(m, pfn + i * m.pageblockNrPages)
             if (bt !== mt)
-              return v(
-                m,
-                'freelist-hygiene',
-                pfn,
-                `free block on list ${mt} in a pageblock of type ${bt}`,
+              // The more specific finding first: a block half isolated also breaks hygiene.
+              return (
+                spansIsolation(m, pfn, o) ??
+                v(
+                  m,
+                  'freelist-hygiene',
+                  pfn,
+                  `free block on list ${mt} in a pageblock of type ${bt}`,
+                )
               )
           }
         }
@@ -184,18 +204,8 @@ function checkMemmap(m: Machine, z: Zone, onList: Uint8Array): InvariantViolatio
       return v(m, 'free-page-refcount', pfn, `free page with refcount ${m.refcount[pfn]}`)
     if (kind === PAGE_TYPE_BUDDY) {
       if (onList[pfn] === 0) return v(m, 'buddy-not-listed', pfn, 'PageBuddy head on no free list')
-      if (o > m.pageblockOrder) {
-        const iso = getPfnblockMigratetype(m, pfn) === MIGRATE_ISOLATE
-        for (let p = pfn + m.pageblockNrPages; p < end; p += m.pageblockNrPages) {
-          if ((getPfnblockMigratetype(m, p) === MIGRATE_ISOLATE) !== iso)
-            return v(
-              m,
-              'free-block-spans-isolation',
-              pfn,
-              `order-${o} free block spans isolated and non-isolated pageblocks`,
-            )
-        }
-      }
+      const spans = spansIsolation(m, pfn, o)
+      if (spans) return spans
     }
     for (let p = pfn + 1; p < end; p++) {
       if ((pageFlags(m, p) & HEAD_BITS) !== 0)

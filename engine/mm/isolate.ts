@@ -9,12 +9,7 @@ import { delFromFreeList } from './freeArea'
 import { type Machine } from './machine'
 import { PAGE_TYPE_BUDDY, PG_INFO } from './memmap'
 import { MIGRATE_ISOLATE } from './migratetype'
-import {
-  findLargeBuddy,
-  moveCounts,
-  moveFreepagesBlockLegacy,
-  prepMoveFreepagesBlock,
-} from './moveFreepages'
+import { findLargeBuddy, moveFreepagesBlockLegacy, prepMoveFreepagesBlock } from './moveFreepages'
 import { moveToFreeList } from './freeArea'
 import { getPfnblockMigratetype, setPageblockIsolate } from './pageblock'
 import { type Zone } from './zone'
@@ -57,7 +52,7 @@ export function moveFreepagesBlockIsolate(
   setPageblockIsolate(m, start, isolate, restoreMt)
   const newMt = getPfnblockMigratetype(m, start)
   if (!prepMoveFreepagesBlock(m, z, start)) return -1
-  const moved = moveCounts.freePages
+  const moved = m.moveCounts.freePages
   for (let p = start; p < start + m.pageblockNrPages;) {
     if ((m.pg[p << 2] & PAGE_TYPE_BUDDY) === 0) {
       p++

@@ -7,7 +7,7 @@ import { type KernelEra, KERNEL_ERAS, type MachineConfig } from './config'
 import { MIGRATE_TYPES } from './migratetype'
 import { NR_PCP_LISTS } from './pcpIndex'
 import { type TraceCallback, NR_TRACE_EVENTS } from './traceTypes'
-import { NR_VM_EVENTS } from './vmstatItems'
+import { NR_NODE_STAT_ITEMS, NR_VM_EVENTS } from './vmstatItems'
 import { Zone } from './zone'
 
 export class Machine {
@@ -75,8 +75,25 @@ export class Machine {
   localNid = 0
   /** Global event counters and node gauges, see vmstatItems.ts. */
   vmEvents: Float64Array
+  /** Per-node gauges (`enum node_stat_item`): index `nid * NR_NODE_STAT_ITEMS + item`. */
+  nodeStat: Float64Array
+  /** `totalcma_pages`: pages of every CMA area (mm/cma.c:cma_init_reserved_mem). */
+  totalcmaPages = 0
   /** Name of the operation in progress, reported by invariant violations. */
   op = 'boot'
+
+  /**
+   * Scratch state of one operation, kept per machine (never at module level, so that two
+   * machines in one process cannot see each other's):
+   * - `rmqueueMode`: [6.15+] `enum rmqueue_mode`, the local of `rmqueue_bulk`/`rmqueue_buddy`
+   *   carried across their `__rmqueue` calls.
+   * - `fallbackCanSteal`: [≤6.14] the `*can_steal` out-parameter of `find_suitable_fallback`.
+   * - `moveCounts`: the counts of the last `prep_move_freepages_block`/`move_freepages_block`
+   *   walk (free pages, movable-looking pages, the block's first pfn).
+   */
+  rmqueueMode = 0
+  fallbackCanSteal = false
+  readonly moveCounts = { freePages: 0, movablePages: 0, startPfn: 0 }
 
   /** Per trace event: 1 if anybody subscribed (checked before building an event). */
   traceOn: Uint8Array
@@ -127,6 +144,7 @@ export class Machine {
     this.pcpCount = new Int32Array(nz * cfg.nrCpus)
     this.pcpFreeFactor = new Int32Array(nz * cfg.nrCpus)
     this.vmEvents = new Float64Array(NR_VM_EVENTS)
+    this.nodeStat = new Float64Array(cfg.nrNodes * NR_NODE_STAT_ITEMS)
     this.traceOn = new Uint8Array(NR_TRACE_EVENTS)
     this.traceSubs = []
     for (let i = 0; i < NR_TRACE_EVENTS; i++) this.traceSubs.push([])

@@ -17,9 +17,6 @@ import {
 import { setPageblockMigratetype } from './pageblock'
 import { type Zone } from './zone'
 
-/** Results of the last `prepMoveFreepagesBlock`/`moveFreepagesBlockLegacy` (no allocation per call). */
-export const moveCounts = { freePages: 0, movablePages: 0, startPfn: 0 }
-
 /**
  * Walks the pageblock holding `pfn`, counting free pages (PageBuddy) and pages that look
  * movable (`PageLRU || __PageMovable`, judged per pfn as the kernel does, so every page of an
@@ -29,24 +26,26 @@ export const moveCounts = { freePages: 0, movablePages: 0, startPfn: 0 }
 function walkBlock(m: Machine, z: Zone, pfn: number, moveToMt: number): boolean {
   const start = pfn & ~(m.pageblockNrPages - 1)
   const end = start + m.pageblockNrPages
-  moveCounts.freePages = 0
-  moveCounts.movablePages = 0
-  moveCounts.startPfn = start
+  const counts = m.moveCounts
+  counts.freePages = 0
+  counts.movablePages = 0
+  counts.startPfn = start
   if (start < z.startPfn || end > z.endPfn) return false
   const pg = m.pg
+  let freePages = 0
+  let movablePages = 0
   let p = start
   while (p < end) {
     const f = pg[p << 2]
     if ((f & PAGE_TYPE_BUDDY) !== 0) {
       const o = pg[(p << 2) + PG_INFO] & 0xff
       if (moveToMt >= 0) moveToFreeList(m, z, p, o, moveToMt)
-      moveCounts.freePages += 1 << o
+      freePages += 1 << o
       p += 1 << o
     } else if ((f & PAGE_ALLOC) !== 0) {
       const o = pg[(p << 2) + PG_INFO] & 0xff
       const nr = Math.min(1 << o, end - p)
-      if ((f & (PG_lru | PG_movable_ops)) !== 0)
-        moveCounts.movablePages += (f & PG_head) !== 0 ? nr : 1
+      if ((f & (PG_lru | PG_movable_ops)) !== 0) movablePages += (f & PG_head) !== 0 ? nr : 1
       p += nr
     } else if ((f & PAGE_PCP) !== 0) {
       p += 1 << (pg[(p << 2) + PG_INFO] & 0xff)
@@ -54,16 +53,18 @@ function walkBlock(m: Machine, z: Zone, pfn: number, moveToMt: number): boolean 
       p++
     }
   }
+  counts.freePages = freePages
+  counts.movablePages = movablePages
   return true
 }
 
 /** [≤6.9] `move_freepages_block(zone, page, mt, &num_movable)`: returns pages moved (0 on a zone boundary). */
 export function moveFreepagesBlockLegacy(m: Machine, z: Zone, pfn: number, newMt: number): number {
   if (!walkBlock(m, z, pfn, newMt)) return 0
-  return moveCounts.freePages
+  return m.moveCounts.freePages
 }
 
-/** [6.10+] `prep_move_freepages_block()`: counts into `moveCounts`; false on a zone boundary. */
+/** [6.10+] `prep_move_freepages_block()`: counts into `m.moveCounts`; false on a zone boundary. */
 export function prepMoveFreepagesBlock(m: Machine, z: Zone, pfn: number): boolean {
   return walkBlock(m, z, pfn, -1)
 }
@@ -75,8 +76,8 @@ export function prepMoveFreepagesBlock(m: Machine, z: Zone, pfn: number): boolea
  */
 export function moveFreepagesBlock(m: Machine, z: Zone, pfn: number, newMt: number): number {
   if (!walkBlock(m, z, pfn, newMt)) return -1
-  setPageblockMigratetype(m, moveCounts.startPfn, newMt)
-  return moveCounts.freePages
+  setPageblockMigratetype(m, m.moveCounts.startPfn, newMt)
+  return m.moveCounts.freePages
 }
 
 /**

@@ -82,3 +82,23 @@ export function setPageblockSkip(m: Machine, pfn: number, skip: boolean): void {
   const i = pfn >> m.pageblockOrder
   m.pbFlags[i] = skip ? m.pbFlags[i] | PB_MIGRATE_SKIP : m.pbFlags[i] & ~PB_MIGRATE_SKIP
 }
+
+/** `clear_pageblock_skip()`. */
+export function clearPageblockSkip(m: Machine, pfn: number): void {
+  m.pbFlags[pfn >> m.pageblockOrder] &= ~PB_MIGRATE_SKIP
+}
+
+/** `pageblock_start_pfn(pfn)`: the first pfn of the pageblock holding `pfn`. */
+export function pageblockStartPfn(m: Machine, pfn: number): number {
+  return pfn - (pfn & (m.pageblockNrPages - 1))
+}
+
+/** `pageblock_end_pfn(pfn)`: one past the last pfn of the pageblock holding `pfn`. */
+export function pageblockEndPfn(m: Machine, pfn: number): number {
+  return pfn - (pfn & (m.pageblockNrPages - 1)) + m.pageblockNrPages
+}
+
+/** `pageblock_aligned(pfn)`. */
+export function pageblockAligned(m: Machine, pfn: number): boolean {
+  return (pfn & (m.pageblockNrPages - 1)) === 0
+}

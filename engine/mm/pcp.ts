@@ -92,7 +92,7 @@ function rmqueueBulk(
   mt: number,
   allocFlags: number,
 ): number {
-  rmqueueModeReset()
+  rmqueueModeReset(m)
   let i = 0
   for (; i < count; i++) {
     const pfn = rmqueue(m, z, order, mt, allocFlags)

@@ -22,13 +22,11 @@ export const RMQUEUE_CMA = 1
 export const RMQUEUE_CLAIM = 2
 export const RMQUEUE_STEAL = 3
 
-/** The caller's `rmqueue_mode` (a local in `rmqueue_bulk`/`rmqueue_buddy`). */
-let rmqueueMode = RMQUEUE_NORMAL
-
 /** [6.15+] `__rmqueue` mode machine: NORMAL → CMA → CLAIM → STEAL (STEAL skipped under ALLOC_NOFRAGMENT). */
 function rmqueueModal(m: Machine, z: Zone, order: number, mt: number, allocFlags: number): number {
   let page = NO_PAGE
-  const mode = rmqueueMode
+  // The caller's `rmqueue_mode` (a local of rmqueue_bulk/rmqueue_buddy), kept on the machine.
+  const mode = m.rmqueueMode
   if (mode <= RMQUEUE_NORMAL) {
     page = rmqueueSmallest(m, z, order, mt)
     if (page !== NO_PAGE) return page
@@ -36,21 +34,21 @@ function rmqueueModal(m: Machine, z: Zone, order: number, mt: number, allocFlags
   if (mode <= RMQUEUE_CMA && (allocFlags & ALLOC_CMA) !== 0) {
     page = rmqueueCmaFallback(m, z, order)
     if (page !== NO_PAGE) {
-      rmqueueMode = RMQUEUE_CMA
+      m.rmqueueMode = RMQUEUE_CMA
       return page
     }
   }
   if (mode <= RMQUEUE_CLAIM) {
     page = rmqueueClaim(m, z, order, mt, allocFlags)
     if (page !== NO_PAGE) {
-      rmqueueMode = RMQUEUE_NORMAL
+      m.rmqueueMode = RMQUEUE_NORMAL
       return page
     }
   }
   if ((allocFlags & ALLOC_NOFRAGMENT) === 0) {
     page = rmqueueSteal(m, z, order, mt)
     if (page !== NO_PAGE) {
-      rmqueueMode = RMQUEUE_STEAL
+      m.rmqueueMode = RMQUEUE_STEAL
       return page
     }
   }
@@ -89,8 +87,8 @@ export function rmqueue(
 }
 
 /** Start a new `rmqueue_mode` sequence (a fresh `rmqueue_bulk`/`rmqueue_buddy` call). */
-export function rmqueueModeReset(): void {
-  rmqueueMode = RMQUEUE_NORMAL
+export function rmqueueModeReset(m: Machine): void {
+  m.rmqueueMode = RMQUEUE_NORMAL
 }
 
 /**
@@ -105,7 +103,7 @@ export function rmqueueBuddy(
   mt: number,
 ): number {
   let page = NO_PAGE
-  rmqueueMode = RMQUEUE_NORMAL
+  m.rmqueueMode = RMQUEUE_NORMAL
   if ((allocFlags & ALLOC_HIGHATOMIC) !== 0) page = rmqueueSmallest(m, z, order, MIGRATE_HIGHATOMIC)
   if (page === NO_PAGE) {
     page = rmqueue(m, z, order, mt, allocFlags)

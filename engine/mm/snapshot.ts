@@ -9,7 +9,7 @@ import { Machine } from './machine'
 import { type Zone } from './zone'
 
 const MAGIC = 0x42574d4d // "MMWB" little-endian
-const VERSION = 1
+const VERSION = 2
 
 type Arrays = (Uint8Array | Uint32Array | Int32Array | Float64Array)[]
 
@@ -29,6 +29,7 @@ function arraysOf(m: Machine): Arrays {
     m.pcpCount,
     m.pcpFreeFactor,
     m.vmEvents,
+    m.nodeStat,
   ]
 }
 
@@ -37,6 +38,7 @@ interface Header {
   zones: Record<string, unknown>[]
   cpu: number
   op: string
+  totalcmaPages: number
 }
 
 function encodeAscii(s: string): Uint8Array {
@@ -59,7 +61,13 @@ const align8 = (n: number): number => (n + 7) & ~7
 /** Serialise the whole machine state. */
 export function snapshot(m: Machine): ArrayBuffer {
   const zones = m.zones.map((z) => ({ ...z, lowmemReserve: [...z.lowmemReserve] }))
-  const header: Header = { cfg: m.cfg, zones, cpu: m.cpu, op: m.op }
+  const header: Header = {
+    cfg: m.cfg,
+    zones,
+    cpu: m.cpu,
+    op: m.op,
+    totalcmaPages: m.totalcmaPages,
+  }
   const json = encodeAscii(JSON.stringify(header))
   const arrays = arraysOf(m)
   let size = 12 + align8(json.length)
@@ -95,6 +103,7 @@ export function restoreMachine(buf: ArrayBuffer): Machine {
   m.cpu = header.cpu
   m.localNid = Math.floor((header.cpu * m.cfg.nrNodes) / m.nrCpus)
   m.op = header.op
+  m.totalcmaPages = header.totalcmaPages
   let off = 12 + align8(len)
   const src = new Uint8Array(buf)
   for (const a of arraysOf(m)) {

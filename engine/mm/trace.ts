@@ -1,6 +1,10 @@
 /**
- * Trace subscription. Emitters check `m.traceOn[event]` (one typed-array load) before
- * building an event object, so tracing costs nothing when nobody listens.
+ * The trace registry: subscription and emission for every tracepoint of the engine
+ * (traceTypes.ts). Emitters check `m.traceOn[id]` (one typed-array load) before building an
+ * event object, so tracing costs nothing when nobody listens:
+ *
+ *   if (m.traceOn[TP_MM_COMPACTION_BEGIN] !== 0)
+ *     emitTrace(m, TP_MM_COMPACTION_BEGIN, { name: 'mm_compaction_begin', ... })
  */
 import { type Machine } from './machine'
 import {
@@ -26,7 +30,8 @@ export function pageAddress(pfn: number): string {
 }
 
 /**
- * Subscribe to a tracepoint. Returns the unsubscribe function.
+ * Subscribe to a tracepoint (any name in TRACE_EVENT_NAMES: kmem, migrate, page_isolation,
+ * cma, compaction). Returns the unsubscribe function (calling it twice is harmless).
  * @example traceSubscribe(m, 'mm_page_alloc', (ev) => console.log(ev.pfn, ev.order))
  */
 export function traceSubscribe<N extends TraceEventName>(
@@ -36,13 +41,18 @@ export function traceSubscribe<N extends TraceEventName>(
 ): () => void {
   const id = TRACE_EVENT_NAMES.indexOf(name)
   if (id < 0) throw new Error(`unknown trace event ${String(name)}`)
-  const subs = m.traceSubs[id]
   const fn = cb as TraceCallback
-  subs.push(fn)
+  // Copy on write: a delivery in progress keeps iterating the list it started with.
+  m.traceSubs[id] = [...m.traceSubs[id], fn]
   m.traceOn[id] = 1
+  let subscribed = true
   return () => {
+    if (!subscribed) return
+    subscribed = false
+    const subs = m.traceSubs[id].slice()
     const i = subs.indexOf(fn)
     if (i >= 0) subs.splice(i, 1)
+    m.traceSubs[id] = subs
     m.traceOn[id] = subs.length > 0 ? 1 : 0
   }
 }
@@ -55,9 +65,22 @@ export function traceSubscribeAll(m: Machine, cb: (ev: TraceEvent) => void): () 
   }
 }
 
-function emit(m: Machine, id: number, ev: TraceEvent): void {
+/**
+ * Deliver `ev` to the subscribers of tracepoint `id` (a `TP_*` constant; `ev.name` must be
+ * `TRACE_EVENT_NAMES[id]`, checked when `m.debugVm`). Callers test `m.traceOn[id] !== 0`
+ * first so that no event object is built when nobody listens. A subscriber that subscribes or
+ * unsubscribes during delivery does not change this delivery (the lists are copy-on-write).
+ */
+export function emitTrace(m: Machine, id: number, ev: TraceEvent): void {
+  if (m.debugVm && TRACE_EVENT_NAMES[id] !== ev.name)
+    throw new Error(`emitTrace: event ${ev.name} emitted as tracepoint ${TRACE_EVENT_NAMES[id]}`)
   const subs = m.traceSubs[id]
   for (let i = 0; i < subs.length; i++) subs[i](ev)
+}
+
+/** True if somebody subscribed to tracepoint `id` (the same test as `m.traceOn[id] !== 0`). */
+export function traceEnabled(m: Machine, id: number): boolean {
+  return m.traceOn[id] !== 0
 }
 
 export function traceMmPageAlloc(
@@ -67,7 +90,7 @@ export function traceMmPageAlloc(
   gfp: number,
   mt: number,
 ): void {
-  emit(m, TP_MM_PAGE_ALLOC, {
+  emitTrace(m, TP_MM_PAGE_ALLOC, {
     name: 'mm_page_alloc',
     page: pageAddress(pfn),
     pfn,
@@ -78,7 +101,7 @@ export function traceMmPageAlloc(
 }
 
 export function traceMmPageFree(m: Machine, pfn: number, order: number): void {
-  emit(m, TP_MM_PAGE_FREE, { name: 'mm_page_free', page: pageAddress(pfn), pfn, order })
+  emitTrace(m, TP_MM_PAGE_FREE, { name: 'mm_page_free', page: pageAddress(pfn), pfn, order })
 }
 
 export function traceZoneLocked(
@@ -88,7 +111,7 @@ export function traceZoneLocked(
   mt: number,
   percpuRefill: boolean,
 ): void {
-  emit(m, TP_MM_PAGE_ALLOC_ZONE_LOCKED, {
+  emitTrace(m, TP_MM_PAGE_ALLOC_ZONE_LOCKED, {
     name: 'mm_page_alloc_zone_locked',
     page: pageAddress(pfn),
     pfn,
@@ -106,7 +129,7 @@ export function traceExtfrag(
   allocMt: number,
   fallbackMt: number,
 ): void {
-  emit(m, TP_MM_PAGE_ALLOC_EXTFRAG, {
+  emitTrace(m, TP_MM_PAGE_ALLOC_EXTFRAG, {
     name: 'mm_page_alloc_extfrag',
     page: pageAddress(pfn),
     pfn,
@@ -121,7 +144,7 @@ export function traceExtfrag(
 }
 
 export function tracePcpuDrain(m: Machine, pfn: number, order: number, mt: number): void {
-  emit(m, TP_MM_PAGE_PCPU_DRAIN, {
+  emitTrace(m, TP_MM_PAGE_PCPU_DRAIN, {
     name: 'mm_page_pcpu_drain',
     page: pageAddress(pfn),
     pfn,

@@ -1,14 +1,65 @@
 /**
- * Typed trace events named after the kernel's tracepoints (include/trace/events/kmem.h), with
- * the kernel's field names. `page` is the `struct page *` a real trace prints, derived from
- * the x86_64 vmemmap base (0xffffea0000000000 + pfn * 64); `pfn` is -1 for a NULL page.
+ * The one registry of tracepoints every engine module emits: typed events named after the
+ * kernel's tracepoints, with the kernel's field names. Ids (`TP_*`) index `m.traceOn` and
+ * `m.traceSubs`; `TRACE_EVENT_NAMES[id]` is the tracepoint's name.
+ * - kmem (include/trace/events/kmem.h): emitted by engine/mm, below.
+ * - migrate, page_isolation, cma: traceTypesMigrate.ts (engine/migrate, isolation, cma).
+ * - compaction: traceTypesCompaction.ts (engine/compaction).
+ * `page` is the `struct page *` a real trace prints, derived from the x86_64 vmemmap base
+ * (0xffffea0000000000 + pfn * 64); `pfn` is -1 for a NULL page.
  */
+import {
+  type CompactionBeginEvent,
+  type CompactionDeferEvent,
+  type CompactionEndEvent,
+  type CompactionIsolateEvent,
+  type CompactionKcompactdSleepEvent,
+  type CompactionKcompactdWakeEvent,
+  type CompactionMigratepagesEvent,
+  type CompactionSuitableEvent,
+  type CompactionTryToCompactPagesEvent,
+} from './traceTypesCompaction'
+import {
+  type CmaAllocFinishEvent,
+  type CmaAllocStartEvent,
+  type CmaReleaseEvent,
+  type MmMigratePagesEvent,
+  type MmMigratePagesStartEvent,
+  type TestPagesIsolatedEvent,
+} from './traceTypesMigrate'
+
+// kmem
 export const TP_MM_PAGE_ALLOC = 0
 export const TP_MM_PAGE_FREE = 1
 export const TP_MM_PAGE_ALLOC_ZONE_LOCKED = 2
 export const TP_MM_PAGE_ALLOC_EXTFRAG = 3
 export const TP_MM_PAGE_PCPU_DRAIN = 4
-export const NR_TRACE_EVENTS = 5
+// migrate
+export const TP_MM_MIGRATE_PAGES_START = 5
+export const TP_MM_MIGRATE_PAGES = 6
+// page_isolation
+export const TP_TEST_PAGES_ISOLATED = 7
+// cma
+export const TP_CMA_ALLOC_START = 8
+export const TP_CMA_ALLOC_FINISH = 9
+export const TP_CMA_ALLOC_BUSY_RETRY = 10
+export const TP_CMA_RELEASE = 11
+// compaction
+export const TP_MM_COMPACTION_ISOLATE_MIGRATEPAGES = 12
+export const TP_MM_COMPACTION_ISOLATE_FREEPAGES = 13
+export const TP_MM_COMPACTION_MIGRATEPAGES = 14
+export const TP_MM_COMPACTION_BEGIN = 15
+export const TP_MM_COMPACTION_END = 16
+export const TP_MM_COMPACTION_TRY_TO_COMPACT_PAGES = 17
+export const TP_MM_COMPACTION_FINISHED = 18
+export const TP_MM_COMPACTION_SUITABLE = 19
+export const TP_MM_COMPACTION_DEFERRED = 20
+export const TP_MM_COMPACTION_DEFER_COMPACTION = 21
+export const TP_MM_COMPACTION_DEFER_RESET = 22
+export const TP_MM_COMPACTION_KCOMPACTD_SLEEP = 23
+export const TP_MM_COMPACTION_WAKEUP_KCOMPACTD = 24
+export const TP_MM_COMPACTION_KCOMPACTD_WAKE = 25
+export const NR_TRACE_EVENTS = 26
 
 export const TRACE_EVENT_NAMES = [
   'mm_page_alloc',
@@ -16,6 +67,27 @@ export const TRACE_EVENT_NAMES = [
   'mm_page_alloc_zone_locked',
   'mm_page_alloc_extfrag',
   'mm_page_pcpu_drain',
+  'mm_migrate_pages_start',
+  'mm_migrate_pages',
+  'test_pages_isolated',
+  'cma_alloc_start',
+  'cma_alloc_finish',
+  'cma_alloc_busy_retry',
+  'cma_release',
+  'mm_compaction_isolate_migratepages',
+  'mm_compaction_isolate_freepages',
+  'mm_compaction_migratepages',
+  'mm_compaction_begin',
+  'mm_compaction_end',
+  'mm_compaction_try_to_compact_pages',
+  'mm_compaction_finished',
+  'mm_compaction_suitable',
+  'mm_compaction_deferred',
+  'mm_compaction_defer_compaction',
+  'mm_compaction_defer_reset',
+  'mm_compaction_kcompactd_sleep',
+  'mm_compaction_wakeup_kcompactd',
+  'mm_compaction_kcompactd_wake',
 ] as const
 
 export type TraceEventName = (typeof TRACE_EVENT_NAMES)[number]
@@ -76,6 +148,28 @@ export type TraceEvent =
   | MmPageAllocZoneLockedEvent
   | MmPageAllocExtfragEvent
   | MmPagePcpuDrainEvent
+  | MmMigratePagesStartEvent
+  | MmMigratePagesEvent
+  | TestPagesIsolatedEvent
+  | CmaAllocStartEvent
+  | CmaAllocFinishEvent
+  | CmaReleaseEvent
+  | CompactionIsolateEvent
+  | CompactionMigratepagesEvent
+  | CompactionBeginEvent
+  | CompactionEndEvent
+  | CompactionTryToCompactPagesEvent
+  | CompactionSuitableEvent
+  | CompactionDeferEvent
+  | CompactionKcompactdSleepEvent
+  | CompactionKcompactdWakeEvent
 
-export type TraceEventOf<N extends TraceEventName> = Extract<TraceEvent, { name: N }>
+/** The event type of tracepoint `N` (several tracepoints share a template, whose `name` is a union). */
+export type TraceEventOf<N extends TraceEventName> = TraceEvent extends infer E
+  ? E extends { name: infer K }
+    ? N extends K
+      ? Omit<E, 'name'> & { name: N }
+      : never
+    : never
+  : never
 export type TraceCallback = (ev: TraceEvent) => void

@@ -1,13 +1,27 @@
 /**
  * /proc/vmstat lines for the counters the model maintains, in `vmstat_text[]` order
- * (mm/vmstat.c: zone items, numa items, node items, then vm events), and the plain `ZoneInfo`
- * view the /proc formatters read.
+ * (mm/vmstat.c: zone items, numa items, node items, then vm events), the plain `ZoneInfo`
+ * view the /proc formatters read, and the counting entry points every engine module uses.
  */
 import { type Machine } from './machine'
 import { MIGRATE_TYPES } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
 import { zonePcpPages } from './pcp'
 import {
+  NR_ISOLATED_ANON,
+  NR_ISOLATED_FILE,
+  NR_NODE_STAT_ITEMS,
+  VM_CMA_ALLOC_FAIL,
+  VM_CMA_ALLOC_SUCCESS,
+  VM_COMPACTFAIL,
+  VM_COMPACTFREE_SCANNED,
+  VM_COMPACTISOLATED,
+  VM_COMPACTMIGRATE_SCANNED,
+  VM_COMPACTSTALL,
+  VM_COMPACTSUCCESS,
+  VM_KCOMPACTD_FREE_SCANNED,
+  VM_KCOMPACTD_MIGRATE_SCANNED,
+  VM_KCOMPACTD_WAKE,
   VM_NR_DIRTY,
   VM_NR_WRITEBACK,
   VM_NUMA_FOREIGN,
@@ -17,8 +31,44 @@ import {
   VM_NUMA_OTHER,
   VM_PGALLOC,
   VM_PGFREE,
+  VM_PGMIGRATE_FAIL,
+  VM_PGMIGRATE_SUCCESS,
+  VM_THP_MIGRATION_FAIL,
+  VM_THP_MIGRATION_SPLIT,
+  VM_THP_MIGRATION_SUCCESS,
+  VM_THP_SPLIT_PAGE,
 } from './vmstatItems'
 import { type ZoneInfo } from './zoneInfo'
+
+/**
+ * `count_vm_events(item, n)`: add `n` to a vm event counter (`VM_*` from vmstatItems.ts, e.g.
+ * `VM_COMPACTSTALL`). One Float64Array store; call it directly from hot loops.
+ */
+export function countVmEvent(m: Machine, item: number, n: number): void {
+  m.vmEvents[item] += n
+}
+
+/** Current value of a vm event counter. */
+export function vmEventCount(m: Machine, item: number): number {
+  return m.vmEvents[item]
+}
+
+/** `mod_node_page_state(pgdat, item, delta)` for a per-node gauge (`NR_ISOLATED_ANON`/`_FILE`). */
+export function modNodePageState(m: Machine, nid: number, item: number, delta: number): void {
+  m.nodeStat[nid * NR_NODE_STAT_ITEMS + item] += delta
+}
+
+/** `node_page_state(pgdat, item)`. */
+export function nodePageState(m: Machine, nid: number, item: number): number {
+  return m.nodeStat[nid * NR_NODE_STAT_ITEMS + item]
+}
+
+/** `global_node_page_state(item)`: the gauge summed over nodes. */
+export function globalNodePageState(m: Machine, item: number): number {
+  let sum = 0
+  for (let nid = 0; nid < m.cfg.nrNodes; nid++) sum += m.nodeStat[nid * NR_NODE_STAT_ITEMS + item]
+  return sum
+}
 
 /** `/proc/vmstat` as `[name, value]` pairs in kernel order. */
 export function vmstat(m: Machine): [name: string, value: number][] {
@@ -43,6 +93,8 @@ export function vmstat(m: Machine): [name: string, value: number][] {
     ['numa_foreign', ev[VM_NUMA_FOREIGN]],
     ['numa_local', ev[VM_NUMA_LOCAL]],
     ['numa_other', ev[VM_NUMA_OTHER]],
+    ['nr_isolated_anon', globalNodePageState(m, NR_ISOLATED_ANON)],
+    ['nr_isolated_file', globalNodePageState(m, NR_ISOLATED_FILE)],
     ['nr_dirty', ev[VM_NR_DIRTY]],
     ['nr_writeback', ev[VM_NR_WRITEBACK]],
     ['pgalloc_dma', ev[VM_PGALLOC]],
@@ -50,6 +102,23 @@ export function vmstat(m: Machine): [name: string, value: number][] {
     ['pgalloc_normal', ev[VM_PGALLOC + 2]],
     ['pgalloc_movable', ev[VM_PGALLOC + 3]],
     ['pgfree', ev[VM_PGFREE]],
+    ['pgmigrate_success', ev[VM_PGMIGRATE_SUCCESS]],
+    ['pgmigrate_fail', ev[VM_PGMIGRATE_FAIL]],
+    ['thp_migration_success', ev[VM_THP_MIGRATION_SUCCESS]],
+    ['thp_migration_fail', ev[VM_THP_MIGRATION_FAIL]],
+    ['thp_migration_split', ev[VM_THP_MIGRATION_SPLIT]],
+    ['compact_migrate_scanned', ev[VM_COMPACTMIGRATE_SCANNED]],
+    ['compact_free_scanned', ev[VM_COMPACTFREE_SCANNED]],
+    ['compact_isolated', ev[VM_COMPACTISOLATED]],
+    ['compact_stall', ev[VM_COMPACTSTALL]],
+    ['compact_fail', ev[VM_COMPACTFAIL]],
+    ['compact_success', ev[VM_COMPACTSUCCESS]],
+    ['compact_daemon_wake', ev[VM_KCOMPACTD_WAKE]],
+    ['compact_daemon_migrate_scanned', ev[VM_KCOMPACTD_MIGRATE_SCANNED]],
+    ['compact_daemon_free_scanned', ev[VM_KCOMPACTD_FREE_SCANNED]],
+    ['cma_alloc_success', ev[VM_CMA_ALLOC_SUCCESS]],
+    ['cma_alloc_fail', ev[VM_CMA_ALLOC_FAIL]],
+    ['thp_split_page', ev[VM_THP_SPLIT_PAGE]],
   ]
 }
 

@@ -4,27 +4,19 @@
  * are placed one by one with `initFreeBlock`, so /proc/buddyinfo and /proc/pagetypeinfo of the
  * machine print what the real kernel printed.
  */
+import { createMachine, initFreeBlock, recomputeWatermarks, reservePages } from '../mm/boot'
+import { parseMachineConfig } from '../mm/config'
+import { folioAddMapcount, folioSetFlags } from '../mm/folio'
+import { type Machine } from '../mm/machine'
+import { PG_anon, PG_lru, PG_swapbacked, PG_uptodate } from '../mm/memmap'
 import {
-  createMachine,
-  folioAddMapcount,
-  folioSetFlags,
-  initFreeBlock,
   MIGRATE_CMA,
   MIGRATE_HIGHATOMIC,
   MIGRATE_ISOLATE,
   MIGRATE_MOVABLE,
   MIGRATETYPE_NAMES,
-  parseMachineConfig,
-  PG_anon,
-  PG_lru,
-  PG_swapbacked,
-  PG_uptodate,
-  recomputeWatermarks,
-  reservePages,
-  setPageblockIsolate,
-  setPageblockMigratetype,
-  type Machine,
-} from '../mm'
+} from '../mm/migratetype'
+import { setPageblockIsolate, setPageblockMigratetype } from '../mm/pageblock'
 import { planImport, type ImportPlan, type PlanImportOptions } from './importPlan'
 import { type ImportZonePlan } from './importZone'
 

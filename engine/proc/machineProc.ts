@@ -2,7 +2,8 @@
  * The /proc and debugfs files of a running machine, by path, as a script or the CLI prints
  * them after a workload.
  */
-import { vmstat, zoneInfo, type Machine } from '../mm'
+import { type Machine } from '../mm/machine'
+import { vmstat, zoneInfo } from '../mm/vmstat'
 import { formatBuddyinfo } from './buddyinfo'
 import { formatExtfragIndex, formatUnusableIndex } from './extfrag'
 import { formatPagetypeinfo } from './pagetypeinfo'

@@ -19,13 +19,52 @@ function hex(pfn: number): string {
   return '0x' + pfn.toString(16)
 }
 
+/**
+ * Lock holds the scheduler does not see as owners: migration runs synchronously inside one
+ * task's kernel call, but holds a source folio's PG_locked over a simulated interval
+ * (engine/migrate's LockTimeline). A task asking for that folio's lock at a time inside the
+ * interval must wait until it ends, then be woken by migration's folio_unlock.
+ */
+export interface ExternalHolds {
+  /** When the lock of `pfn` asked for at `atNs` is free of external holds (`atNs` if free). */
+  freeAtNs(pfn: number, atNs: number): number
+}
+
+/** Told about every sleeping folio_lock once the lock is granted. */
+export type LockWaitObserver = (pfn: number, waitNs: number, external: boolean) => void
+
 export class PageLocks {
   private readonly owner = new Map<number, Task | null>()
   private readonly lockWaiters = new Map<number, Task[]>()
   private readonly writeback = new Set<number>()
   private readonly writebackWaiters = new Map<number, Task[]>()
 
-  constructor(private readonly sched: Scheduler) {}
+  constructor(
+    private readonly sched: Scheduler,
+    private readonly external: ExternalHolds | null = null,
+    private readonly onWait: LockWaitObserver | null = null,
+  ) {}
+
+  /** Time until which an external holder keeps `pfn` locked, seen from the caller's clock. */
+  private externalFreeAtNs(pfn: number): number {
+    const now = this.sched.clockNs()
+    return this.external ? this.external.freeAtNs(pfn, now) : now
+  }
+
+  /**
+   * Parks `task` on `pfn`'s lock; when it is granted (by hand-off or at the end of an external
+   * hold) the observer learns how long it waited.
+   */
+  private parkForLock(task: Task, pfn: number, external: boolean): Promise<void> {
+    const askedNs = task.clockNs
+    const p = this.sched.park(task, 'blocked', `folio lock pfn ${hex(pfn)}`)
+    const resolve = task.wake
+    task.wake = () => {
+      this.onWait?.(pfn, task.clockNs - askedNs, external)
+      resolve?.()
+    }
+    return p
+  }
 
   isLocked(pfn: number): boolean {
     return this.owner.has(pfn)
@@ -39,6 +78,7 @@ export class PageLocks {
   trylock(pfn: number): boolean {
     this.sched.charge(this.sched.cost.lockNs)
     if (this.owner.has(pfn)) return false
+    if (this.externalFreeAtNs(pfn) > this.sched.clockNs()) return false
     this.owner.set(pfn, this.sched.current)
     return true
   }
@@ -47,10 +87,19 @@ export class PageLocks {
   lock(pfn: number): Promise<void> {
     const task = this.sched.requireTask('folioLock')
     if (this.trylock(pfn)) return this.sched.resolved()
+    if (!this.owner.has(pfn)) {
+      // Held by migration until freeNs: its folio_unlock wakes us, and the lock is handed over
+      // (the wait queue's hand-off) unless a task that queued behind an owner got it first.
+      const freeNs = this.externalFreeAtNs(pfn)
+      this.owner.set(pfn, task)
+      const p = this.parkForLock(task, pfn, true)
+      this.sched.wakeAt(task, freeNs + this.sched.cost.wakeupNs)
+      return p
+    }
     let q = this.lockWaiters.get(pfn)
     if (!q) this.lockWaiters.set(pfn, (q = []))
     q.push(task)
-    return this.sched.park(task, 'blocked', `folio lock pfn ${hex(pfn)}`)
+    return this.parkForLock(task, pfn, false)
   }
 
   /** folio_unlock: hands the lock to the first waiter, or frees it. */

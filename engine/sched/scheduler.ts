@@ -102,6 +102,72 @@ export class Scheduler {
   }
 
   /**
+   * Pending events other than kernel-thread timers (`spawnKthread`): when this is 0 while
+   * workload tasks are blocked, nothing but periodic daemons can run, which is a deadlock.
+   */
+  get pendingWorkloadEvents(): number {
+    return this.queue.size - this.kthreadEvents
+  }
+
+  private kthreadEvents = 0
+
+  /**
+   * A kernel thread driven by timers and wake-ups rather than by a promise chain (kcompactd,
+   * proactive compaction): `body(reason)` runs synchronously as the current task, charging its
+   * own clock, whenever its timer fires (`'timer'`) or somebody kicks it (`'wake'`); it returns
+   * the delay in ns to its next timer, or null for none. The thread is a daemon: it never keeps
+   * the run alive, and its pending timers do not hide a deadlock of the workload's tasks.
+   */
+  spawnKthread(
+    name: string,
+    body: (reason: 'timer' | 'wake') => number | null,
+    firstTimerNs: number | null,
+  ): { task: Task; wake: (atNs: number) => void } {
+    const task: Task = {
+      id: this.tasks.length,
+      name,
+      cpu: -1,
+      daemon: true,
+      clockNs: this.clockNs(),
+      state: 'sleeping',
+      blockedOn: null,
+      wake: null,
+      joiners: [],
+    }
+    this.tasks.push(task)
+    let timerPending = false
+    const fire = (reason: 'timer' | 'wake'): void => {
+      this.kthreadEvents--
+      if (reason === 'timer') timerPending = false
+      if (task.state === 'failed') return
+      task.state = 'running'
+      let next: number | null = null
+      try {
+        next = body(reason)
+      } catch (error) {
+        task.state = 'failed'
+        this.failure ??= { task, error }
+        return
+      }
+      task.state = 'sleeping'
+      if (next !== null && !timerPending) arm(task.clockNs + next)
+    }
+    const arm = (atNs: number): void => {
+      timerPending = true
+      this.kthreadEvents++
+      this.queue.push(atNs, task.id, () => fire('timer'))
+    }
+    if (firstTimerNs !== null) arm(this.clockNs() + firstTimerNs)
+    return {
+      task,
+      wake: (atNs: number) => {
+        this.kthreadEvents++
+        this.queue.push(atNs, task.id, () => fire('wake'))
+      },
+    }
+  }
+
+  /**
    * Creates a task that starts `cost.spawnNs` after the spawner's clock and runs `fn`.
    * `fn` runs from a promise reaction, so its synchronous part is user code executing inside
    * the sandbox's drain, never synchronously inside `spawn`.

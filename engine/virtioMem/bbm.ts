@@ -4,7 +4,7 @@
  * unplugged whole. With `bbm_safe_unplug` (the default) each memory block of a big block is
  * fake-offlined first, so busy memory is found before anything is removed.
  */
-import { ZONE_MOVABLE } from '../mm'
+import { ZONE_MOVABLE } from '../mm/zoneType'
 import { type ContigEnv, type ContigVariant } from '../contig'
 import { type VirtioMemDevice, fakeOffline, fakeOnline, sendRequest } from './device'
 import { EBUSY, ENOSPC, VIRTIO_MEM_REQ_PLUG, VIRTIO_MEM_REQ_UNPLUG } from './types'

@@ -10,22 +10,15 @@
  * buddy as `generic_online_page` would, and unplugging takes them back through
  * alloc_contig_range.
  */
-import {
-  FPI_TO_TAIL,
-  freeOnePageLocked,
-  getPfnblockMigratetype,
-  MIGRATE_MOVABLE,
-  PAGE_ALLOC,
-  PAGE_TYPE_OFFLINE,
-  pfnZone,
-  recomputeWatermarks,
-  ZONE_MOVABLE,
-  type Machine,
-  type Zone,
-} from '../mm'
-import { setPageFlags } from '../mm/memmap'
+import { recomputeWatermarks } from '../mm/boot'
+import { FPI_TO_TAIL, freeOnePageLocked } from '../mm/buddy'
+import { pfnZone, type Machine } from '../mm/machine'
+import { PAGE_ALLOC, PAGE_TYPE_OFFLINE, setPageFlags, pageFlags } from '../mm/memmap'
+import { MIGRATE_MOVABLE } from '../mm/migratetype'
+import { getPfnblockMigratetype } from '../mm/pageblock'
+import { type Zone } from '../mm/zone'
+import { ZONE_MOVABLE } from '../mm/zoneType'
 import { VM_PGFREE } from '../mm/vmstatItems'
-import { pageFlags } from '../mm/memmap'
 import {
   allocContigRange,
   reserveRangeFromBuddy,

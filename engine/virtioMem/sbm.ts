@@ -3,7 +3,7 @@
  * region, each with `sbs_per_mb` sub-blocks and a plugged bitmap. Memory blocks are onlined as
  * they are added (to the zone holding the region), so the OFFLINE states stay unused.
  */
-import { ZONE_MOVABLE } from '../mm'
+import { ZONE_MOVABLE } from '../mm/zoneType'
 import { type ContigEnv, type ContigVariant } from '../contig'
 import { type VirtioMemDevice, fakeOffline, fakeOnline, sendRequest } from './device'
 import { type SbmMbState, EBUSY, ENOSPC, VIRTIO_MEM_REQ_PLUG, VIRTIO_MEM_REQ_UNPLUG } from './types'

@@ -73,13 +73,67 @@ const runResultProperties = {
   },
 }
 
+const scalar = { type: ['number', 'string', 'boolean'] }
+
+/** Optional properties (added without a version bump: older readers ignore them). */
+const optionalRunResultProperties = {
+  histograms: {
+    type: 'object',
+    description:
+      'Latency histograms in simulated ns: buckets[0] counts values below 2, buckets[i] values in [2^i, 2^(i+1)).',
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        unit: { type: 'string', pattern: '^ns$' },
+        count,
+        sum: { type: 'number', minimum: 0 },
+        min: { type: 'number', minimum: 0 },
+        max: { type: 'number', minimum: 0 },
+        buckets: { type: 'array', items: count },
+      },
+      required: ['unit', 'count', 'sum', 'min', 'max', 'buckets'],
+    },
+  },
+  events: {
+    type: 'array',
+    description: 'Outcome records (cma_alloc, alloc_contig_range, virtio_mem, migrate_pages, ...).',
+    items: {
+      type: 'object',
+      properties: {
+        timeNs: { type: 'number', minimum: 0 },
+        kind: { type: 'string' },
+        fields: { type: 'object', additionalProperties: scalar },
+      },
+      required: ['timeNs', 'kind', 'fields'],
+    },
+  },
+  violation: {
+    type: 'object',
+    description: 'The invariant violation that ended the run, when its variant expected one.',
+    properties: {
+      rule: { type: 'string' },
+      pfn: { type: 'integer', minimum: -1 },
+      event: { type: 'string' },
+      message: { type: 'string' },
+      timeNs: { type: 'number', minimum: 0 },
+    },
+    required: ['rule', 'pfn', 'event', 'message', 'timeNs'],
+  },
+  expect: {
+    type: 'object',
+    description: "The variant's declared expectation and whether the run met it.",
+    properties: { invariantViolation: { type: 'string' }, met: { type: 'boolean' } },
+    required: ['invariantViolation', 'met'],
+  },
+}
+
 /** JSON Schema of a RunResult (protocol/result.ts). */
 export const runResultJsonSchema: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://mm-workbench.invalid/schema/run-result.json',
   title: 'MM Workbench RunResult',
   type: 'object',
-  properties: runResultProperties,
+  properties: { ...runResultProperties, ...optionalRunResultProperties },
   required: Object.keys(runResultProperties),
 }
 

@@ -155,6 +155,55 @@ function checkSeries(c: Checker, v: unknown, path: string, simTimeNs: number | n
   }
 }
 
+/** The optional parts of a RunResult: histograms, events, violation, expect. */
+function checkOptionalRunFields(c: Checker, v: Obj, path: string): void {
+  const hPath = field(path, 'histograms')
+  if (v.histograms !== undefined && c.object(v.histograms, hPath)) {
+    for (const [name, h] of Object.entries(v.histograms)) {
+      const p = key(hPath, name)
+      if (!c.object(h, p)) continue
+      if (h.unit !== 'ns') c.fail(field(p, 'unit'), `expected "ns", got ${describe(h.unit)}`)
+      c.count(h.count, field(p, 'count'))
+      c.nonNegative(h.sum, field(p, 'sum'))
+      c.nonNegative(h.min, field(p, 'min'))
+      c.nonNegative(h.max, field(p, 'max'))
+      if (c.array(h.buckets, field(p, 'buckets'))) {
+        h.buckets.forEach((b, i) => c.count(b, index(field(p, 'buckets'), i)))
+      }
+    }
+  }
+  const ePath = field(path, 'events')
+  if (v.events !== undefined && c.array(v.events, ePath)) {
+    v.events.forEach((e, i) => {
+      const p = index(ePath, i)
+      if (!c.object(e, p)) return
+      c.nonNegative(e.timeNs, field(p, 'timeNs'))
+      c.string(e.kind, field(p, 'kind'))
+      if (c.object(e.fields, field(p, 'fields'))) {
+        for (const [k, x] of Object.entries(e.fields)) {
+          if (typeof x === 'number') c.finite(x, key(field(p, 'fields'), k))
+          else if (typeof x !== 'string' && typeof x !== 'boolean')
+            c.fail(key(field(p, 'fields'), k), `expected a number, string or boolean, got ${describe(x)}`)
+        }
+      }
+    })
+  }
+  const vPath = field(path, 'violation')
+  if (v.violation !== undefined && c.object(v.violation, vPath)) {
+    c.string(v.violation.rule, field(vPath, 'rule'))
+    c.finite(v.violation.pfn, field(vPath, 'pfn'))
+    c.string(v.violation.event, field(vPath, 'event'))
+    c.string(v.violation.message, field(vPath, 'message'))
+    c.nonNegative(v.violation.timeNs, field(vPath, 'timeNs'))
+  }
+  const xPath = field(path, 'expect')
+  if (v.expect !== undefined && c.object(v.expect, xPath)) {
+    c.string(v.expect.invariantViolation, field(xPath, 'invariantViolation'))
+    if (typeof v.expect.met !== 'boolean')
+      c.fail(field(xPath, 'met'), `expected a boolean, got ${describe(v.expect.met)}`)
+  }
+}
+
 function checkRunResult(c: Checker, v: unknown, path: string): v is RunResult {
   const before = c.issues.length
   if (!c.object(v, path)) return false
@@ -182,6 +231,7 @@ function checkRunResult(c: Checker, v: unknown, path: string): v is RunResult {
   if (c.array(v.log, logPath)) v.log.forEach((line, i) => c.string(line, index(logPath, i)))
   const wallPath = field(path, 'wall')
   if (c.object(v.wall, wallPath)) c.nonNegative(v.wall.elapsedMs, field(wallPath, 'elapsedMs'))
+  checkOptionalRunFields(c, v, path)
   return c.issues.length === before
 }
 

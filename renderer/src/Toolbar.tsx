@@ -1,24 +1,19 @@
 /**
- * The compact toolbar: Run/Stop with progress, seed and budget, the script picker, and the
- * workspace actions.
+ * The compact toolbar: Run/Stop with the running run's progress, and the workspace actions.
+ * Seeds, variants, budget and the machine live in the run panel.
  */
 import type { RunProgress } from './engine/useEngine'
 
 interface Props {
   canRun: boolean
+  running: boolean
   progress: RunProgress | null
   nowMs: number
-  seed: number
-  budgetMs: number
-  scripts: string[]
-  activePath: string
   workspaceName: string
   dirty: boolean
   onRun(): void
   onStop(): void
-  onSeed(seed: number): void
-  onBudget(ms: number): void
-  onPickScript(path: string): void
+  onWelcome(): void
   onOpen(): void
   onSave(): void
   onSaveAs(): void
@@ -50,7 +45,7 @@ function ProgressIndicator({ progress, nowMs }: { progress: RunProgress; nowMs: 
 }
 
 export function Toolbar(p: Props) {
-  const running = p.progress !== null
+  const running = p.running
   return (
     <header className="toolbar">
       <span className="brand" title="MM Workbench">
@@ -61,59 +56,30 @@ export function Toolbar(p: Props) {
         data-testid="run-button"
         disabled={!p.canRun || running}
         onClick={p.onRun}
-        title="Run the script (Ctrl+Enter)"
+        title="Run every selected variant × seed (Ctrl+Enter)"
       >
         ▶ Run
       </button>
       <button data-testid="stop-button" disabled={!running} onClick={p.onStop} title="Stop the run">
         ■ Stop
       </button>
-      <label className="field-inline" title="Seed of the run's random number generator">
-        seed
-        <input
-          data-testid="seed-input"
-          type="number"
-          min={0}
-          step={1}
-          value={p.seed}
-          onChange={(e) => p.onSeed(Math.max(0, Math.trunc(Number(e.target.value) || 0)))}
-        />
-      </label>
-      <label className="field-inline" title="Wall-clock time budget of a run">
-        budget
-        <input
-          data-testid="budget-input"
-          type="number"
-          min={100}
-          step={500}
-          value={p.budgetMs}
-          onChange={(e) => p.onBudget(Math.max(100, Math.trunc(Number(e.target.value) || 0)))}
-        />
-        ms
-      </label>
-      {running && <ProgressIndicator progress={p.progress!} nowMs={p.nowMs} />}
+      {running && p.progress && <ProgressIndicator progress={p.progress} nowMs={p.nowMs} />}
       <span className="spacer" />
-      {p.scripts.length > 1 && (
-        <select
-          aria-label="Script"
-          value={p.activePath}
-          onChange={(e) => p.onPickScript(e.target.value)}
-        >
-          {p.scripts.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      )}
       <span className="workspace-name" data-testid="workspace-name-label" title="Workspace">
         {p.workspaceName}
         {p.dirty && <span title="Unsaved changes"> ●</span>}
       </span>
+      <button
+        data-testid="welcome-button"
+        onClick={p.onWelcome}
+        title="Examples and recent workspaces"
+      >
+        Welcome
+      </button>
       <button data-testid="open-button" onClick={p.onOpen}>
         Open…
       </button>
-      <button data-testid="save-button" onClick={p.onSave}>
+      <button data-testid="save-button" onClick={p.onSave} title="Save (Ctrl+S)">
         Save
       </button>
       <button data-testid="save-as-button" onClick={p.onSaveAs}>

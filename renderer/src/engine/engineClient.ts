@@ -10,6 +10,7 @@
  */
 import {
   PROTOCOL_VERSION,
+  type DescribeMsg as ClientMessage,
   type HostMessage,
   type ProgressMsg,
   type RunOptions,
@@ -32,6 +33,18 @@ export interface RunHandlers {
 }
 
 export type RunOutcome = { kind: 'result'; result: RunResult } | { kind: 'error'; error: WireError }
+
+/** What a script declares (its `variants`, `seeds` and base `machine` exports). */
+export interface ScriptDescription {
+  variants: string[]
+  seeds: number[]
+  machine: Record<string, unknown>
+}
+export type DescribeOutcome =
+  { kind: 'described'; description: ScriptDescription } | { kind: 'error'; error: WireError }
+
+/** engine-host gives a describe this long (module top level), plus the grace, before a kill. */
+export const DESCRIBE_TIMEOUT_MS = 5000
 
 /** Time allowed past the budget for the host's own timeout to report, before the kill. */
 export const BUDGET_GRACE_MS = 1500
@@ -58,6 +71,11 @@ export class EngineClient {
   private active: ActiveRun | null = null
   private ready = false
   private helloTimer: ReturnType<typeof setTimeout> | null = null
+  private describing: {
+    id: number
+    resolve(o: DescribeOutcome): void
+    watchdog: ReturnType<typeof setTimeout>
+  } | null = null
 
   constructor(
     private readonly transport: EngineTransport,
@@ -76,11 +94,13 @@ export class EngineClient {
         this.ready = false
         this.events.onStatus({ state: 'starting' })
         this.failActive({ name: 'EngineHostStopped', message: `engine-host stopped: ${reason}` })
+        this.failDescribe({ name: 'EngineHostStopped', message: `engine-host stopped: ${reason}` })
         this.events.onNotice(`engine-host stopped: ${reason}; restarted`)
       },
       onGaveUp: (reason) => {
         this.ready = false
         this.failActive({ name: 'EngineHostStopped', message: `engine-host stopped: ${reason}` })
+        this.failDescribe({ name: 'EngineHostStopped', message: `engine-host stopped: ${reason}` })
         this.events.onStatus({
           state: 'failed',
           message: `${reason}; not restarted (reload the page to retry)`,
@@ -137,12 +157,20 @@ export class EngineClient {
       case 'result':
         if (this.active?.id === msg.id) this.finish({ kind: 'result', result: msg.result })
         return
+      case 'describe-result':
+        if (this.describing?.id === msg.id) {
+          const { variants, seeds, machine } = msg
+          this.endDescribe({ kind: 'described', description: { variants, seeds, machine } })
+        }
+        return
       case 'error':
         if (msg.error.name === 'ProtocolVersionMismatch') {
           if (this.helloTimer) clearTimeout(this.helloTimer)
           this.events.onStatus({ state: 'failed', message: msg.error.message })
         }
-        if (this.active && (msg.id === this.active.id || msg.id === -1)) {
+        if (this.describing && msg.id === this.describing.id) {
+          this.endDescribe({ kind: 'error', error: msg.error })
+        } else if (this.active && (msg.id === this.active.id || msg.id === -1)) {
           this.finish({ kind: 'error', error: msg.error })
         } else if (msg.id === -1) {
           this.events.onNotice(`engine-host: ${msg.error.name}: ${msg.error.message}`)
@@ -163,9 +191,68 @@ export class EngineClient {
     this.finish({ kind: 'error', error })
   }
 
+  private endDescribe(outcome: DescribeOutcome): void {
+    const d = this.describing
+    if (!d) return
+    clearTimeout(d.watchdog)
+    this.describing = null
+    d.resolve(outcome)
+  }
+
+  private failDescribe(error: WireError): void {
+    this.endDescribe({ kind: 'error', error })
+  }
+
+  private describePending: Promise<DescribeOutcome> | null = null
+
+  /** Resolves once no describe is in flight (a run must wait for one). */
+  async describeSettled(): Promise<void> {
+    while (this.describePending) await this.describePending
+  }
+
+  /**
+   * Asks engine-host what a script declares without running it. Resolves, never rejects;
+   * refused (Busy) while a run or another describe is in progress.
+   */
+  describe(script: ScriptSource, machine?: Record<string, unknown>): Promise<DescribeOutcome> {
+    if (this.active || this.describing) {
+      return Promise.resolve({
+        kind: 'error',
+        error: { name: 'Busy', message: 'engine-host is busy' },
+      })
+    }
+    if (!this.ready) {
+      return Promise.resolve({
+        kind: 'error',
+        error: { name: 'EngineHostNotReady', message: 'engine-host is not ready yet' },
+      })
+    }
+    const id = this.nextId++
+    const pending = new Promise<DescribeOutcome>((resolve) => {
+      // A module whose top level never returns blocks the worker: kill it like a runaway run.
+      const watchdog = setTimeout(() => {
+        const message = `the script's top level did not finish within ${DESCRIBE_TIMEOUT_MS} ms`
+        this.failDescribe({ name: 'ScriptTimeout', message })
+        this.ready = false
+        this.events.onStatus({ state: 'starting' })
+        this.transport.kill(message)
+        this.events.onNotice(`${message}; engine-host restarted`)
+      }, DESCRIBE_TIMEOUT_MS + BUDGET_GRACE_MS)
+      this.describing = { id, resolve, watchdog }
+      const msg: ClientMessage = { type: 'describe', id, script }
+      if (machine) msg.machine = machine
+      this.transport.send(msg)
+    })
+    this.describePending = pending
+    void pending.then(() => {
+      if (this.describePending === pending) this.describePending = null
+    })
+    return pending
+  }
+
   /** Runs a script; resolves with its result or its error, never rejects. */
   run(script: ScriptSource, options: RunOptions, handlers: RunHandlers): Promise<RunOutcome> {
-    if (this.active) {
+    if (this.active || this.describing) {
       return Promise.resolve({
         kind: 'error',
         error: { name: 'Busy', message: 'a run is already in progress' },

@@ -19,6 +19,7 @@ export interface RunProgress {
 export interface RunCallbacks {
   onSeries(series: Record<string, SeriesPoint[]>): void
   onLog(level: 'info' | 'warn', text: string): void
+  onProgress?(p: ProgressMsg): void
 }
 
 export function useEngine() {
@@ -42,13 +43,15 @@ export function useEngine() {
       setProgress({ startedAtMs: performance.now(), phase: 'queued', fraction: -1, simTimeNs: 0 })
       try {
         return await client.run(script, options, {
-          onProgress: (p) =>
+          onProgress: (p) => {
+            cb.onProgress?.(p)
             setProgress((prev) => ({
               startedAtMs: prev?.startedAtMs ?? performance.now(),
               phase: p.phase,
               fraction: p.fraction,
               simTimeNs: p.simTimeNs,
-            })),
+            }))
+          },
           onSeries: cb.onSeries,
           onLog: cb.onLog,
         })
@@ -60,6 +63,11 @@ export function useEngine() {
   )
 
   const stop = useCallback(() => client.stop(), [client])
+  const describe = useCallback(
+    (script: ScriptSource, machine?: Record<string, unknown>) => client.describe(script, machine),
+    [client],
+  )
+  const describeSettled = useCallback(() => client.describeSettled(), [client])
 
   /** Test hook: crash web-mode engine-host the way a real worker error would. */
   const simulateCrash = useCallback((reason: string) => {
@@ -67,5 +75,5 @@ export function useEngine() {
     if (t instanceof WorkerTransport) t.simulateCrash(reason)
   }, [])
 
-  return { status, notice, progress, run, stop, simulateCrash }
+  return { status, notice, progress, run, stop, describe, describeSettled, simulateCrash }
 }

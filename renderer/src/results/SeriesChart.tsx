@@ -1,6 +1,8 @@
 /**
- * A chart.js line chart of the series a run recorded. Updated in place (no animation) so
- * streamed points do not re-create the chart.
+ * A chart.js line chart of the series the script recorded. Updated in place (no animation) so
+ * streamed points do not re-create the chart. With one variant every series has its own
+ * colour; with several, each variant's series are overlaid in the variant's colour (one line
+ * style per series), from the first seed of each variant.
  */
 import { useEffect, useRef } from 'react'
 import {
@@ -16,11 +18,41 @@ import {
   type ChartOptions,
 } from 'chart.js'
 import type { SeriesPoint } from '../../../protocol/result'
+import { csvField } from '../../../protocol/results/csv'
 import { planChart } from './chartPlan'
+import { canvasPng, download, downloadText, pageTheme } from './chartSetup'
+import { colourOf, PALETTE, type VariantColours } from './palette'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Title, Tooltip, Legend)
 
-const PALETTE = ['#4e9af1', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948']
+/** The series of one run, labelled by its variant. */
+export interface SeriesRun {
+  label: string
+  seed: number
+  series: Record<string, SeriesPoint[]>
+}
+
+const SEP = ' · '
+const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3]]
+
+/** One series record for the plan: plain names for one variant, `variant · name` for several. */
+function mergeRuns(runs: SeriesRun[]): { series: Record<string, SeriesPoint[]>; multi: boolean } {
+  const firstPerVariant = runs.filter((r, i) => runs.findIndex((x) => x.label === r.label) === i)
+  const multi = firstPerVariant.length > 1
+  if (!multi) return { series: firstPerVariant[0]?.series ?? {}, multi }
+  const series: Record<string, SeriesPoint[]> = {}
+  for (const r of firstPerVariant)
+    for (const [name, pts] of Object.entries(r.series)) series[`${r.label}${SEP}${name}`] = pts
+  return { series, multi }
+}
+
+function seriesCsv(runs: SeriesRun[]): string {
+  const lines = ['variant,seed,series,time_ns,value']
+  for (const r of runs)
+    for (const [name, pts] of Object.entries(r.series))
+      for (const [t, v] of pts) lines.push([r.label, r.seed, name, t, v].map(csvField).join(','))
+  return lines.join('\n') + '\n'
+}
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim()
@@ -28,7 +60,11 @@ function cssVar(name: string): string {
 
 type Scales = NonNullable<ChartOptions<'line'>['scales']>
 
-function buildScales(series: Record<string, SeriesPoint[]>) {
+function buildScales(
+  series: Record<string, SeriesPoint[]>,
+  multi: boolean,
+  colours: VariantColours,
+) {
   const plan = planChart(series)
   const fg = cssVar('--fg-muted') || '#888'
   const grid = cssVar('--grid') || 'rgba(128,128,128,0.2)'
@@ -57,25 +93,34 @@ function buildScales(series: Record<string, SeriesPoint[]>) {
       grid: { color: grid },
     }
   }
-  const datasets = plan.datasets.map((d, i) => ({
-    label: d.label,
-    data: d.data,
-    yAxisID: d.yAxisID,
-    borderColor: PALETTE[i % PALETTE.length],
-    backgroundColor: PALETTE[i % PALETTE.length],
-    borderWidth: 1.5,
-    pointRadius: d.data.length > 60 ? 0 : 2,
-    tension: 0,
-  }))
+  const names: string[] = []
+  const datasets = plan.datasets.map((d, i) => {
+    const variant = multi ? d.label.split(SEP)[0]! : ''
+    const name = multi ? d.label.slice(variant.length + SEP.length) : d.label
+    if (!names.includes(name)) names.push(name)
+    const colour = multi ? colourOf(colours, variant) : PALETTE[i % PALETTE.length]
+    return {
+      label: d.label,
+      data: d.data,
+      yAxisID: d.yAxisID,
+      borderColor: colour,
+      backgroundColor: colour,
+      borderDash: multi ? DASHES[names.indexOf(name) % DASHES.length] : [],
+      borderWidth: 1.5,
+      pointRadius: d.data.length > 60 ? 0 : 2,
+      tension: 0,
+    }
+  })
   return { scales, datasets, fg }
 }
 
-export function SeriesChart({ series }: { series: Record<string, SeriesPoint[]> }) {
+export function SeriesChart({ runs, colours }: { runs: SeriesRun[]; colours: VariantColours }) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const chartRef = useRef<Chart<'line', { x: number; y: number }[]> | null>(null)
+  const { series, multi } = mergeRuns(runs)
 
   useEffect(() => {
-    const { scales, datasets, fg } = buildScales(series)
+    const { scales, datasets, fg } = buildScales(series, multi, colours)
     const chart = chartRef.current
     if (chart) {
       chart.data.datasets = datasets
@@ -101,7 +146,8 @@ export function SeriesChart({ series }: { series: Record<string, SeriesPoint[]> 
       },
     }
     chartRef.current = new Chart(canvasRef.current!, config)
-  }, [series])
+    // `series` is derived from `runs` on every render; `runs` is the dependency that changes.
+  }, [runs, colours])
 
   useEffect(
     () => () => {
@@ -114,6 +160,27 @@ export function SeriesChart({ series }: { series: Record<string, SeriesPoint[]> 
   const empty = Object.values(series).every((pts) => pts.length === 0)
   return (
     <div className="chart-box" data-testid="chart">
+      {!empty && (
+        <span className="chart-actions chart-actions-float">
+          <button
+            className="small"
+            title="Export as PNG"
+            onClick={() =>
+              canvasRef.current &&
+              download(canvasPng(canvasRef.current, pageTheme().bg), 'series.png')
+            }
+          >
+            PNG
+          </button>
+          <button
+            className="small"
+            title="Export the series as CSV"
+            onClick={() => downloadText(seriesCsv(runs), 'series.csv', 'text/csv')}
+          >
+            CSV
+          </button>
+        </span>
+      )}
       <canvas ref={canvasRef} aria-label="Series recorded by the script" role="img" />
       {empty && (
         <div className="chart-empty">

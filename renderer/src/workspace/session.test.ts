@@ -24,6 +24,11 @@ function session(resultChars: number): Session {
     seed: 7,
     budgetMs: 5000,
     savedFiles: JSON.stringify(ws.files),
+    openTabs: ['scripts/a.ts'],
+    trusted: true,
+    seedsText: '1, 2',
+    selectedVariants: null,
+    machine: { memoryMiB: '512' },
   }
 }
 

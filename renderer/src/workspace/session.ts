@@ -12,7 +12,25 @@ export interface Session {
   budgetMs: number
   /** JSON of `workspace.files` at the last open or save; differs from now when dirty. */
   savedFiles: string | null
+  /** Scripts open in editor tabs, in tab order (always includes activePath). */
+  openTabs: string[]
+  /** The scripts may run without asking (created here, or trusted by the user). */
+  trusted: boolean
+  /** The seeds field; '' = the script's `seeds` export (else seed `seed`). */
+  seedsText: string
+  /** Variants to run; null = every variant the script declares. */
+  selectedVariants: string[] | null
+  /** The machine form's text, by field; missing = as the script says. */
+  machine: Record<string, string>
 }
+
+/** The fields added after the first version, with their defaults. */
+export const SESSION_DEFAULTS = {
+  seedsText: '',
+  selectedVariants: null,
+  machine: {},
+  trusted: true,
+} as const
 
 const KEY = 'mmwb.session.v1'
 
@@ -36,6 +54,25 @@ export function loadSession(): Session | null {
       seed: Number.isSafeInteger(s.seed) ? s.seed! : 1,
       budgetMs: Number.isSafeInteger(s.budgetMs) && s.budgetMs! > 0 ? s.budgetMs! : 10_000,
       savedFiles: typeof s.savedFiles === 'string' ? s.savedFiles : null,
+      openTabs: (Array.isArray(s.openTabs) ? s.openTabs : [])
+        .filter((p): p is string => typeof p === 'string' && typeof ws.files[p] === 'string')
+        .concat(
+          Array.isArray(s.openTabs) && s.openTabs.includes(s.activePath) ? [] : [s.activePath],
+        ),
+      trusted: s.trusted !== false,
+      seedsText: typeof s.seedsText === 'string' ? s.seedsText : SESSION_DEFAULTS.seedsText,
+      selectedVariants:
+        Array.isArray(s.selectedVariants) && s.selectedVariants.every((v) => typeof v === 'string')
+          ? s.selectedVariants
+          : null,
+      machine:
+        typeof s.machine === 'object' && s.machine !== null && !Array.isArray(s.machine)
+          ? Object.fromEntries(
+              Object.entries(s.machine).filter(
+                (e): e is [string, string] => typeof e[1] === 'string',
+              ),
+            )
+          : {},
     }
   } catch {
     return null

@@ -1,0 +1,107 @@
+/**
+ * Memory-map streaming through the protocol core, in process: a run with `mapFrames` sends
+ * `mapframe` messages (the last one `final`) before its result, each valid after a structured
+ * clone (what a Worker or MessagePort does), and `mappage` reads the run's final machine.
+ */
+import { describe, expect, it } from 'vitest'
+import { parseHostMessage } from '../protocol/guards'
+import { PROTOCOL_VERSION, type HostMessage } from '../protocol/messages'
+import type { MapFrameMsg, MapPageResultMsg } from '../protocol/mapview'
+import { PK_KERNEL } from '../engine/mapview/detail'
+import { startHost } from './host'
+import { VmRunner } from './sandbox/vmRunner'
+
+const SCRIPT = `
+import { GFP_KERNEL, type Kernel } from 'mmwb'
+export const machine = { memoryMiB: 256, nrCpus: 1 }
+export default async function (k: Kernel) {
+  for (let i = 0; i < 200; i++) {
+    k.allocPages(GFP_KERNEL, 0)
+    await k.sleep(1000)
+  }
+}
+`
+
+function harness() {
+  const received: HostMessage[] = []
+  let deliver: (d: unknown) => void = () => {}
+  let waiter: ((m: HostMessage) => void) | null = null
+  startHost(
+    {
+      post: (msg) => {
+        const m = parseHostMessage(structuredClone(msg))
+        received.push(m)
+        waiter?.(m)
+      },
+      onMessage: (cb) => {
+        deliver = cb
+      },
+    },
+    new VmRunner({ locateRunawayLoops: false }),
+  )
+  const next = (pred: (m: HostMessage) => boolean): Promise<HostMessage> =>
+    new Promise((resolve) => {
+      const seen = received.find(pred)
+      if (seen) return resolve(seen)
+      waiter = (m) => {
+        if (pred(m)) resolve(m)
+      }
+    })
+  return { received, send: (m: unknown) => deliver(m), next }
+}
+
+describe('mapframe / mappage', () => {
+  it('streams frames with the final state last, then serves page detail of that state', async () => {
+    const h = harness()
+    h.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION })
+    const script = { path: 'map.ts', source: SCRIPT }
+    h.send({
+      type: 'run',
+      id: 7,
+      script,
+      options: { seed: 1, timeBudgetMs: 20_000, mapFrames: true },
+    })
+    await h.next((m) => m.type === 'result' || m.type === 'error')
+    const err = h.received.find((m) => m.type === 'error')
+    expect(err).toBeUndefined()
+    const frames = h.received.filter((m): m is MapFrameMsg => m.type === 'mapframe')
+    expect(frames.length).toBeGreaterThanOrEqual(1)
+    const last = frames[frames.length - 1]
+    expect(last.final).toBe(true)
+    expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i))
+    // the frame precedes the result
+    const iResult = h.received.findIndex((m) => m.type === 'result')
+    expect(h.received.indexOf(last)).toBeLessThan(iResult)
+    // 256 MiB = 128 pageblocks; 200 kernel pages in use at the end
+    expect(last.frame.nrPageblocks).toBe(128)
+    const unmovable = last.frame.unmovablePages.reduce((a, b) => a + b, 0)
+    expect(unmovable).toBe(200)
+    expect(last.timeNs).toBeGreaterThanOrEqual(200 * 1000)
+
+    const pb = last.frame.unmovablePages.findIndex((n) => n > 0)
+    h.send({ type: 'mappage', id: 8, runId: 7, startPfn: pb * 512, nrPages: 512 })
+    const page = (await h.next((m) => m.id === 8)) as MapPageResultMsg
+    expect(page.type).toBe('mappage-result')
+    expect(page.detail.nrPages).toBe(512)
+    let kernel = 0
+    for (let i = 0; i < 512; i++) if (page.detail.kind[i] === PK_KERNEL) kernel++
+    expect(kernel).toBe(last.frame.unmovablePages[pb])
+  })
+
+  it('a mappage for a run that did not stream the map is an error with the request id', async () => {
+    const h = harness()
+    h.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION })
+    h.send({ type: 'mappage', id: 3, runId: 99, startPfn: 0, nrPages: 10 })
+    const m = await h.next((x) => x.type === 'error')
+    expect(m.type === 'error' && m.id).toBe(3)
+  })
+
+  it('runs without mapFrames send no frames', async () => {
+    const h = harness()
+    h.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION })
+    const script = { path: 'map.ts', source: SCRIPT }
+    h.send({ type: 'run', id: 1, script, options: { seed: 1, timeBudgetMs: 20_000 } })
+    await h.next((m) => m.type === 'result' || m.type === 'error')
+    expect(h.received.some((m) => m.type === 'mapframe')).toBe(false)
+  })
+})

@@ -1,0 +1,43 @@
+/**
+ * The compaction sysctls (kernel/sysctl tables in mm/compaction.c): `vm.compact_memory`
+ * (write-only; writing 1 runs compact_nodes), `vm.extfrag_threshold` (0..1000),
+ * `vm.compaction_proactiveness` (0..100; a write wakes kcompactd, as
+ * compaction_proactiveness_sysctl_handler does, and proactive compaction runs on kcompactd's
+ * 500 ms timer while it is > 0) and `vm.compact_unevictable_allowed` (0..1). The page
+ * allocator's knobs are in sysctl.ts. Returns undefined / false for names not handled here.
+ */
+import type { MmOps } from './mmOps'
+
+const RANGES: Record<string, [key: keyof MmOps['sysctls'], min: number, max: number]> = {
+  'vm.extfrag_threshold': ['extfragThreshold', 0, 1000],
+  'vm.compaction_proactiveness': ['compactionProactiveness', 0, 100],
+  'vm.compact_unevictable_allowed': ['compactUnevictableAllowed', 0, 1],
+}
+
+export const COMPACTION_SYSCTL_NAMES = ['vm.compact_memory', ...Object.keys(RANGES)]
+
+export function vmSysctlGet(ops: MmOps, name: string): number | undefined {
+  if (name === 'vm.compact_memory') {
+    throw new Error('sysctl vm.compact_memory: Permission denied (the file is write-only)')
+  }
+  const r = RANGES[name]
+  return r ? ops.sysctls[r[0]] : undefined
+}
+
+export function vmSysctlSet(ops: MmOps, name: string, value: number): boolean {
+  const r = name === 'vm.compact_memory' ? null : RANGES[name]
+  if (name !== 'vm.compact_memory' && !r) return false
+  const [min, max] = r ? [r[1], r[2]] : [1, 1]
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `sysctl ${name}=${String(value)}: Invalid argument (must be an integer in ${min}..${max})`,
+    )
+  }
+  if (!r) {
+    ops.compactMemory()
+    return true
+  }
+  ops.sysctls[r[0]] = value
+  if (r[0] === 'compactionProactiveness' && value > 0) ops.startKcompactd()
+  return true
+}
