@@ -59,8 +59,15 @@ try {
   await page.getByTestId('run-button').waitFor({ state: 'visible' })
   await page.waitForFunction(
     () => {
-      const rows = [...document.querySelectorAll('[data-testid=run-row]')]
-      return rows.length > 0 && rows.every((r) => r.getAttribute('data-status') !== 'running' && r.getAttribute('data-status') !== 'queued')
+      const rows = [...globalThis.document.querySelectorAll('[data-testid=run-row]')]
+      return (
+        rows.length > 0 &&
+        rows.every(
+          (r) =>
+            r.getAttribute('data-status') !== 'running' &&
+            r.getAttribute('data-status') !== 'queued',
+        )
+      )
     },
     null,
     { timeout: 240_000 },
@@ -72,6 +79,7 @@ try {
     ['migration', 'charts-migration'],
     ['contig', 'charts-cma-virtio-mem'],
     ['compare', 'compare'],
+    ['memmap', 'workbench-memmap'],
   ]) {
     await page.getByTestId(`results-tab-${tab}`).click()
     await shot(page, name)

@@ -80,7 +80,7 @@ describe('mapframe / mappage', () => {
 
     const pb = last.frame.unmovablePages.findIndex((n) => n > 0)
     h.send({ type: 'mappage', id: 8, runId: 7, startPfn: pb * 512, nrPages: 512 })
-    const page = (await h.next((m) => m.id === 8)) as MapPageResultMsg
+    const page = (await h.next((m) => 'id' in m && m.id === 8)) as MapPageResultMsg
     expect(page.type).toBe('mappage-result')
     expect(page.detail.nrPages).toBe(512)
     let kernel = 0

@@ -133,6 +133,8 @@ export interface CmaAllocOutcome {
   attempts: number
   busyRetries: number
   nrMigrated: number
+  nrReclaimed: number
+  belowMinNs: number
 }
 
 export class ContigOps {
@@ -157,10 +159,21 @@ export class ContigOps {
     }
   }
 
-  private outcome(kind: string, startNs: number, outcome: string, latencyNs: number, migrated: number): void {
+  private outcome(
+    kind: string,
+    startNs: number,
+    outcome: string,
+    latencyNs: number,
+    migrated: number,
+    reclaim?: { nrReclaimed: number; belowMinNs: number },
+  ): void {
     this.rec.count(`${kind}.${outcome}`, startNs)
     this.rec.histograms.add(`${kind}_latency_ns`, latencyNs)
     this.rec.series('pages_migrated_per_request', startNs, migrated)
+    if (reclaim) {
+      this.rec.series('pages_reclaimed_per_request', startNs, reclaim.nrReclaimed)
+      this.rec.series('below_min_ns_per_request', startNs, reclaim.belowMinNs)
+    }
   }
 
   /** `cma_alloc(cma, count, align)`. */
@@ -171,7 +184,7 @@ export class ContigOps {
     if (!Number.isInteger(align) || align < 0) throw new RangeError('cma.alloc: align must be an order >= 0')
     const r = this.ops.timed((clock) => cmaAlloc(this.m, area, count, align, this.env(clock), this.ops.design.contig))
     const v = r.value
-    this.outcome('cma_alloc', r.startNs, v.outcome, r.latencyNs, v.nrMigrated)
+    this.outcome('cma_alloc', r.startNs, v.outcome, r.latencyNs, v.nrMigrated, v)
     this.rec.event(r.startNs, 'cma_alloc', {
       cma: name,
       count,
@@ -182,6 +195,8 @@ export class ContigOps {
       attempts: v.attempts,
       busyRetries: v.busyRetries,
       nrMigrated: v.nrMigrated,
+      nrReclaimed: v.nrReclaimed,
+      belowMinNs: v.belowMinNs,
       latencyNs: r.latencyNs,
     })
     return {
@@ -192,6 +207,8 @@ export class ContigOps {
       attempts: v.attempts,
       busyRetries: v.busyRetries,
       nrMigrated: v.nrMigrated,
+      nrReclaimed: v.nrReclaimed,
+      belowMinNs: v.belowMinNs,
     }
   }
 
@@ -211,7 +228,7 @@ export class ContigOps {
       allocContigRange(this.m, start, end, migratetype, this.env(clock), this.ops.design.contig),
     )
     const v = r.value
-    this.outcome('alloc_contig_range', r.startNs, v.outcome, r.latencyNs, v.nrMigrated)
+    this.outcome('alloc_contig_range', r.startNs, v.outcome, r.latencyNs, v.nrMigrated, v)
     this.rec.event(r.startNs, 'alloc_contig_range', {
       start,
       end,
@@ -223,7 +240,15 @@ export class ContigOps {
       belowMinNs: v.belowMinNs,
       latencyNs: r.latencyNs,
     })
-    return { ret: v.ret, outcome: v.outcome, latencyNs: r.latencyNs, nrMigrated: v.nrMigrated, nrReclaimed: v.nrReclaimed, failedAt: v.failedAt }
+    return {
+      ret: v.ret,
+      outcome: v.outcome,
+      latencyNs: r.latencyNs,
+      nrMigrated: v.nrMigrated,
+      nrReclaimed: v.nrReclaimed,
+      belowMinNs: v.belowMinNs,
+      failedAt: v.failedAt,
+    }
   }
 
   /** `free_contig_range(pfn, nr_pages)`; returns pages that were still referenced elsewhere. */

@@ -20,6 +20,7 @@ export const DESIGN_KEYS = {
   'isolation.representation': ['migratetype', 'flag'],
   'contig.alignment': ['max-order', 'pageblock'],
   'contig.reclaim': ['none', 'in-split-free-page', 'in-alloc-contig-range'],
+  'contig.splitWatermark': ['low-2011', 'isolated-exempt'],
 } as const
 
 export type DesignKey = keyof typeof DESIGN_KEYS
@@ -75,6 +76,7 @@ export function resolveDesign(m: Machine, spec: DesignSpec): Design {
       representation: spec['isolation.representation'] ?? g.representation,
       alignment: spec['contig.alignment'] ?? g.alignment,
       reclaim: spec['contig.reclaim'] ?? g.reclaim,
+      splitWatermark: spec['contig.splitWatermark'] ?? g.splitWatermark,
     },
   }
 }
@@ -90,5 +92,6 @@ export function designRecord(d: Design): Record<DesignKey, string> {
     'isolation.representation': d.contig.representation,
     'contig.alignment': d.contig.alignment,
     'contig.reclaim': d.contig.reclaim,
+    'contig.splitWatermark': d.contig.splitWatermark,
   }
 }

@@ -19,6 +19,14 @@ export class FolioHandles {
   private readonly idsAt = new Map<number, number[]>()
   /** Head pfns mapped once by the default process. */
   readonly defaultMapped = new Set<number>()
+  /**
+   * Split large folios of the default process: every piece (by current pfn) → its group, the
+   * pieces of one original folio. Dropping the allocation's reference of any piece unmaps the
+   * whole original range, as munmap of the mapping would.
+   */
+  private readonly groupOf = new Map<number, number>()
+  private readonly groups = new Map<number, Set<number>>()
+  private nextGroup = 0
   /** Destination pfn → the source it was migrated from (latest move), for lock-hold lookups. */
   readonly movedFrom = new Map<number, number>()
   private readonly listeners: ((src: number, dst: number) => void)[] = []
@@ -71,14 +79,52 @@ export class FolioHandles {
       else this.idsAt.set(dst, ids)
     }
     if (this.defaultMapped.delete(src)) this.defaultMapped.add(dst)
+    const g = this.groupOf.get(src)
+    if (g !== undefined) {
+      this.groupOf.delete(src)
+      this.groupOf.set(dst, g)
+      const set = this.groups.get(g) as Set<number>
+      set.delete(src)
+      set.add(dst)
+    }
     this.movedFrom.set(dst, src)
     for (const fn of this.listeners) fn(src, dst)
   }
 
   private split(head: number, pieces: readonly number[]): void {
     // Handles keep naming the head page, now an order-0 (or smaller) folio of its own.
-    if (this.defaultMapped.has(head)) for (const p of pieces) this.defaultMapped.add(p)
+    if (this.defaultMapped.has(head)) {
+      let g = this.groupOf.get(head)
+      if (g === undefined) {
+        g = this.nextGroup++
+        this.groups.set(g, new Set([head]))
+        this.groupOf.set(head, g)
+      }
+      const set = this.groups.get(g) as Set<number>
+      for (const p of pieces) {
+        this.defaultMapped.add(p)
+        this.groupOf.set(p, g)
+        set.add(p)
+      }
+    }
     for (const fn of this.splitListeners) fn(head, pieces)
+  }
+
+  /**
+   * The folios the default process maps for the allocation that `head` came from: `head`
+   * itself, or every piece still mapped when the original folio was split. Forgets the group.
+   */
+  takeDefaultRange(head: number): number[] {
+    const g = this.groupOf.get(head)
+    if (g === undefined) return this.defaultMapped.has(head) ? [head] : []
+    const set = this.groups.get(g) as Set<number>
+    this.groups.delete(g)
+    const out: number[] = []
+    for (const p of set) {
+      this.groupOf.delete(p)
+      if (this.defaultMapped.has(p)) out.push(p)
+    }
+    return out
   }
 
   dispose(): void {

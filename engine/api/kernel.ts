@@ -6,6 +6,7 @@
 import { makeAnonLruFolio, makeFileLruFolio } from '../migrate'
 import { folioPutLru } from '../migrate/isolate'
 import {
+  __GFP_COMP,
   __GFP_MOVABLE,
   compoundHead,
   folioAddMapcount,
@@ -155,11 +156,18 @@ export function createKernel(deps: KernelDeps): Kernel {
    */
   function putAllocationRef(pfn: number): void {
     const head = compoundHead(m, pfn)
-    if (handles.defaultMapped.delete(head)) {
-      folioAddMapcount(m, head, -1)
-      sched.charge(cost.pteUnmapNs * 2 ** folioOrder(m, head))
+    const range = handles.takeDefaultRange(head)
+    if (range.length === 0) {
+      folioPutLru(m, head)
+      return
     }
-    folioPutLru(m, head)
+    // zap_pte_range over the original allocation: every piece of a split folio goes too.
+    for (const p of range) {
+      handles.defaultMapped.delete(p)
+      folioAddMapcount(m, p, -1)
+      sched.charge(cost.pteUnmapNs * 2 ** folioOrder(m, p))
+      folioPutLru(m, p)
+    }
   }
   function json(v: unknown): string {
     return JSON.stringify(v)

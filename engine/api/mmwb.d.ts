@@ -466,6 +466,10 @@ export interface CmaAllocResult {
   readonly busyRetries: number
   /** Base pages migrated out of the way by all attempts. */
   readonly nrMigrated: number
+  /** Pages reclaimed by the `contig.reclaim` variants. */
+  readonly nrReclaimed: number
+  /** Simulated ns the zone spent below its MIN watermark during the call. */
+  readonly belowMinNs: number
 }
 
 /** A CMA area reserved at boot, with its `/sys/kernel/mm/cma/<name>/` counters. */
@@ -526,6 +530,8 @@ export interface ContigRangeResult {
   readonly nrMigrated: number
   /** Pages reclaimed by the `contig.reclaim` variants. */
   readonly nrReclaimed: number
+  /** Simulated ns the zone spent below its MIN watermark during the call. */
+  readonly belowMinNs: number
   /** The step that failed (`'isolate'`, `'migrate'`, `'test_pages_isolated'`, ...), or ''. */
   readonly failedAt: string
 }
@@ -1061,6 +1067,12 @@ export interface DesignSpec {
   'contig.alignment'?: 'max-order' | 'pageblock'
   /** Seed 004: no reclaim, reclaim in split_free_page (2011), or before isolating. */
   'contig.reclaim'?: 'none' | 'in-split-free-page' | 'in-alloc-contig-range'
+  /**
+   * Seed 004: what the free-page grab checks. `'low-2011'`: the 2011 `split_free_page` refuses
+   * a block unless NR_FREE_PAGES ≥ LOW + 2^order; `'isolated-exempt'` (current kernels): no
+   * watermark check for isolated pageblocks.
+   */
+  'contig.splitWatermark'?: 'low-2011' | 'isolated-exempt'
 }
 
 /** One named variant of an experiment. */

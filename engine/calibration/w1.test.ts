@@ -19,6 +19,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { formatW1Trace, runW1, type W1Result } from './w1'
+import { formatW1Comparison, w1Rows } from './w1Table'
 import { W1_KERNEL_CASES, type W1KernelCase } from './w1Kernel'
 
 const rel = (sim: number, kernel: number) => Math.abs(sim - kernel) / kernel
@@ -44,6 +45,10 @@ describe.each(W1_KERNEL_CASES.map((kc) => [`P=${kc.period} K=${kc.keep}`, kc] as
       expect(r.keptPages).toBe(kc.keptPages)
       // One PTE page per 2 MiB of the mapping (the guest's nr_page_table_pages rose by 431–432).
       expect(r.pageTablePages).toBe(432)
+      // The fill's first whole pageblock is the guest's (52), and its last is one below.
+      const full = (a: number[]) => [a.indexOf(512), a.lastIndexOf(512)]
+      expect(full(r.pageblockFilled)[0]).toBe(full(kc.pageblockFilled)[0])
+      expect(full(kc.pageblockFilled)[1] - full(r.pageblockFilled)[1]).toBe(1)
     })
 
     it('compact_memory scans, isolates and migrates as the kernel did', () => {
@@ -65,6 +70,24 @@ describe.each(W1_KERNEL_CASES.map((kc) => [`P=${kc.period} K=${kc.keep}`, kc] as
       // DMA gives the same 5 both times: its 7 free pageblocks less its lowmem reserve.
       expect(r.hpBeforeByZone[0]).toBe(kc.hpBeforeDma)
       expect(r.hpAfterByZone[0]).toBe(kc.hpAfterDma)
+    })
+
+    it("the comparison table lists every figure within 15% (the issue's bar)", () => {
+      const rows = w1Rows(r, kc)
+      expect(rows.map((x) => x.figure)).toEqual([
+        'hp_before',
+        'hp_after',
+        'compact_migrate_scanned',
+        'compact_free_scanned',
+        'pgmigrate_success',
+        'compact_isolated',
+      ])
+      for (const x of rows) expect(Math.abs(x.diff)).toBeLessThan(0.15)
+      const text = formatW1Comparison(r, kc)
+      expect(text).toContain(
+        `| compact_free_scanned | ${kc.compactFreeScanned} | ${r.compactFreeScanned} |`,
+      )
+      expect(text).toContain(kc.ftrace[3])
     })
 
     it('mm_compaction_begin/end match the kernel trace', () => {

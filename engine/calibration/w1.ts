@@ -24,7 +24,6 @@
  *   `compactMemory`, then `drain_all_pages`.
  */
 import { compactMemory } from '../compaction/entry'
-import { compactionTraceSubscribe, compactionVmstat } from '../compaction/state'
 import { type CompactionVariants, type CompactEnv } from '../compaction/types'
 import { allocPages } from '../mm/alloc'
 import { ALLOC_WMARK_MIN } from '../mm/allocFlags'
@@ -40,8 +39,17 @@ import {
 import { type Machine } from '../mm/machine'
 import { NO_PAGE } from '../mm/memmap'
 import { drainAllPages } from '../mm/pcp'
+import { traceSubscribe } from '../mm/trace'
+import { vmEventCount } from '../mm/vmstat'
+import {
+  VM_COMPACTFREE_SCANNED,
+  VM_COMPACTISOLATED,
+  VM_COMPACTMIGRATE_SCANNED,
+  VM_PGMIGRATE_FAIL,
+  VM_PGMIGRATE_SUCCESS,
+} from '../mm/vmstatItems'
 import { makeAnonLruFolio } from '../migrate/anonFolio'
-import { migrateVmEvents, onFolioMoved } from '../migrate/counters'
+import { onFolioMoved } from '../migrate/counters'
 import { folioPutLru } from '../migrate/isolate'
 import { createSimClock } from '../migrate/simClock'
 import { applyImportPlan, checkImportPlan, planImport, QEMU_1GIB_X86_64_GEOMETRY } from '../proc'
@@ -183,10 +191,6 @@ function buddyCounts(m: Machine): number[][] {
   )
 }
 
-function compactEvent(m: Machine, name: string): number {
-  return compactionVmstat(m).find(([n]) => n === name)?.[1] ?? 0
-}
-
 /**
  * `set_max_huge_pages(h, count)` from zero: order-9 allocations until `count` or the first
  * failure, then `nr_hugepages = 0` frees them. Returns huge pages obtained per zone.
@@ -299,7 +303,7 @@ export function runW1(opts: W1Options): W1Result {
 
   // compact_memory, with the counters and trace lines of this step alone.
   const trace: W1TraceLine[] = []
-  const offBegin = compactionTraceSubscribe(m, 'mm_compaction_begin', (ev) =>
+  const offBegin = traceSubscribe(m, 'mm_compaction_begin', (ev) =>
     trace.push({
       event: 'mm_compaction_begin',
       zoneStart: ev.zone_start,
@@ -309,7 +313,7 @@ export function runW1(opts: W1Options): W1Result {
       mode: ev.sync ? 'sync' : 'async',
     }),
   )
-  const offEnd = compactionTraceSubscribe(m, 'mm_compaction_end', (ev) =>
+  const offEnd = traceSubscribe(m, 'mm_compaction_end', (ev) =>
     trace.push({
       event: 'mm_compaction_end',
       zoneStart: ev.zone_start,
@@ -320,11 +324,11 @@ export function runW1(opts: W1Options): W1Result {
       status: ev.status,
     }),
   )
-  const ms0 = compactEvent(m, 'compact_migrate_scanned')
-  const fs0 = compactEvent(m, 'compact_free_scanned')
-  const ci0 = compactEvent(m, 'compact_isolated')
-  const ok0 = migrateVmEvents(m).pgmigrate_success
-  const fail0 = migrateVmEvents(m).pgmigrate_fail
+  const ms0 = vmEventCount(m, VM_COMPACTMIGRATE_SCANNED)
+  const fs0 = vmEventCount(m, VM_COMPACTFREE_SCANNED)
+  const ci0 = vmEventCount(m, VM_COMPACTISOLATED)
+  const ok0 = vmEventCount(m, VM_PGMIGRATE_SUCCESS)
+  const fail0 = vmEventCount(m, VM_PGMIGRATE_FAIL)
   // Follow the kept pages as migration moves them.
   const mine = new Uint8Array(m.endPfn)
   for (let i = 0; i < nrKept; i++) mine[kept[i]] = 1
@@ -340,11 +344,11 @@ export function runW1(opts: W1Options): W1Result {
   offEnd()
   offMoved()
   const result = {
-    compactMigrateScanned: compactEvent(m, 'compact_migrate_scanned') - ms0,
-    compactFreeScanned: compactEvent(m, 'compact_free_scanned') - fs0,
-    compactIsolated: compactEvent(m, 'compact_isolated') - ci0,
-    pgmigrateSuccess: migrateVmEvents(m).pgmigrate_success - ok0,
-    pgmigrateFail: migrateVmEvents(m).pgmigrate_fail - fail0,
+    compactMigrateScanned: vmEventCount(m, VM_COMPACTMIGRATE_SCANNED) - ms0,
+    compactFreeScanned: vmEventCount(m, VM_COMPACTFREE_SCANNED) - fs0,
+    compactIsolated: vmEventCount(m, VM_COMPACTISOLATED) - ci0,
+    pgmigrateSuccess: vmEventCount(m, VM_PGMIGRATE_SUCCESS) - ok0,
+    pgmigrateFail: vmEventCount(m, VM_PGMIGRATE_FAIL) - fail0,
   }
   drainAllPages(m, null)
   snaps.compacted = buddyCounts(m)

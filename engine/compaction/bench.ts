@@ -13,7 +13,7 @@ import { createSimClock } from '../migrate/simClock'
 import { DEFAULT_COST_MODEL } from '../sched/costModel'
 import { compactMemory } from './entry'
 import { fillWithAnonFolios, freeAllButEveryNth } from './fill'
-import { compactionState, COMPACTFREE_SCANNED, COMPACTMIGRATE_SCANNED } from './state'
+import { COMPACTFREE_SCANNED, COMPACTMIGRATE_SCANNED } from './state'
 import { type CompactionVariants, type CompactResult } from './types'
 
 export interface Compact16gResult {
@@ -58,17 +58,16 @@ export function runCompact16g(
   const { mine } = fillWithAnonFolios(m, 4096)
   freeAllButEveryNth(m, mine, 8)
   const before = freeBlocksAtLeast(m, m.pageblockOrder)
-  const s = compactionState(m)
   const migratedBefore = migrateVmEvents(m).pgmigrate_success
-  const scannedBefore = s.events[COMPACTMIGRATE_SCANNED] + s.events[COMPACTFREE_SCANNED]
+  const scannedBefore = m.vmEvents[COMPACTMIGRATE_SCANNED] + m.vmEvents[COMPACTFREE_SCANNED]
   const clock = createSimClock()
   const t0 = now()
   const results = compactMemory(m, { clock, cost: DEFAULT_COST_MODEL, variants: opts.variants })
   const wallS = (now() - t0) / 1000
   // Count the blocks as /proc/buddyinfo would after `echo 3 > drop_caches`-style draining.
   drainAllPages(m, null)
-  const migrateScanned = s.events[COMPACTMIGRATE_SCANNED]
-  const freeScanned = s.events[COMPACTFREE_SCANNED]
+  const migrateScanned = m.vmEvents[COMPACTMIGRATE_SCANNED]
+  const freeScanned = m.vmEvents[COMPACTFREE_SCANNED]
   const scanned = migrateScanned + freeScanned - scannedBefore
   const migrated = migrateVmEvents(m).pgmigrate_success - migratedBefore
   return {

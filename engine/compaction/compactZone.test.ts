@@ -16,7 +16,7 @@ import {
 } from './entry'
 import { compactionDeferred } from './deferral'
 import { fragmentationScoreNode } from './finished'
-import { compactionState, compactionTraceSubscribe, compactionVmstat } from './state'
+import { compactionState, compactionTraceSubscribe, compactionVmstat, COMPACTSTALL } from './state'
 import { anonAt, freeRange, layoutMachine, testEnv } from './testFixtures'
 import { COMPACT_PRIO_ASYNC, COMPACT_PRIO_SYNC_LIGHT, type CompactionVariants } from './types'
 
@@ -175,7 +175,7 @@ describe('direct compaction (try_to_compact_pages, __alloc_pages_direct_compact)
       COMPACT_PRIO_ASYNC,
     )
     expect(r.result).toBe('skipped')
-    expect(compactionState(m).events[3]).toBe(0)
+    expect(m.vmEvents[COMPACTSTALL]).toBe(0)
     expect(compactionDeferred(m, 0, 9)).toBe(false)
   })
 

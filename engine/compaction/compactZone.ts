@@ -136,8 +136,8 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
   }
   let lastMigratedPfn = 0
   let updateCached = !sync && s.cachedMigratePfn[zi] === s.cachedMigratePfn[zi + 1]
-  if (s.traceOn[TP_BEGIN] !== 0) {
-    emitCompactionTrace(s, TP_BEGIN, {
+  if (m.traceOn[TP_BEGIN] !== 0) {
+    emitCompactionTrace(m, TP_BEGIN, {
       name: 'mm_compaction_begin',
       zone_start: startPfn,
       migrate_pfn: cc.migratePfn,
@@ -185,8 +185,8 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
       const nrMigratepages = cc.nrMigratepages
       const stats = migrate(m, cc.migratepages, getNew, putNew, migrateOpts)
       m.op = 'compact_zone'
-      if (s.traceOn[TP_MIGRATEPAGES] !== 0) {
-        emitCompactionTrace(s, TP_MIGRATEPAGES, {
+      if (m.traceOn[TP_MIGRATEPAGES] !== 0) {
+        emitCompactionTrace(m, TP_MIGRATEPAGES, {
           name: 'mm_compaction_migratepages',
           nr_migratepages: nrMigratepages,
           nr_failed: nrMigratepages - stats.nrSucceeded,
@@ -239,10 +239,10 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
       if (freePfn > s.cachedFreePfn[cc.zoneId]) s.cachedFreePfn[cc.zoneId] = freePfn
     }
   }
-  countCompactEvents(s, COMPACTMIGRATE_SCANNED, cc.totalMigrateScanned)
-  countCompactEvents(s, COMPACTFREE_SCANNED, cc.totalFreeScanned)
-  if (s.traceOn[TP_END] !== 0) {
-    emitCompactionTrace(s, TP_END, {
+  countCompactEvents(m, COMPACTMIGRATE_SCANNED, cc.totalMigrateScanned)
+  countCompactEvents(m, COMPACTFREE_SCANNED, cc.totalFreeScanned)
+  if (m.traceOn[TP_END] !== 0) {
+    emitCompactionTrace(m, TP_END, {
       name: 'mm_compaction_end',
       zone_start: startPfn,
       migrate_pfn: cc.migratePfn,

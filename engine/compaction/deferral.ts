@@ -14,7 +14,7 @@ function traceDefer(
   zoneId: number,
   order: number,
 ): void {
-  if (s.traceOn[tp] === 0) return
+  if (m.traceOn[tp] === 0) return
   const z = m.zones[zoneId]
   const name =
     tp === TP_DEFERRED
@@ -22,7 +22,7 @@ function traceDefer(
       : tp === TP_DEFER_COMPACTION
         ? 'mm_compaction_defer_compaction'
         : 'mm_compaction_defer_reset'
-  emitCompactionTrace(s, tp, {
+  emitCompactionTrace(m, tp, {
     name,
     nid: z.nid,
     idx: z.type,

@@ -107,9 +107,8 @@ export function tryToCompactPages(
   prio: CompactPriority,
 ): CompactResult {
   if ((gfp & __GFP_IO) === 0) return 'skipped'
-  const s = compactionState(m)
-  if (s.traceOn[TP_TRY_TO_COMPACT_PAGES] !== 0)
-    emitCompactionTrace(s, TP_TRY_TO_COMPACT_PAGES, {
+  if (m.traceOn[TP_TRY_TO_COMPACT_PAGES] !== 0)
+    emitCompactionTrace(m, TP_TRY_TO_COMPACT_PAGES, {
       name: 'mm_compaction_try_to_compact_pages',
       order,
       gfp_mask: gfp,
@@ -155,17 +154,17 @@ export function allocPagesDirectCompact(
   const result = tryToCompactPages(m, env, gfp, order, allocFlags, prio)
   if (result === 'skipped') return { pfn: NO_PAGE, result }
   const s = compactionState(m)
-  countCompactEvents(s, COMPACTSTALL, 1)
+  countCompactEvents(m, COMPACTSTALL, 1)
   const pfn = getPageFromFreelist(m, gfp, order, allocFlags)
   env.clock.nowNs += env.cost.allocNs
   if (pfn !== NO_PAGE) {
     const zoneId = m.pbZone[pfn >> m.pageblockOrder]
     s.blockskipFlush[zoneId] = 0
     compactionDeferReset(m, zoneId, order, true)
-    countCompactEvents(s, COMPACTSUCCESS, 1)
+    countCompactEvents(m, COMPACTSUCCESS, 1)
     return { pfn, result }
   }
-  countCompactEvents(s, COMPACTFAIL, 1)
+  countCompactEvents(m, COMPACTFAIL, 1)
   return { pfn: NO_PAGE, result }
 }
 
@@ -230,8 +229,8 @@ export function wakeupKcompactd(
   if (s.kcompactdHighestZoneidx[nid] > highestZoneidx)
     s.kcompactdHighestZoneidx[nid] = highestZoneidx
   if (!kcompactdNodeSuitable(m, env, nid)) return false
-  if (s.traceOn[TP_WAKEUP_KCOMPACTD] !== 0)
-    emitCompactionTrace(s, TP_WAKEUP_KCOMPACTD, {
+  if (m.traceOn[TP_WAKEUP_KCOMPACTD] !== 0)
+    emitCompactionTrace(m, TP_WAKEUP_KCOMPACTD, {
       name: 'mm_compaction_wakeup_kcompactd',
       nid,
       order,
@@ -249,14 +248,14 @@ export function kcompactdDoWork(m: Machine, env: CompactEnv, nid: number): Compa
   const s = compactionState(m)
   const order = s.kcompactdMaxOrder[nid]
   const highest = s.kcompactdHighestZoneidx[nid]
-  if (s.traceOn[TP_KCOMPACTD_WAKE] !== 0)
-    emitCompactionTrace(s, TP_KCOMPACTD_WAKE, {
+  if (m.traceOn[TP_KCOMPACTD_WAKE] !== 0)
+    emitCompactionTrace(m, TP_KCOMPACTD_WAKE, {
       name: 'mm_compaction_kcompactd_wake',
       nid,
       order,
       highest_zoneidx: highest,
     })
-  countCompactEvents(s, KCOMPACTD_WAKE, 1)
+  countCompactEvents(m, KCOMPACTD_WAKE, 1)
   const out: CompactResult[] = []
   for (const z of m.zones) {
     if (z.nid !== nid || z.type > highest || z.presentPages === 0) continue
@@ -275,8 +274,8 @@ export function kcompactdDoWork(m: Machine, env: CompactEnv, nid: number): Compa
       drainAllPages(m, z)
       deferCompaction(m, z.id, order)
     }
-    countCompactEvents(s, KCOMPACTD_MIGRATE_SCANNED, cc.totalMigrateScanned)
-    countCompactEvents(s, KCOMPACTD_FREE_SCANNED, cc.totalFreeScanned)
+    countCompactEvents(m, KCOMPACTD_MIGRATE_SCANNED, cc.totalMigrateScanned)
+    countCompactEvents(m, KCOMPACTD_FREE_SCANNED, cc.totalFreeScanned)
     out.push(status)
   }
   if (s.kcompactdMaxOrder[nid] <= order) s.kcompactdMaxOrder[nid] = 0
@@ -289,7 +288,6 @@ export function kcompactdDoWork(m: Machine, env: CompactEnv, nid: number): Compa
  * skip bits ignored, stopping when the zone's score falls to the low mark (`__compact_finished`).
  */
 export function proactiveCompactNode(m: Machine, env: CompactEnv, nid: number): CompactResult[] {
-  const s = compactionState(m)
   const out: CompactResult[] = []
   for (const z of m.zones) {
     if (z.nid !== nid || z.presentPages === 0) continue
@@ -298,8 +296,8 @@ export function proactiveCompactNode(m: Machine, env: CompactEnv, nid: number): 
     cc.wholeZone = true
     cc.proactiveCompaction = true
     out.push(compactZone(m, env, cc))
-    countCompactEvents(s, KCOMPACTD_MIGRATE_SCANNED, cc.totalMigrateScanned)
-    countCompactEvents(s, KCOMPACTD_FREE_SCANNED, cc.totalFreeScanned)
+    countCompactEvents(m, KCOMPACTD_MIGRATE_SCANNED, cc.totalMigrateScanned)
+    countCompactEvents(m, KCOMPACTD_FREE_SCANNED, cc.totalFreeScanned)
   }
   return out
 }

@@ -47,9 +47,11 @@ export function fillWithAnonFolios(
  * `keepEvery = 8`): the one at position `keepIndex` of each group (default the last). Then
  * drain the per-cpu lists. Returns the number still allocated.
  *
- * Which one is kept matters to the free scanner: with the first of each 8 kept, every pfn the
- * scanner visits at its widest stride (32, from a block start) is a kept page, so once the
- * stride has grown on empty blocks it never meets a free page again (isolate_freepages).
+ * Which one is kept matters to the free scanner: with the first of each 8 kept (pfns ≡ 0 mod 8),
+ * every pfn the scanner visits at its widest stride (32, from a block start) is a kept page, so
+ * once the stride has grown on five empty blocks in one isolate_freepages call it never meets a
+ * free page again. The kernel does the same (freeScannerStride.test.ts); any other phase, like
+ * the calibration guest's pfns ≡ 5 mod 8 (docs/calibration.md), puts free buddies there.
  */
 export function freeAllButEveryNth(
   m: Machine,

@@ -101,10 +101,9 @@ export function __compactFinished(m: Machine, env: CompactEnv, cc: CompactContro
 /** compaction.c:compact_finished: trace, and NO_SUITABLE_PAGE means CONTINUE. */
 export function compactFinished(m: Machine, env: CompactEnv, cc: CompactControl): CompactResult {
   const ret = __compactFinished(m, env, cc)
-  const s = compactionState(m)
-  if (s.traceOn[TP_FINISHED] !== 0) {
+  if (m.traceOn[TP_FINISHED] !== 0) {
     const z = m.zones[cc.zoneId]
-    emitCompactionTrace(s, TP_FINISHED, {
+    emitCompactionTrace(m, TP_FINISHED, {
       name: 'mm_compaction_finished',
       nid: z.nid,
       idx: z.type,

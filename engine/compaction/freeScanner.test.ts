@@ -17,7 +17,7 @@ import {
   suitableMigrationTarget,
 } from './freeScanner'
 import { releaseFreeList } from './freepages'
-import { compactionState, compactionTraceSubscribe } from './state'
+import { compactionState, compactionTraceSubscribe, COMPACTISOLATED } from './state'
 import { anonAt, freeRange, layoutMachine, testEnv } from './testFixtures'
 import {
   type CompactControl,
@@ -68,7 +68,7 @@ describe('free scanner (mm/compaction.c:isolate_freepages, isolate_freepages_blo
     expect(ev).toEqual(['8192-8232 scanned 25 taken 24'])
     expect(m.pg[8208 << 2]).toBe(PAGE_ALLOC) // off the free list, refcount 0, order in private
     expect(m.refcount[8208]).toBe(0)
-    expect(compactionState(m).events[2]).toBe(24) // compact_isolated
+    expect(m.vmEvents[COMPACTISOLATED]).toBe(24) // compact_isolated
   })
 
   test('suitable_migration_target: MOVABLE/CMA blocks only, unless ignore_block_suitable', () => {

@@ -78,15 +78,13 @@ export function suitableMigrationTarget(m: Machine, cc: CompactControl, pfn: num
   return isMigrateMovable(getPfnblockMigratetype(m, pfn))
 }
 
-/** Out-parameter of isolateFreepagesBlock: how far the block was scanned (`*start_pfn`). */
-export let freeBlockScannedTo = 0
-
 /**
  * compaction.c:isolate_freepages_block: scan `[startPfn, endPfn)` with `stride`, isolating
  * every free buddy onto `out` (list order) until `nr_freepages ≥ nr_migratepages`. Compound
  * pages are jumped over. The zone lock is taken at the first buddy and dropped every
  * COMPACT_CLUSTER_MAX pfns (each acquisition costs `lockNs`). `strict` (alloc_contig) stops at
- * the first non-free pfn and then reports 0. Returns the pages isolated.
+ * the first non-free pfn and then reports 0. Returns the pages isolated; how far the scan got
+ * (`*start_pfn` on return) is left in `cc.freeBlockScannedTo`.
  */
 export function isolateFreepagesBlock(
   m: Machine,
@@ -137,9 +135,8 @@ export function isolateFreepagesBlock(
     blockpfn += isolated - 1
   }
   if (blockpfn > endPfn) blockpfn = endPfn
-  const s = compactionState(m)
-  if (s.traceOn[TP_ISOLATE_FREEPAGES] !== 0) {
-    emitCompactionTrace(s, TP_ISOLATE_FREEPAGES, {
+  if (m.traceOn[TP_ISOLATE_FREEPAGES] !== 0) {
+    emitCompactionTrace(m, TP_ISOLATE_FREEPAGES, {
       name: 'mm_compaction_isolate_freepages',
       start_pfn: startPfn,
       end_pfn: blockpfn,
@@ -147,11 +144,11 @@ export function isolateFreepagesBlock(
       nr_taken: totalIsolated,
     })
   }
-  freeBlockScannedTo = blockpfn
+  cc.freeBlockScannedTo = blockpfn
   if (strict && blockpfn < endPfn) totalIsolated = 0
   cc.totalFreeScanned += nrScanned
   env.clock.nowNs += nrScanned * env.cost.pfnScanNs + locks * env.cost.lockNs
-  if (totalIsolated !== 0) countCompactEvents(s, COMPACTISOLATED, totalIsolated)
+  if (totalIsolated !== 0) countCompactEvents(m, COMPACTISOLATED, totalIsolated)
   return totalIsolated
 }
 
@@ -209,7 +206,7 @@ export function isolateFreepages(
       stride,
       false,
     )
-    isolateStartPfn = freeBlockScannedTo
+    isolateStartPfn = cc.freeBlockScannedTo
     if (isolateStartPfn === blockEndPfn) updatePageblockSkip(m, cc, blockStartPfn)
     if (cc.nrFreepages >= cc.nrMigratepages) {
       if (isolateStartPfn >= blockEndPfn) isolateStartPfn = blockStartPfn - pb

@@ -14,9 +14,10 @@
  * `freeRefcount: 'set-count-zero' | 'put-testzero'`.
  *
  * State the kernel keeps in `struct zone` / `pg_data_t` (cached scanner pfns, deferral,
- * kcompactd order) and the COMPACT* vm events live in this module's side table
- * (`compactionState`, `compactionVmstat`); the mm_compaction_* tracepoints are subscribed with
- * `compactionTraceSubscribe`.
+ * kcompactd order) lives in this module's side table (`compactionState`). The COMPACT* vm events
+ * and the mm_compaction_* tracepoints are engine/mm's registry (docs/dev/registry.md):
+ * `vmstat(m)` prints the counters and `traceSubscribe(m, 'mm_compaction_begin', cb)` reaches the
+ * tracepoints; `compactionVmstat` and `compactionTraceSubscribe` are shorthands for them.
  *
  * ## Where the model departs from the kernel
  * - No `fast_find_migrateblock` / `fast_isolate_freepages`: the linear scanners only.

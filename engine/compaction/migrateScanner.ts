@@ -237,9 +237,8 @@ export function isolateMigratepagesBlock(
       m.pbFlags[validPage >> m.pageblockOrder] |= 8
     updateCachedMigrate(m, cc, lowPfn)
   }
-  const s = compactionState(m)
-  if (s.traceOn[TP_ISOLATE_MIGRATEPAGES] !== 0) {
-    emitCompactionTrace(s, TP_ISOLATE_MIGRATEPAGES, {
+  if (m.traceOn[TP_ISOLATE_MIGRATEPAGES] !== 0) {
+    emitCompactionTrace(m, TP_ISOLATE_MIGRATEPAGES, {
       name: 'mm_compaction_isolate_migratepages',
       start_pfn: startPfn,
       end_pfn: lowPfn,
@@ -249,7 +248,7 @@ export function isolateMigratepagesBlock(
   }
   cc.totalMigrateScanned += nrScanned
   env.clock.nowNs += nrScanned * env.cost.pfnScanNs + locks * env.cost.lockNs
-  if (nrIsolated !== 0) countCompactEvents(s, COMPACTISOLATED, nrIsolated)
+  if (nrIsolated !== 0) countCompactEvents(m, COMPACTISOLATED, nrIsolated)
   cc.migratePfn = lowPfn
   return 0
 }

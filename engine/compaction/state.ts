@@ -1,18 +1,29 @@
 /**
- * Per-zone compaction state (`struct zone`'s compaction fields, include/linux/mmzone.h), the
- * compaction vm events (`enum vm_event_item` COMPACT*) and the `mm_compaction_*` tracepoints'
- * subscribers. engine/mm's Zone and vmEvents have no slots for them yet, so they live here on a
- * side table keyed by the Machine; the report lists what should move into engine/mm.
+ * Per-zone compaction state (`struct zone`'s compaction fields, include/linux/mmzone.h) on a
+ * side table keyed by the Machine. The compaction vm events (`enum vm_event_item` COMPACT*) and
+ * the `mm_compaction_*` tracepoints are engine/mm's registry (docs/dev/registry.md): the
+ * counters are `m.vmEvents[VM_COMPACT*]`, the tracepoints `m.traceOn` / `emitTrace`.
  */
 import { type Machine } from '../mm/machine'
+import { emitTrace, traceSubscribe } from '../mm/trace'
+import {
+  VM_COMPACTFAIL,
+  VM_COMPACTFREE_SCANNED,
+  VM_COMPACTISOLATED,
+  VM_COMPACTMIGRATE_SCANNED,
+  VM_COMPACTSTALL,
+  VM_COMPACTSUCCESS,
+  VM_KCOMPACTD_FREE_SCANNED,
+  VM_KCOMPACTD_MIGRATE_SCANNED,
+  VM_KCOMPACTD_WAKE,
+} from '../mm/vmstatItems'
 import {
   type CompactionTraceEvent,
   type CompactionTraceEventOf,
   type CompactionTraceName,
-  COMPACTION_TRACE_NAMES,
 } from './traceTypes'
 
-/** Indices into `CompactionState.events` (names as /proc/vmstat prints them). */
+/** The COMPACT* vm events as /proc/vmstat names them, in `vmstat_text[]` order. */
 export const COMPACTION_EVENT_NAMES = [
   'compact_migrate_scanned',
   'compact_free_scanned',
@@ -24,15 +35,27 @@ export const COMPACTION_EVENT_NAMES = [
   'compact_daemon_migrate_scanned',
   'compact_daemon_free_scanned',
 ] as const
-export const COMPACTMIGRATE_SCANNED = 0
-export const COMPACTFREE_SCANNED = 1
-export const COMPACTISOLATED = 2
-export const COMPACTSTALL = 3
-export const COMPACTFAIL = 4
-export const COMPACTSUCCESS = 5
-export const KCOMPACTD_WAKE = 6
-export const KCOMPACTD_MIGRATE_SCANNED = 7
-export const KCOMPACTD_FREE_SCANNED = 8
+/** `enum vm_event_item` COMPACT*: engine/mm's `VM_*` indices into `m.vmEvents`. */
+export const COMPACTMIGRATE_SCANNED = VM_COMPACTMIGRATE_SCANNED
+export const COMPACTFREE_SCANNED = VM_COMPACTFREE_SCANNED
+export const COMPACTISOLATED = VM_COMPACTISOLATED
+export const COMPACTSTALL = VM_COMPACTSTALL
+export const COMPACTFAIL = VM_COMPACTFAIL
+export const COMPACTSUCCESS = VM_COMPACTSUCCESS
+export const KCOMPACTD_WAKE = VM_KCOMPACTD_WAKE
+export const KCOMPACTD_MIGRATE_SCANNED = VM_KCOMPACTD_MIGRATE_SCANNED
+export const KCOMPACTD_FREE_SCANNED = VM_KCOMPACTD_FREE_SCANNED
+const COMPACTION_EVENT_ITEMS = [
+  COMPACTMIGRATE_SCANNED,
+  COMPACTFREE_SCANNED,
+  COMPACTISOLATED,
+  COMPACTSTALL,
+  COMPACTFAIL,
+  COMPACTSUCCESS,
+  KCOMPACTD_WAKE,
+  KCOMPACTD_MIGRATE_SCANNED,
+  KCOMPACTD_FREE_SCANNED,
+]
 
 export interface CompactionState {
   /** Per zone: `compact_cached_free_pfn`. */
@@ -51,12 +74,8 @@ export interface CompactionState {
   /** Per node: `kcompactd_max_order`, `kcompactd_highest_zoneidx`, `proactive_compact_trigger`. */
   kcompactdMaxOrder: Int32Array
   kcompactdHighestZoneidx: Int32Array
-  /** COMPACT* vm events, see COMPACTION_EVENT_NAMES. */
-  events: Float64Array
   /** Per node: kcompactd's remaining proactive-compaction backoff (`proactive_defer`). */
   proactiveDefer: Int32Array
-  traceOn: Uint8Array
-  traceSubs: ((ev: CompactionTraceEvent) => void)[][]
 }
 
 const states = new WeakMap<Machine, CompactionState>()
@@ -77,10 +96,7 @@ export function compactionState(m: Machine): CompactionState {
     blockskipFlush: new Uint8Array(nz),
     kcompactdMaxOrder: new Int32Array(m.cfg.nrNodes),
     kcompactdHighestZoneidx: new Int32Array(m.cfg.nrNodes),
-    events: new Float64Array(COMPACTION_EVENT_NAMES.length),
     proactiveDefer: new Int32Array(m.cfg.nrNodes),
-    traceOn: new Uint8Array(COMPACTION_TRACE_NAMES.length),
-    traceSubs: COMPACTION_TRACE_NAMES.map(() => []),
   }
   s.kcompactdHighestZoneidx.fill(3)
   for (const z of m.zones) {
@@ -109,43 +125,26 @@ export function resetCachedPositions(m: Machine, s: CompactionState, zoneId: num
   s.cachedFreePfn[zoneId] = pageblockStartPfn(m, z.endPfn - 1)
 }
 
-/** `count_compact_events()`. */
-export function countCompactEvents(s: CompactionState, item: number, delta: number): void {
-  s.events[item] += delta
+/** `count_compact_events()`: one add into engine/mm's vm events. */
+export function countCompactEvents(m: Machine, item: number, delta: number): void {
+  m.vmEvents[item] += delta
 }
 
 /** The compaction counters as /proc/vmstat lines, in `vmstat_text[]` order. */
 export function compactionVmstat(m: Machine): [name: string, value: number][] {
-  const s = compactionState(m)
-  return COMPACTION_EVENT_NAMES.map((n, i) => [n, s.events[i]])
+  return COMPACTION_EVENT_NAMES.map((n, i) => [n, m.vmEvents[COMPACTION_EVENT_ITEMS[i]]])
 }
 
-/** Subscribe to a compaction tracepoint; returns the unsubscribe function. */
+/** Subscribe to a compaction tracepoint (engine/mm's `traceSubscribe`); returns the unsubscribe function. */
 export function compactionTraceSubscribe<N extends CompactionTraceName>(
   m: Machine,
   name: N,
   cb: (ev: CompactionTraceEventOf<N>) => void,
 ): () => void {
-  const s = compactionState(m)
-  const id = COMPACTION_TRACE_NAMES.indexOf(name)
-  if (id < 0) throw new Error(`unknown compaction trace event ${String(name)}`)
-  const fn = cb as (ev: CompactionTraceEvent) => void
-  s.traceSubs[id].push(fn)
-  s.traceOn[id] = 1
-  return () => {
-    const subs = s.traceSubs[id]
-    const i = subs.indexOf(fn)
-    if (i >= 0) subs.splice(i, 1)
-    s.traceOn[id] = subs.length > 0 ? 1 : 0
-  }
+  return traceSubscribe(m, name, cb as (ev: unknown) => void)
 }
 
-/** Emit an event to the subscribers of tracepoint `id` (callers test `s.traceOn[id]` first). */
-export function emitCompactionTrace(
-  s: CompactionState,
-  id: number,
-  ev: CompactionTraceEvent,
-): void {
-  const subs = s.traceSubs[id]
-  for (let i = 0; i < subs.length; i++) subs[i](ev)
+/** Emit an event to the subscribers of tracepoint `id` (callers test `m.traceOn[id]` first). */
+export function emitCompactionTrace(m: Machine, id: number, ev: CompactionTraceEvent): void {
+  emitTrace(m, id, ev)
 }

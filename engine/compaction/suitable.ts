@@ -9,7 +9,7 @@ import { PAGE_ALLOC_COSTLY_ORDER } from '../mm/pcpIndex'
 import { wmarkPages, zoneWatermarkOk } from '../mm/watermark'
 import { type Zone } from '../mm/zone'
 import { extfragForOrder, fillContigPageInfo, fragmentationIndex } from '../proc/extfrag'
-import { compactionState, emitCompactionTrace } from './state'
+import { emitCompactionTrace } from './state'
 import { TP_SUITABLE } from './traceTypes'
 import { compactGap, type CompactResult } from './types'
 
@@ -32,9 +32,8 @@ export function zoneExtfragForOrder(m: Machine, z: Zone, order: number): number 
 }
 
 function traceSuitable(m: Machine, z: Zone, order: number, ret: CompactResult): void {
-  const s = compactionState(m)
-  if (s.traceOn[TP_SUITABLE] !== 0)
-    emitCompactionTrace(s, TP_SUITABLE, {
+  if (m.traceOn[TP_SUITABLE] !== 0)
+    emitCompactionTrace(m, TP_SUITABLE, {
       name: 'mm_compaction_suitable',
       nid: z.nid,
       idx: z.type,

@@ -1,8 +1,48 @@
 /**
  * The `mm_compaction_*` tracepoints (include/trace/events/compaction.h) with the kernel's field
- * names. `idx` is the zone index (`zone_idx`), `ret`/`status` the `compact_result` name.
+ * names. `idx` is the zone index (`zone_idx`), `ret`/`status` the `compact_result` name. The
+ * event types and the ids live in engine/mm's trace registry (docs/dev/registry.md); the
+ * `TP_*` names here are engine/mm's `TP_MM_COMPACTION_*` ids.
  */
-import { type CompactResult } from './types'
+import {
+  type CompactionBeginEvent,
+  type CompactionDeferEvent,
+  type CompactionEndEvent,
+  type CompactionIsolateEvent,
+  type CompactionKcompactdSleepEvent,
+  type CompactionKcompactdWakeEvent,
+  type CompactionMigratepagesEvent,
+  type CompactionSuitableEvent,
+  type CompactionTryToCompactPagesEvent,
+} from '../mm/traceTypesCompaction'
+import {
+  TP_MM_COMPACTION_BEGIN,
+  TP_MM_COMPACTION_DEFER_COMPACTION,
+  TP_MM_COMPACTION_DEFER_RESET,
+  TP_MM_COMPACTION_DEFERRED,
+  TP_MM_COMPACTION_END,
+  TP_MM_COMPACTION_FINISHED,
+  TP_MM_COMPACTION_ISOLATE_FREEPAGES,
+  TP_MM_COMPACTION_ISOLATE_MIGRATEPAGES,
+  TP_MM_COMPACTION_KCOMPACTD_SLEEP,
+  TP_MM_COMPACTION_KCOMPACTD_WAKE,
+  TP_MM_COMPACTION_MIGRATEPAGES,
+  TP_MM_COMPACTION_SUITABLE,
+  TP_MM_COMPACTION_TRY_TO_COMPACT_PAGES,
+  TP_MM_COMPACTION_WAKEUP_KCOMPACTD,
+} from '../mm/traceTypes'
+
+export type {
+  CompactionBeginEvent,
+  CompactionDeferEvent,
+  CompactionEndEvent,
+  CompactionIsolateEvent,
+  CompactionKcompactdSleepEvent,
+  CompactionKcompactdWakeEvent,
+  CompactionMigratepagesEvent,
+  CompactionSuitableEvent,
+  CompactionTryToCompactPagesEvent,
+}
 
 export const COMPACTION_TRACE_NAMES = [
   'mm_compaction_isolate_migratepages',
@@ -22,99 +62,20 @@ export const COMPACTION_TRACE_NAMES = [
 ] as const
 export type CompactionTraceName = (typeof COMPACTION_TRACE_NAMES)[number]
 
-export const TP_ISOLATE_MIGRATEPAGES = 0
-export const TP_ISOLATE_FREEPAGES = 1
-export const TP_MIGRATEPAGES = 2
-export const TP_BEGIN = 3
-export const TP_END = 4
-export const TP_TRY_TO_COMPACT_PAGES = 5
-export const TP_FINISHED = 6
-export const TP_SUITABLE = 7
-export const TP_DEFERRED = 8
-export const TP_DEFER_COMPACTION = 9
-export const TP_DEFER_RESET = 10
-export const TP_KCOMPACTD_SLEEP = 11
-export const TP_WAKEUP_KCOMPACTD = 12
-export const TP_KCOMPACTD_WAKE = 13
-
-/** `mm_compaction_isolate_template`. */
-export interface CompactionIsolateEvent {
-  name: 'mm_compaction_isolate_migratepages' | 'mm_compaction_isolate_freepages'
-  start_pfn: number
-  end_pfn: number
-  nr_scanned: number
-  nr_taken: number
-}
-
-/** `mm_compaction_migratepages`: `nr_failed = nr_migratepages - nr_succeeded`. */
-export interface CompactionMigratepagesEvent {
-  name: 'mm_compaction_migratepages'
-  nr_migratepages: number
-  nr_failed: number
-}
-
-/** `mm_compaction_begin`. */
-export interface CompactionBeginEvent {
-  name: 'mm_compaction_begin'
-  zone_start: number
-  migrate_pfn: number
-  free_pfn: number
-  zone_end: number
-  sync: boolean
-}
-
-/** `mm_compaction_end`. */
-export interface CompactionEndEvent {
-  name: 'mm_compaction_end'
-  zone_start: number
-  migrate_pfn: number
-  free_pfn: number
-  zone_end: number
-  sync: boolean
-  status: CompactResult
-}
-
-/** `mm_compaction_try_to_compact_pages`. */
-export interface CompactionTryToCompactPagesEvent {
-  name: 'mm_compaction_try_to_compact_pages'
-  order: number
-  gfp_mask: number
-  prio: number
-}
-
-/** `mm_compaction_suitable_template`: finished and suitable. */
-export interface CompactionSuitableEvent {
-  name: 'mm_compaction_finished' | 'mm_compaction_suitable'
-  nid: number
-  idx: number
-  order: number
-  ret: CompactResult
-}
-
-/** `mm_compaction_defer_template`: deferred, defer_compaction, defer_reset. */
-export interface CompactionDeferEvent {
-  name: 'mm_compaction_deferred' | 'mm_compaction_defer_compaction' | 'mm_compaction_defer_reset'
-  nid: number
-  idx: number
-  order: number
-  considered: number
-  defer_shift: number
-  order_failed: number
-}
-
-/** `mm_compaction_kcompactd_sleep`. */
-export interface CompactionKcompactdSleepEvent {
-  name: 'mm_compaction_kcompactd_sleep'
-  nid: number
-}
-
-/** `kcompactd_wake_template`: wakeup_kcompactd and kcompactd_wake. */
-export interface CompactionKcompactdWakeEvent {
-  name: 'mm_compaction_wakeup_kcompactd' | 'mm_compaction_kcompactd_wake'
-  nid: number
-  order: number
-  highest_zoneidx: number
-}
+export const TP_ISOLATE_MIGRATEPAGES = TP_MM_COMPACTION_ISOLATE_MIGRATEPAGES
+export const TP_ISOLATE_FREEPAGES = TP_MM_COMPACTION_ISOLATE_FREEPAGES
+export const TP_MIGRATEPAGES = TP_MM_COMPACTION_MIGRATEPAGES
+export const TP_BEGIN = TP_MM_COMPACTION_BEGIN
+export const TP_END = TP_MM_COMPACTION_END
+export const TP_TRY_TO_COMPACT_PAGES = TP_MM_COMPACTION_TRY_TO_COMPACT_PAGES
+export const TP_FINISHED = TP_MM_COMPACTION_FINISHED
+export const TP_SUITABLE = TP_MM_COMPACTION_SUITABLE
+export const TP_DEFERRED = TP_MM_COMPACTION_DEFERRED
+export const TP_DEFER_COMPACTION = TP_MM_COMPACTION_DEFER_COMPACTION
+export const TP_DEFER_RESET = TP_MM_COMPACTION_DEFER_RESET
+export const TP_KCOMPACTD_SLEEP = TP_MM_COMPACTION_KCOMPACTD_SLEEP
+export const TP_WAKEUP_KCOMPACTD = TP_MM_COMPACTION_WAKEUP_KCOMPACTD
+export const TP_KCOMPACTD_WAKE = TP_MM_COMPACTION_KCOMPACTD_WAKE
 
 export type CompactionTraceEvent =
   | CompactionIsolateEvent

@@ -156,6 +156,8 @@ export interface CompactControl {
   /** Migrate scanner position (moves up). */
   migratePfn: number
   fastStartPfn: number
+  /** `isolate_freepages_block`'s `*start_pfn` out-parameter: how far its last call scanned. */
+  freeBlockScannedTo: number
   zoneId: number
   totalMigrateScanned: number
   totalFreeScanned: number
@@ -256,6 +258,7 @@ export function createCompactControl(
     freePfn: 0,
     migratePfn: 0,
     fastStartPfn: 0,
+    freeBlockScannedTo: 0,
     zoneId,
     totalMigrateScanned: 0,
     totalFreeScanned: 0,

@@ -8,7 +8,7 @@
  *
  * engine/mm models the era's representation (`m.isolateBit`). When the variant differs from the
  * era, the other behaviour is reproduced on top of it: 'flag' on a pre-2025 machine keeps the
- * original type in a side table and restores it; 'migratetype' on a 2025 machine clears the bit
+ * original type in `m.pbIsolatedMt` and restores it; 'migratetype' on a 2025 machine clears the bit
  * and overwrites the stored type with the caller's. Readers (buddy, pcp, invariants) see
  * MIGRATE_ISOLATE either way.
  */
@@ -27,27 +27,17 @@ export function defaultRepresentation(m: Machine): IsolationRepresentation {
   return m.isolateBit ? 'flag' : 'migratetype'
 }
 
-/** Per pageblock: the stored migratetype when it was isolated (for 'flag' on older eras). */
-const savedTypes = new WeakMap<Machine, Uint8Array>()
-
-function saved(m: Machine): Uint8Array {
-  let s = savedTypes.get(m)
-  if (s === undefined) {
-    s = new Uint8Array(m.pbFlags.length)
-    savedTypes.set(m, s)
-  }
-  return s
-}
-
 /** The migratetype the block had when it was isolated (both representations remember it here). */
 export function isolatedOriginalMigratetype(m: Machine, pfn: number): number {
-  return m.isolateBit ? getPageblockStoredMigratetype(m, pfn) : saved(m)[pfn >> m.pageblockOrder]
+  return m.isolateBit
+    ? getPageblockStoredMigratetype(m, pfn)
+    : m.pbIsolatedMt[pfn >> m.pageblockOrder]
 }
 
 /** `set_pageblock_migratetype(page, MIGRATE_ISOLATE)` [≤6.15] / `set_pageblock_isolate` [2025]. */
 export function markPageblockIsolated(m: Machine, pfn: number): void {
   if (isPageblockIsolated(m, pfn)) return
-  saved(m)[pfn >> m.pageblockOrder] = getPageblockStoredMigratetype(m, pfn)
+  m.pbIsolatedMt[pfn >> m.pageblockOrder] = getPageblockStoredMigratetype(m, pfn)
   setPageblockIsolate(m, pfn, true, 0)
 }
 

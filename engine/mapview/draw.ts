@@ -130,8 +130,8 @@ export function drawMap(out: Uint32Array, inp: DrawInput): void {
   const cellH = l.subRows * ppp
   const showGrid = cellW >= 8 && cellH >= 4
   const showMarkers = cellW >= 3 && cellH >= 2
-  const border = Math.max(1, Math.floor(Math.min(cellW, cellH) / 10))
-  const dot = cellH < 4 ? 1 : Math.max(1, Math.floor(Math.min(cellW, cellH) / 4))
+  const border = Math.min(3, Math.max(1, Math.floor(Math.min(cellW, cellH) / 10)))
+  const dot = cellH < 4 ? 1 : Math.min(6, Math.max(1, Math.floor(Math.min(cellW, cellH) / 4)))
   const dotAt = cellH < 4 ? 0 : 1
   const pageMode = ppp >= PAGE_MODE_PX_PER_PAGE
   const showEdges = ppp >= EDGE_PX_PER_PAGE

@@ -6,6 +6,7 @@ import { checkInvariants } from './invariants'
 import { MIGRATE_CMA } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
 import { freeList, testMachine } from './testing'
+import { zoneInfo } from './vmstat'
 import { VM_PGFREE } from './vmstatItems'
 
 describe('mm/mm_init.c:init_cma_reserved_pageblock and CMA in the buddy', () => {
@@ -15,6 +16,7 @@ describe('mm/mm_init.c:init_cma_reserved_pageblock and CMA in the buddy', () => 
       const z = m.zones[0]
       for (let pb = 0; pb < 16; pb++) initCmaReservedPageblock(m, pb * 512)
       expect(z.cmaPages).toBe(8192)
+      expect(zoneInfo(m)[0].cmaPages).toBe(8192)
       expect(z.nrFreeCmaPages).toBe(8192)
       expect(z.nrFreePages).toBe(16384)
       expect(freeList(m, 0, 10, MIGRATE_CMA)).toHaveLength(8)

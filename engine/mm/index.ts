@@ -25,14 +25,16 @@
  *   `allocPagesNode(m, gfp, order, nid)` (`alloc_pages_node`, node `nid` preferred),
  *   `allocPagesFlags(m, gfp, order, allocFlags)` (`get_page_from_freelist` with explicit flags,
  *   e.g. ALLOC_NO_WATERMARKS), `freePages(m, pfn, order)` (`__free_pages`).
- * - Folios: `folioGet`, `folioPut` (with `__page_cache_release`), `folioTryGet`, `getPageUnlessZero`, `folioPin`/`folioUnpin`
- *   (FOLL_LONGTERM), `folioAddMapcount`, `folioSetFlags(m, pfn, PG_dirty | PG_lru, true)`,
- *   `folioTrylock`/`folioUnlock`.
+ * - Folios: `folioGet`, `folioPut` (`__page_cache_release` at the last reference), `folioTryGet`,
+ *   `getPageUnlessZero`, `folioPin`/`folioUnpin` (FOLL_LONGTERM), `folioAddMapcount`,
+ *   `folioSetFlags(m, pfn, PG_dirty | PG_lru, true)`, `folioTrylock`/`folioUnlock`.
  * - Pageblocks: `getPfnblockMigratetype`, `setPageblockMigratetype`, `setPageblockIsolate`,
  *   `moveFreepagesBlock`, `moveFreepagesBlockIsolate` (the free-page half of
  *   `set/unset_migratetype_isolate`), skip bits. Per-cpu: `drainAllPages`, `setCurrentCpu`.
  * - Observability: `zoneInfo`, `vmstat`, `traceSubscribe`, `checkInvariants`, `snapshot` /
  *   `restoreMachine`.
+ * - Per-operation scratch state (`rmqueue_mode`, `can_steal`, move counts) lives on the
+ *   Machine, never at module level: any number of machines may run in one process.
  *
  * ## The vmstat and trace registry (one for the whole engine)
  * Every engine module counts and traces through engine/mm, so that `vmstat(m)` prints all

@@ -50,6 +50,11 @@ export class Machine {
   pbFlags: Uint8Array
   /** Per pageblock: zone id, 255 outside every zone. */
   pbZone: Uint8Array
+  /**
+   * Per pageblock: the stored migratetype when it was last isolated (engine/isolation's
+   * 'flag' representation on pre-2025 eras restores it; the kernel keeps it in the flags).
+   */
+  pbIsolatedMt: Uint8Array
 
   zones: Zone[]
   /** Per node: zone ids in zonelist order (local node first, then other nodes; each high to low). */
@@ -129,6 +134,7 @@ export class Machine {
     const nrPb = Math.ceil(endPfn / this.pageblockNrPages)
     this.pbFlags = new Uint8Array(nrPb)
     this.pbZone = new Uint8Array(nrPb).fill(255)
+    this.pbIsolatedMt = new Uint8Array(nrPb)
     this.zones = cfg.zones.map((z, i) => new Zone(i, z.nid, z.type, z.startPfn, z.nrPages))
     for (const z of this.zones)
       this.pbZone.fill(z.id, z.startPfn >> cfg.pageblockOrder, z.endPfn >> cfg.pageblockOrder)

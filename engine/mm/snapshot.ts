@@ -20,6 +20,7 @@ function arraysOf(m: Machine): Arrays {
     m.mapcount,
     m.pincount,
     m.pbFlags,
+    m.pbIsolatedMt,
     m.faHead,
     m.faTail,
     m.faCount,

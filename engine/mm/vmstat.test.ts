@@ -112,7 +112,8 @@ describe('tracepoints (include/trace/events/kmem.h)', () => {
       migratetype: MIGRATE_MOVABLE,
     })
     expect(evs[0]).toMatchObject({ percpu_refill: true, migratetype: MIGRATE_MOVABLE })
-    expect(evs[2]).toEqual({ name: 'mm_page_free', page: evs[1].page, pfn: p, order: 0 })
+    const page = (0xffffea0000000000n + BigInt(p) * 64n).toString(16)
+    expect(evs[2]).toEqual({ name: 'mm_page_free', page, pfn: p, order: 0 })
     off1()
     allocPages(m, GFP_KERNEL, 0)
     expect(evs.filter((e) => e.name === 'mm_page_alloc')).toHaveLength(1)

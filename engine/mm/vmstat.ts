@@ -157,6 +157,7 @@ export function zoneInfo(m: Machine): ZoneInfo[] {
       lowmemReserve: [...z.lowmemReserve],
       nrReservedHighatomic: z.nrReservedHighatomic,
       nrFreeCma: z.nrFreeCmaPages,
+      cmaPages: z.cmaPages,
       pcpPages: zonePcpPages(m, z),
       pcpBatch: z.pcpBatch,
       pcpHigh: z.pcpHigh,

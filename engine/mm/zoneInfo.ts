@@ -30,6 +30,8 @@ export interface ZoneInfo {
   nrReservedHighatomic?: number
   /** `NR_FREE_CMA_PAGES` ("nr_free_cma"), in pages; filled by the engine. */
   nrFreeCma?: number
+  /** `zone->cma_pages` (/proc/zoneinfo "cma"): pages of the zone's CMA pageblocks; filled by the engine. */
+  cmaPages?: number
   /** Pages on all CPUs' per-cpu lists, and `pcp->batch`/`pcp->high`; filled by the engine. */
   pcpPages?: number
   pcpBatch?: number

@@ -43,6 +43,8 @@ import { needsTrust, trustLocation } from './workspace/trust'
 import { WorkspaceDialog, type DialogKind } from './workspace/WorkspaceDialog'
 import { usePrefersDark, useShortcuts, useTicker } from './hooks'
 import { EngineStatusLine } from './EngineStatusLine'
+import { MemoryMap } from './memmap/MemoryMap'
+import type { FetchPages } from './memmap/frameStore'
 
 const CREATED_WITH = `mmwb ${import.meta.env.VITE_MMWB_VERSION ?? '0.1.0'}`
 const AUTOSAVE_MS = 3000
@@ -89,6 +91,8 @@ export function App() {
   const nowMs = useTicker(engine.progress !== null)
   const sessionRef = useRef(session)
   sessionRef.current = session
+  /** Bumped whenever another workspace is opened. */
+  const epochRef = useRef(0)
 
   // Mirror the session to localStorage: soon after each change, and when the page goes away.
   useEffect(() => {
@@ -113,7 +117,8 @@ export function App() {
 
   const experiment = useMemo(() => loadExperiment(ws, activePath), [ws, activePath])
   const exp = useExperiment(engine, {
-    onResult: (path, plan, results) => {
+    onResult: (path, plan, results, tag) => {
+      if (tag !== epochRef.current) return // the workspace was replaced meanwhile
       const script = basename(path)
       const e = makeExperiment(script, plan.variants, plan.seeds, results)
       setSession((s) => ({ ...s, workspace: withExperiment(s.workspace, path, e) }))
@@ -192,11 +197,15 @@ export function App() {
       plan: { variants, seeds },
       budgetMs: s.budgetMs,
       machine: Object.keys(override).length > 0 ? override : undefined,
+      tag: epochRef.current,
     })
   }, [running, engine.status.state, description, exp])
 
   const openWorkspace = useCallback(
     (ws: WorkspaceData, trusted: boolean, note: string) => {
+      // A run of the old workspace must not write its results into the new one.
+      exp.stop()
+      epochRef.current++
       setDialog(null)
       setSession((s) => sessionFor(ws, trusted, s))
       setRevision((n) => n + 1)
@@ -367,6 +376,16 @@ export function App() {
       })
     return out
   }, [experiment, live])
+  const map = live?.map ?? null
+  const { mapPage } = engine
+  const mapRunId = map?.runId ?? -1
+  const fetchPages: FetchPages | undefined = useMemo(() => {
+    if (mapRunId < 0) return undefined
+    return async (startPfn, nrPages) => {
+      const o = await mapPage(mapRunId, startPfn, nrPages)
+      return o.kind === 'detail' ? { timeNs: o.msg.timeNs, detail: o.msg.detail } : null
+    }
+  }, [mapRunId, mapPage])
   const shownRun =
     experiment?.runs.find((r) => runKey(r.variant, r.seed) === selectedRun) ??
     experiment?.runs.at(-1) ??
@@ -456,6 +475,21 @@ export function App() {
             summary={summary}
             ctx={ctx}
             createdWith={CREATED_WITH}
+            memmap={
+              map ? (
+                <div className="memmap-tab">
+                  <div className="muted small-text memmap-caption">
+                    {map.key.replace('/', ' · seed ')} · {map.frames.length} snapshot(s)
+                  </div>
+                  <MemoryMap frames={map.frames} fetchPages={fetchPages} dark={dark} />
+                </div>
+              ) : (
+                <div className="chart-nodata">
+                  No memory map yet: snapshots stream while a run goes. Press Run (saved results
+                  keep no map).
+                </div>
+              )
+            }
             welcome={
               <Welcome
                 examples={EXAMPLES}

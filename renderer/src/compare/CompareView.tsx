@@ -71,13 +71,13 @@ export function CompareView({ experiment, groups, ctx, createdWith }: Props) {
           Export HTML report
         </button>
       </div>
+      {spec && <ChartFrame spec={spec} height={200} />}
       <ComparisonTableView
         table={table}
         colours={ctx.colours}
         selected={index}
         onSelect={setChosen}
       />
-      {spec && <ChartFrame spec={spec} height={240} />}
     </div>
   )
 }

@@ -10,8 +10,10 @@
  */
 import {
   PROTOCOL_VERSION,
-  type DescribeMsg as ClientMessage,
+  type DescribeMsg,
   type HostMessage,
+  type MapFrameMsg,
+  type MapPageResultMsg,
   type ProgressMsg,
   type RunOptions,
   type ScriptSource,
@@ -27,6 +29,10 @@ export type EngineStatus =
   | { state: 'failed'; message: string }
 
 export interface RunHandlers {
+  /** The run's request id, as soon as it is sent (for `mapPage` requests about it). */
+  onStart?(runId: number): void
+  /** A memory-map snapshot (runs with `options.mapFrames`). */
+  onMapFrame?(msg: MapFrameMsg): void
   onProgress(p: ProgressMsg): void
   onSeries(series: Record<string, SeriesPoint[]>): void
   onLog(level: 'info' | 'warn', text: string): void
@@ -42,6 +48,9 @@ export interface ScriptDescription {
 }
 export type DescribeOutcome =
   { kind: 'described'; description: ScriptDescription } | { kind: 'error'; error: WireError }
+
+export type MapPageOutcome =
+  { kind: 'detail'; msg: MapPageResultMsg } | { kind: 'error'; error: WireError }
 
 /** engine-host gives a describe this long (module top level), plus the grace, before a kill. */
 export const DESCRIBE_TIMEOUT_MS = 5000
@@ -95,6 +104,7 @@ export class EngineClient {
         this.events.onStatus({ state: 'starting' })
         this.failActive({ name: 'EngineHostStopped', message: `engine-host stopped: ${reason}` })
         this.failDescribe({ name: 'EngineHostStopped', message: `engine-host stopped: ${reason}` })
+        this.failMapPages(`engine-host stopped: ${reason}`)
         this.events.onNotice(`engine-host stopped: ${reason}; restarted`)
       },
       onGaveUp: (reason) => {
@@ -157,6 +167,17 @@ export class EngineClient {
       case 'result':
         if (this.active?.id === msg.id) this.finish({ kind: 'result', result: msg.result })
         return
+      case 'mapframe':
+        if (this.active?.id === msg.id) this.active.handlers.onMapFrame?.(msg)
+        return
+      case 'mappage-result': {
+        const pending = this.mapPages.get(msg.id)
+        if (pending) {
+          this.mapPages.delete(msg.id)
+          pending({ kind: 'detail', msg })
+        }
+        return
+      }
       case 'describe-result':
         if (this.describing?.id === msg.id) {
           const { variants, seeds, machine } = msg
@@ -168,7 +189,10 @@ export class EngineClient {
           if (this.helloTimer) clearTimeout(this.helloTimer)
           this.events.onStatus({ state: 'failed', message: msg.error.message })
         }
-        if (this.describing && msg.id === this.describing.id) {
+        if (this.mapPages.has(msg.id)) {
+          this.mapPages.get(msg.id)!({ kind: 'error', error: msg.error })
+          this.mapPages.delete(msg.id)
+        } else if (this.describing && msg.id === this.describing.id) {
           this.endDescribe({ kind: 'error', error: msg.error })
         } else if (this.active && (msg.id === this.active.id || msg.id === -1)) {
           this.finish({ kind: 'error', error: msg.error })
@@ -199,11 +223,36 @@ export class EngineClient {
     d.resolve(outcome)
   }
 
+  private failMapPages(message: string): void {
+    for (const resolve of this.mapPages.values())
+      resolve({ kind: 'error', error: { name: 'EngineHostStopped', message } })
+    this.mapPages.clear()
+  }
+
   private failDescribe(error: WireError): void {
     this.endDescribe({ kind: 'error', error })
   }
 
   private describePending: Promise<DescribeOutcome> | null = null
+  private readonly mapPages = new Map<number, (o: MapPageOutcome) => void>()
+
+  /**
+   * Page detail of `[startPfn, startPfn + nrPages)` of run `runId` (live while it runs, its
+   * final state afterwards). Resolves, never rejects.
+   */
+  mapPage(runId: number, startPfn: number, nrPages: number): Promise<MapPageOutcome> {
+    if (!this.ready) {
+      return Promise.resolve({
+        kind: 'error',
+        error: { name: 'EngineHostNotReady', message: 'engine-host is not ready yet' },
+      })
+    }
+    const id = this.nextId++
+    return new Promise((resolve) => {
+      this.mapPages.set(id, resolve)
+      this.transport.send({ type: 'mappage', id, runId, startPfn, nrPages })
+    })
+  }
 
   /** Resolves once no describe is in flight (a run must wait for one). */
   async describeSettled(): Promise<void> {
@@ -239,7 +288,7 @@ export class EngineClient {
         this.events.onNotice(`${message}; engine-host restarted`)
       }, DESCRIBE_TIMEOUT_MS + BUDGET_GRACE_MS)
       this.describing = { id, resolve, watchdog }
-      const msg: ClientMessage = { type: 'describe', id, script }
+      const msg: DescribeMsg = { type: 'describe', id, script }
       if (machine) msg.machine = machine
       this.transport.send(msg)
     })
@@ -273,6 +322,7 @@ export class EngineClient {
         })
       }, options.timeBudgetMs + BUDGET_GRACE_MS)
       this.active = { id, handlers, resolve, watchdog }
+      handlers.onStart?.(id)
       this.transport.send({ type: 'run', id, script, options })
     })
   }

@@ -3,7 +3,7 @@
  * progress of the running script.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { ProgressMsg, RunOptions, ScriptSource } from '../../../protocol/messages'
+import type { MapFrameMsg, ProgressMsg, RunOptions, ScriptSource } from '../../../protocol/messages'
 import type { SeriesPoint } from '../../../protocol/result'
 import { EngineClient, type EngineStatus, type RunOutcome } from './engineClient'
 import { createTransport, WorkerTransport } from './transport'
@@ -20,6 +20,8 @@ export interface RunCallbacks {
   onSeries(series: Record<string, SeriesPoint[]>): void
   onLog(level: 'info' | 'warn', text: string): void
   onProgress?(p: ProgressMsg): void
+  onStart?(runId: number): void
+  onMapFrame?(msg: MapFrameMsg): void
 }
 
 export function useEngine() {
@@ -54,6 +56,8 @@ export function useEngine() {
           },
           onSeries: cb.onSeries,
           onLog: cb.onLog,
+          onStart: cb.onStart,
+          onMapFrame: cb.onMapFrame,
         })
       } finally {
         setProgress(null)
@@ -68,6 +72,10 @@ export function useEngine() {
     [client],
   )
   const describeSettled = useCallback(() => client.describeSettled(), [client])
+  const mapPage = useCallback(
+    (runId: number, startPfn: number, nrPages: number) => client.mapPage(runId, startPfn, nrPages),
+    [client],
+  )
 
   /** Test hook: crash web-mode engine-host the way a real worker error would. */
   const simulateCrash = useCallback((reason: string) => {
@@ -75,5 +83,15 @@ export function useEngine() {
     if (t instanceof WorkerTransport) t.simulateCrash(reason)
   }, [])
 
-  return { status, notice, progress, run, stop, describe, describeSettled, simulateCrash }
+  return {
+    status,
+    notice,
+    progress,
+    run,
+    stop,
+    describe,
+    describeSettled,
+    mapPage,
+    simulateCrash,
+  }
 }

@@ -2,6 +2,7 @@
  * Legend and totals of the shown frame: migratetypes by their kernel names
  * (`migratetype_names[]`), the markers, and the frame's page counts.
  */
+import { memo } from 'react'
 import { MF_ISOLATE, MF_SKIP, type MapFrame } from '../../../engine/mapview/frame'
 import { cssRgb, MIGRATETYPE_RGB, type MapTheme } from '../../../engine/mapview/palette'
 import { MIGRATETYPE_NAMES } from '../../../engine/mm/migratetype'
@@ -32,7 +33,14 @@ const swatch = (bg: string, extra: React.CSSProperties = {}) => (
   />
 )
 
-export function MapLegend({ frame, theme }: { frame: MapFrame | null; theme: MapTheme }) {
+/** Memoised: panning re-renders the map, not the legend's sums over every pageblock. */
+export const MapLegend = memo(function MapLegend({
+  frame,
+  theme,
+}: {
+  frame: MapFrame | null
+  theme: MapTheme
+}) {
   const items = MIGRATETYPE_NAMES.map((name, mt) => (
     <span key={name} style={{ marginRight: 10 }}>
       {swatch(cssRgb(MIGRATETYPE_RGB[mt]))}
@@ -75,4 +83,4 @@ export function MapLegend({ frame, theme }: { frame: MapFrame | null; theme: Map
       )}
     </div>
   )
-}
+})

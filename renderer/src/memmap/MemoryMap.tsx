@@ -37,7 +37,9 @@ export interface MemoryMapProps {
   dark?: boolean
 }
 
-const HEIGHT_PX = 460
+/** Canvas height bounds; between them the height follows the map's aspect. */
+const MIN_HEIGHT_PX = 180
+const MAX_HEIGHT_PX = 520
 /** Most pages fetched for one view (visible spans beyond this are left at pageblock level). */
 const MAX_DETAIL_PAGES = 1 << 20
 
@@ -62,6 +64,11 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
   const pbo = frame?.pageblockOrder ?? 0
   // frames of one run share the geometry; a new run may bring another machine
   const layout = useMemo(() => (nrPb > 0 ? mapLayout(nrPb, pbo) : null), [nrPb, pbo])
+  const heightPx = layout
+    ? Math.round(
+        Math.min(MAX_HEIGHT_PX, Math.max(MIN_HEIGHT_PX, (widthPx * layout.worldH) / layout.worldW)),
+      )
+    : MIN_HEIGHT_PX
   const pbColor = useMemo(() => (frame ? pageblockColors(frame, theme) : null), [frame, theme])
 
   // canvas width follows the panel
@@ -76,8 +83,8 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
 
   // fit the whole map when the geometry or the canvas size changes
   useEffect(() => {
-    if (layout) setView(fitViewport(layout, widthPx, HEIGHT_PX))
-  }, [layout, widthPx])
+    if (layout) setView(fitViewport(layout, widthPx, heightPx))
+  }, [layout, widthPx, heightPx])
 
   // page detail for the visible spans at page zoom, last frame only; kept while panning until
   // the spans on screen change
@@ -106,7 +113,6 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
       clearTimeout(t)
     }
     // spansKey stands for spans; runId/lastSeq: a new final state means new detail
-    // eslint-disable-next-line
   }, [fetchPages, spansKey, runId, lastSeq])
 
   // draw on the next animation frame whenever an input changed
@@ -177,9 +183,13 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
   const desc = frame && hover ? describePfn(frame, hover.pfn, isLast ? details : []) : null
 
   return (
-    <div className="memmap" data-testid="memmap" style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
+    <div
+      className="memmap"
+      data-testid="memmap"
+      style={{ display: 'flex', flexDirection: 'column', gap: 6 }}
+    >
       <MapLegend frame={frame} theme={theme} />
-      <div ref={wrapRef} style={{ position: 'relative', width: '100%', height: HEIGHT_PX }}>
+      <div ref={wrapRef} style={{ position: 'relative', width: '100%', height: heightPx }}>
         <canvas
           ref={canvasRef}
           data-testid="memmap-canvas"
@@ -194,7 +204,7 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
           onPointerUp={onPointerUp}
           onPointerMove={onPointerMove}
           onPointerLeave={() => setHover(null)}
-          onDoubleClick={() => layout && setView(fitViewport(layout, widthPx, HEIGHT_PX))}
+          onDoubleClick={() => layout && setView(fitViewport(layout, widthPx, heightPx))}
         />
         {!frame && (
           <div className="chart-nodata" style={{ position: 'absolute', inset: 0 }}>
@@ -208,9 +218,9 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
             role="tooltip"
             style={{
               position: 'absolute',
-              left: Math.min(hover.x + 14, widthPx - 330),
-              top: Math.min(hover.y + 14, HEIGHT_PX - 180),
-              width: 316,
+              left: Math.min(hover.x + 14, widthPx - 400),
+              top: Math.min(hover.y + 14, heightPx - 180),
+              width: 380,
               pointerEvents: 'none',
               background: 'var(--bg-panel)',
               color: 'var(--fg)',

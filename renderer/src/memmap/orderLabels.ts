@@ -21,7 +21,7 @@ export function drawOrderLabels(
   ctx.textBaseline = 'top'
   ctx.fillStyle = cssRgb(theme.folioEdge)
   for (const d of details) {
-    for (let i = 0; i < d.nrPages; ) {
+    for (let i = 0; i < d.nrPages;) {
       const pfn = d.startPfn + i
       const head = d.headPfn[i]
       const order = d.order[i]

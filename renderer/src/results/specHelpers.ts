@@ -154,7 +154,17 @@ export function latencySpec(
         scales: {
           x: axis(theme, `${what} (ns, log scale)`, {
             type: 'logarithmic',
-            ticks: { color: theme.fg, callback: (v: number | string) => formatNs(Number(v)) },
+            // Label the decades only (1 µs, 10 µs, ...): minor ticks stay as grid lines.
+            ticks: {
+              color: theme.fg,
+              autoSkip: false,
+              maxRotation: 0,
+              callback: (v: number | string) => {
+                const n = Number(v)
+                const decade = Math.log10(n)
+                return n > 0 && Math.abs(decade - Math.round(decade)) < 1e-9 ? formatNs(n) : ''
+              },
+            },
           }),
           y: axis(theme, mode === 'cdf' ? 'samples at or below (%)' : 'samples in bucket (%)', {
             beginAtZero: true,

@@ -5,7 +5,7 @@
  * Stop cancels the running run and skips the rest.
  */
 import { useCallback, useRef, useState } from 'react'
-import type { RunOptions, ScriptSource, WireError } from '../../../protocol/messages'
+import type { MapFrameMsg, RunOptions, ScriptSource, WireError } from '../../../protocol/messages'
 import type { RunResult, SeriesPoint } from '../../../protocol/result'
 import { appendSeries } from '../results/chartPlan'
 import type { useEngine } from '../engine/useEngine'
@@ -21,7 +21,12 @@ export interface ExperimentRun {
   running: boolean
   /** Console output of the runs, prefixed by run. */
   log: string[]
+  /** Memory-map snapshots of the latest run that sent any, and its engine-host run id. */
+  map: { key: string; runId: number; frames: MapFrameMsg[] } | null
 }
+
+/** Snapshots kept per run: past this, every other one is dropped (the final one is kept). */
+const MAX_MAP_FRAMES = 400
 
 export interface ExperimentRequest {
   path: string
@@ -29,11 +34,13 @@ export interface ExperimentRequest {
   plan: ExperimentPlan
   budgetMs: number
   machine?: Record<string, unknown>
+  /** Handed back with each result: which workspace the experiment belongs to. */
+  tag: number
 }
 
 export interface ExperimentCallbacks {
   /** A run finished with a result (results are saved as they arrive). */
-  onResult(path: string, plan: ExperimentPlan, results: RunResult[]): void
+  onResult(path: string, plan: ExperimentPlan, results: RunResult[], tag: number): void
   /** The first error of the experiment (pinned in the editor and shown in the error bar). */
   onError(error: WireError): void
 }
@@ -57,7 +64,15 @@ export function useExperiment(engine: Engine, cb: ExperimentCallbacks) {
         entries = entries.map((e) => (e.key === key ? { ...e, ...patch } : e))
         update({ entries })
       }
-      setState({ path: req.path, plan: req.plan, entries, live: null, running: true, log })
+      setState({
+        path: req.path,
+        plan: req.plan,
+        entries,
+        live: null,
+        running: true,
+        log,
+        map: null,
+      })
       await engine.describeSettled()
       const results: RunResult[] = []
       let failed = false
@@ -75,10 +90,13 @@ export function useExperiment(engine: Engine, cb: ExperimentCallbacks) {
           seed: entry.seed,
           timeBudgetMs: req.budgetMs,
           stream: true,
+          mapFrames: true,
           ...(entry.variant !== null ? { variant: entry.variant } : {}),
           ...(req.machine ? { machine: req.machine } : {}),
         }
         const many = entries.length > 1
+        let runId = -1
+        let frames: MapFrameMsg[] = []
         const outcome = await engine.run(req.script, options, {
           onSeries: (more) => {
             const series = appendSeries(acc, more)
@@ -92,6 +110,15 @@ export function useExperiment(engine: Engine, cb: ExperimentCallbacks) {
             const line = `${many ? `[${entry.key}] ` : ''}${level === 'warn' ? 'warning: ' : ''}${text}`
             log.push(line)
             update({ log: [...log] })
+          },
+          onStart: (id) => {
+            runId = id
+          },
+          onMapFrame: (m) => {
+            frames = [...frames, m]
+            if (frames.length > MAX_MAP_FRAMES)
+              frames = frames.filter((_, i) => i % 2 === 0 || i === frames.length - 1)
+            update({ map: { key: entry.key, runId, frames } })
           },
           onProgress: (p) => {
             const now = performance.now()
@@ -110,7 +137,7 @@ export function useExperiment(engine: Engine, cb: ExperimentCallbacks) {
             result: outcome.result,
           })
           update({ live: null })
-          cbRef.current.onResult(req.path, req.plan, [...results])
+          cbRef.current.onResult(req.path, req.plan, [...results], req.tag)
         } else {
           const cancelled = outcome.error.name === 'ScriptCancelled' || stopRef.current
           setEntry(entry.key, { status: cancelled ? 'cancelled' : 'failed', error: outcome.error })

@@ -40,7 +40,7 @@ export function Welcome(p: Props) {
         <section>
           <h3>Examples</h3>
           {p.examples.length === 0 && <p className="muted">No example workspaces in this build.</p>}
-          <ul className="welcome-list" data-testid="example-list">
+          <ul className="welcome-list" data-testid="examples">
             {p.examples.map((ex) => (
               <li key={ex.id}>
                 <button

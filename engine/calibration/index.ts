@@ -1,0 +1,23 @@
+/**
+ * # engine/calibration: the simulator against measurements of a real kernel
+ *
+ * W1 (issue 5 item 10; docs/calibration.md): `runW1({ period, keep })` imports the qemu guest's
+ * `start` state, fills memory with anonymous pages, frees a pattern, asks for huge pages before
+ * and after `compact_memory`, and returns the figures the kernel reported (`W1_KERNEL_CASES`).
+ * `formatW1Comparison` prints them side by side. Pure and deterministic: no I/O, no timers.
+ */
+export {
+  formatW1Trace,
+  runW1,
+  W1_RESERVED_PAGES,
+  W1_SYSCTLS,
+  W1_TOP_RESERVED_PAGEBLOCKS,
+  w1KernelCase,
+  type W1Options,
+  type W1Result,
+  type W1Snapshot,
+  type W1TraceLine,
+} from './w1'
+export { W1_KERNEL_CASES, W1_P2K1, W1_P8K1, type W1KernelCase } from './w1Kernel'
+export { formatW1Comparison, w1Rows, type W1Row } from './w1Table'
+export { moveReservedToTop } from './guestLayout'

@@ -1,0 +1,133 @@
+/**
+ * Seed 003: alloc_contig_range at pageblock granularity (Zi Yan, "Use pageblock_order for
+ * cma and alloc_contig_range alignment", 5.19). Up to 5.18 alloc_contig_range isolated the
+ * range widened to MAX_ORDER blocks (`pfn_max_align_down/up`, 4 MiB on x86_64), because the
+ * buddy allocator could merge a free page across the isolated boundary; CMA areas and
+ * virtio-mem sub-blocks were MAX_ORDER-sized for the same reason. 5.19 isolates only the
+ * range's own pageblocks and handles the boundary blocks with `isolate_single_pageblock`
+ * (splitting free pages and migrating compound pages that straddle it).
+ *
+ * The workload fills a 512 MiB machine with anonymous memory and some unmovable kernel pages,
+ * frees a random third, then: a driver allocates 2 MiB buffers from a 32 MiB CMA area, a
+ * gigantic-page-style allocator asks alloc_contig_range for 2 MiB ranges at random
+ * pageblocks, and the hypervisor shrinks a 128 MiB virtio-mem device to 64 MiB and back while
+ * the memory is in use. Charts: outcomes over time (cma_alloc.*, alloc_contig_range.*,
+ * virtio_mem.*), latency histograms, pages migrated per request.
+ *
+ * Run it:  npx mmwb compare resources/examples/seed-003-contig-alignment/scripts/contig-alignment.ts
+ */
+import {
+  GFP_ATOMIC,
+  GFP_HIGHUSER_MOVABLE,
+  GFP_KERNEL,
+  MIGRATE_MOVABLE,
+  PAGEBLOCK_NR_PAGES,
+  type Folio,
+  type Kernel,
+  type MachineSpec,
+  type Seeds,
+  type Variants,
+} from 'mmwb'
+
+const device = { regionMiB: 128, startMiB: 256, memoryBlockMiB: 32, requestedMiB: 128 }
+
+export const machine: MachineSpec = {
+  memoryMiB: 512,
+  nrCpus: 2,
+  kernelEra: '6.12',
+  pcp: false,
+  cma: [{ name: 'display', sizeMiB: 32 }],
+  virtioMem: device,
+}
+
+export const variants: Variants = {
+  'max-order': {
+    description: '≤5.18: isolate whole MAX_ORDER (4 MiB) blocks; MAX_ORDER virtio-mem sub-blocks',
+    design: { 'contig.alignment': 'max-order' },
+    machine: { virtioMem: { ...device, sbAlignment: 'max-order' } },
+  },
+  pageblock: {
+    description: '5.19+: pageblock (2 MiB) granularity with isolate_single_pageblock',
+    design: { 'contig.alignment': 'pageblock' },
+    machine: { virtioMem: { ...device, sbAlignment: 'pageblock' } },
+  },
+}
+
+export const seeds: Seeds = [1, 2, 3]
+
+const BUFFER_PAGES = 512
+const CONTIG_REQUESTS = 16
+
+export default async function (k: Kernel) {
+  // 1. Fill with anonymous memory (GFP_ATOMIC pages then eat the reserve, so no large free
+  //    block is left), free a random third, then allocate a few kernel pages: the unmovable
+  //    free lists are empty and only small holes are free, so __rmqueue_fallback steals single
+  //    pages inside movable pageblocks, as on a machine that has run for a while.
+  const anon: Folio[] = []
+  for (;;) {
+    const f = k.allocPages(GFP_HIGHUSER_MOVABLE, 0)
+    if (!f) break
+    anon.push(f)
+  }
+  const reserve: Folio[] = []
+  for (;;) {
+    const g = k.allocPages(GFP_ATOMIC, 0)
+    if (!g) break
+    reserve.push(g)
+  }
+  for (let i = anon.length - 1; i > 0; i--) {
+    const j = k.rng.int(i + 1)
+    ;[anon[i], anon[j]] = [anon[j], anon[i]]
+  }
+  for (const f of anon.splice(0, Math.floor(anon.length / 3))) k.folioPut(f)
+  const kernelPages: Folio[] = []
+  for (let i = 0; i < 48; i++) {
+    const g = k.allocPages(GFP_KERNEL, 0)
+    if (g) kernelPages.push(g)
+  }
+  k.progress(0.2)
+
+  // 2. The display driver: 2 MiB buffers from its CMA area, half of them kept.
+  const area = k.cma.areas()[0]
+  const kept: number[] = []
+  for (let i = 0; i < 8; i++) {
+    const r = k.cma.alloc('display', BUFFER_PAGES, 9)
+    k.record('cma_ok', r.pfn === null ? 0 : 1)
+    if (r.pfn !== null) {
+      if (i % 2 === 0) kept.push(r.pfn)
+      else k.cma.release('display', r.pfn, BUFFER_PAGES)
+    }
+    await k.sleep(1_000_000)
+  }
+  k.progress(0.4)
+
+  // 3. 2 MiB contiguous ranges in movable pageblocks whose MAX_ORDER buddy pageblock holds
+  //    unmovable kernel pages (a gigantic-page or DMA-buffer allocator would meet them all
+  //    over a long-running machine).
+  const unmovable = new Set(kernelPages.map((g) => Math.floor(g.pfn / PAGEBLOCK_NR_PAGES)))
+  const below = Math.floor(Math.min(area.basePfn, 256 * 256) / PAGEBLOCK_NR_PAGES)
+  const targets: number[] = []
+  for (const pb of unmovable) {
+    const buddy = pb ^ 1
+    if (buddy >= 8 && buddy < below && !unmovable.has(buddy)) targets.push(buddy)
+  }
+  for (let i = 0; i < CONTIG_REQUESTS && targets.length > 0; i++) {
+    const pb = targets.splice(k.rng.int(targets.length), 1)[0]
+    const start = pb * PAGEBLOCK_NR_PAGES
+    const r = k.allocContigRange(start, start + PAGEBLOCK_NR_PAGES, MIGRATE_MOVABLE)
+    k.record('contig_ok', r.ret === 0 ? 1 : 0)
+    if (r.ret === 0) k.freeContigRange(start, PAGEBLOCK_NR_PAGES)
+    await k.sleep(1_000_000)
+  }
+  k.progress(0.7)
+
+  // 4. virtio-mem: unplug half of the device under load, then plug it back.
+  const down = k.virtioMem.request(64)
+  k.record('unplug_done_mib', (down.donePages * 4) / 1024)
+  await k.sleep(1_000_000)
+  const up = k.virtioMem.request(128)
+  k.record('replug_done_mib', (up.donePages * 4) / 1024)
+
+  for (const pfn of kept) k.cma.release('display', pfn, BUFFER_PAGES)
+  for (const f of [...anon, ...kernelPages, ...reserve]) k.folioPut(f)
+}
