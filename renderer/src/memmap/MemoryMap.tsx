@@ -30,7 +30,7 @@ import { drawOrderLabels } from './orderLabels'
 import { Scrubber } from './Scrubber'
 
 export interface MemoryMapProps {
-  /** Frames of the current run, in order (see frameStore.appendFrame). */
+  /** Frames of the current run, in the order they arrived. */
   frames: readonly MapFrameMsg[]
   /** Page detail of the run's machine; without it the map stops at pageblocks. */
   fetchPages?: FetchPages
@@ -53,6 +53,7 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
   const [hover, setHover] = useState<{ x: number; y: number; pfn: number } | null>(null)
   const [details, setDetails] = useState<PageDetail[]>([])
   const drag = useRef<{ x: number; y: number } | null>(null)
+  const imageRef = useRef<ImageData | null>(null)
 
   const sel = follow || index < 0 || index >= frames.length ? frames.length - 1 : index
   const msg = sel >= 0 ? frames[sel] : null
@@ -130,7 +131,12 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
         ctx.clearRect(0, 0, W, H)
         return
       }
-      const img = ctx.createImageData(W, H)
+      // one ImageData per canvas size: panning allocates nothing
+      let img = imageRef.current
+      if (!img || img.width !== W || img.height !== H) {
+        img = ctx.createImageData(W, H)
+        imageRef.current = img
+      }
       drawMap(new Uint32Array(img.data.buffer), { layout, view, frame, pbColor, theme, details })
       ctx.putImageData(img, 0, 0)
       drawOrderLabels(ctx, layout, view, details, theme)

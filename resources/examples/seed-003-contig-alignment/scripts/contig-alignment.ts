@@ -17,9 +17,10 @@
  * Run it:  npx mmwb compare resources/examples/seed-003-contig-alignment/scripts/contig-alignment.ts
  */
 import {
-  GFP_ATOMIC,
   GFP_HIGHUSER_MOVABLE,
   GFP_KERNEL,
+  GFP_TRANSHUGE_LIGHT,
+  HPAGE_PMD_ORDER,
   MIGRATE_MOVABLE,
   PAGEBLOCK_NR_PAGES,
   type Folio,
@@ -59,32 +60,40 @@ const BUFFER_PAGES = 512
 const CONTIG_REQUESTS = 16
 
 export default async function (k: Kernel) {
-  // 1. Fill with anonymous memory (GFP_ATOMIC pages then eat the reserve, so no large free
-  //    block is left), free a random third, then allocate a few kernel pages: the unmovable
-  //    free lists are empty and only small holes are free, so __rmqueue_fallback steals single
-  //    pages inside movable pageblocks, as on a machine that has run for a while.
+  // 1. Unmovable pageblocks that share a MAX_ORDER block with a movable one, as a machine
+  //    that has run for a while has them: take memory as THPs, give back one pageblock in
+  //    four (an odd one, whose MAX_ORDER buddy stays allocated) and let a driver fill it with
+  //    kernel pages (GFP_KERNEL falls back to that free pageblock and claims it), then give
+  //    the rest back.
+  const thps: Folio[] = []
+  for (;;) {
+    const t = k.allocPages(GFP_TRANSHUGE_LIGHT, HPAGE_PMD_ORDER)
+    if (!t) break
+    thps.push(t)
+  }
+  thps.sort((a, b) => a.pfn - b.pfn)
+  const kernelPages: Folio[] = []
+  for (const t of thps) {
+    if (t.pfn % (4 * PAGEBLOCK_NR_PAGES) !== PAGEBLOCK_NR_PAGES) continue
+    k.folioPut(t)
+    for (let j = 0; j < PAGEBLOCK_NR_PAGES; j++) {
+      const g = k.allocPages(GFP_KERNEL, 0)
+      if (g) kernelPages.push(g)
+    }
+  }
+  for (const t of thps) if (t.pfn % (4 * PAGEBLOCK_NR_PAGES) !== PAGEBLOCK_NR_PAGES) k.folioPut(t)
+  // Then anonymous memory everywhere else, and a random third of it freed.
   const anon: Folio[] = []
   for (;;) {
     const f = k.allocPages(GFP_HIGHUSER_MOVABLE, 0)
     if (!f) break
     anon.push(f)
   }
-  const reserve: Folio[] = []
-  for (;;) {
-    const g = k.allocPages(GFP_ATOMIC, 0)
-    if (!g) break
-    reserve.push(g)
-  }
   for (let i = anon.length - 1; i > 0; i--) {
     const j = k.rng.int(i + 1)
     ;[anon[i], anon[j]] = [anon[j], anon[i]]
   }
   for (const f of anon.splice(0, Math.floor(anon.length / 3))) k.folioPut(f)
-  const kernelPages: Folio[] = []
-  for (let i = 0; i < 48; i++) {
-    const g = k.allocPages(GFP_KERNEL, 0)
-    if (g) kernelPages.push(g)
-  }
   k.progress(0.2)
 
   // 2. The display driver: 2 MiB buffers from its CMA area, half of them kept.
@@ -101,11 +110,12 @@ export default async function (k: Kernel) {
   }
   k.progress(0.4)
 
-  // 3. 2 MiB contiguous ranges in movable pageblocks whose MAX_ORDER buddy pageblock holds
+  // 3. 2 MiB contiguous ranges (below the CMA area) in movable pageblocks whose MAX_ORDER
+  //    buddy pageblock holds
   //    unmovable kernel pages (a gigantic-page or DMA-buffer allocator would meet them all
   //    over a long-running machine).
   const unmovable = new Set(kernelPages.map((g) => Math.floor(g.pfn / PAGEBLOCK_NR_PAGES)))
-  const below = Math.floor(Math.min(area.basePfn, 256 * 256) / PAGEBLOCK_NR_PAGES)
+  const below = Math.floor(area.basePfn / PAGEBLOCK_NR_PAGES)
   const targets: number[] = []
   for (const pb of unmovable) {
     const buddy = pb ^ 1
@@ -129,5 +139,5 @@ export default async function (k: Kernel) {
   k.record('replug_done_mib', (up.donePages * 4) / 1024)
 
   for (const pfn of kept) k.cma.release('display', pfn, BUFFER_PAGES)
-  for (const f of [...anon, ...kernelPages, ...reserve]) k.folioPut(f)
+  for (const f of [...anon, ...kernelPages]) k.folioPut(f)
 }
