@@ -155,4 +155,14 @@ test('memory map: pageblocks, hover pfn, page detail and the time scrubber', asy
   await expect(page.getByTestId('memmap-time')).toContainText('final')
   await expect.poll(async () => (await canvasPixels(page)).hash).toBe(last.hash)
   await page.screenshot({ path: 'test-results/memmap-final.png' })
+
+  // the workload compacts in one sysctl write: frames taken inside it let the user watch
+  const time = page.getByTestId('memmap-time')
+  let sawCompaction = false
+  for (let i = 0; i < 40 && !sawCompaction; i++) {
+    await page.keyboard.press('ArrowLeft')
+    sawCompaction = /during migration|mm_compaction_end/.test((await time.textContent()) ?? '')
+  }
+  expect(sawCompaction).toBe(true)
+  await page.screenshot({ path: 'test-results/memmap-compaction.png' })
 })

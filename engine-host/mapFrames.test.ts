@@ -50,6 +50,24 @@ function harness() {
   return { received, send: (m: unknown) => deliver(m), next }
 }
 
+/** Fragment 512 MiB (long enough for a first runner tick), then compact it in one write. */
+const COMPACT_SCRIPT = `
+import { GFP_HIGHUSER_MOVABLE, type Folio, type Kernel } from 'mmwb'
+export const machine = { memoryMiB: 512, nrCpus: 1 }
+export default async function (k: Kernel) {
+  const held: Folio[] = []
+  for (;;) {
+    const f = k.allocPages(GFP_HIGHUSER_MOVABLE, 0)
+    if (!f) break
+    held.push(f)
+  }
+  for (let i = 0; i < held.length; i += 2) k.folioPut(held[i])
+  await k.sleep(1000)
+  k.sysctl.set('vm.compact_memory', 1)
+  await k.sleep(1000)
+}
+`
+
 describe('mapframe / mappage', () => {
   it('streams frames with the final state last, then serves page detail of that state', async () => {
     const h = harness()
@@ -103,5 +121,30 @@ describe('mapframe / mappage', () => {
     h.send({ type: 'run', id: 1, script, options: { seed: 1, timeBudgetMs: 20_000 } })
     await h.next((m) => m.type === 'result' || m.type === 'error')
     expect(h.received.some((m) => m.type === 'mapframe')).toBe(false)
+  })
+
+  it('frames taken inside compaction show pages moving between two ticks', async () => {
+    const h = harness()
+    h.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION })
+    const script = { path: 'compact.ts', source: COMPACT_SCRIPT }
+    h.send({
+      type: 'run',
+      id: 2,
+      script,
+      options: { seed: 1, timeBudgetMs: 60_000, mapFrames: true },
+    })
+    await h.next((m) => m.type === 'result' || m.type === 'error')
+    expect(h.received.find((m) => m.type === 'error')).toBeUndefined()
+    const frames = h.received.filter((m): m is MapFrameMsg => m.type === 'mapframe')
+    const during = frames.filter((f) => f.reason === 'mm_migrate_pages')
+    expect(during.length).toBeGreaterThan(0)
+    expect(frames.some((f) => f.reason === 'mm_compaction_end')).toBe(true)
+    // successive frames differ in where the movable pages are: compaction moved them
+    const where = (f: MapFrameMsg) => Array.from(f.frame.movablePages).join(',')
+    const i = frames.indexOf(during[0])
+    expect(where(frames[i])).not.toBe(where(frames[i - 1]))
+    // moving pages does not change how many there are
+    const total = (f: MapFrameMsg) => f.frame.movablePages.reduce((a, b) => a + b, 0)
+    expect(total(frames[frames.length - 1])).toBe(total(frames[i - 1]))
   })
 })

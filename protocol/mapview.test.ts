@@ -20,14 +20,30 @@ function frame(n: number) {
 
 describe('memory-map messages', () => {
   it('accepts a mapframe whose arrays are typed and one entry per pageblock', () => {
-    const msg = { type: 'mapframe', id: 1, seq: 0, timeNs: 5, final: false, frame: frame(4) }
+    const msg = {
+      type: 'mapframe',
+      id: 1,
+      seq: 0,
+      timeNs: 5,
+      final: false,
+      reason: 'tick',
+      frame: frame(4),
+    }
     const parsed = parseHostMessage(structuredClone(msg))
     expect(parsed.type === 'mapframe' && parsed.frame.freePages).toBeInstanceOf(Uint16Array)
   })
 
   it('rejects JSON arrays, wrong lengths and wrong element types, naming the field', () => {
     const bad = (f: Record<string, unknown>) => () =>
-      parseHostMessage({ type: 'mapframe', id: 1, seq: 0, timeNs: 5, final: false, frame: f })
+      parseHostMessage({
+        type: 'mapframe',
+        id: 1,
+        seq: 0,
+        timeNs: 5,
+        final: false,
+        reason: 'tick',
+        frame: f,
+      })
     expect(bad({ ...frame(4), freePages: [0, 0, 0, 0] })).toThrow(/mapframe\.frame\.freePages/)
     expect(bad({ ...frame(4), pbFlags: new Uint8Array(3) })).toThrow(/pbFlags must have 4/)
     expect(bad({ ...frame(4), maxFreeOrder: new Uint8Array(4) })).toThrow(InvalidMessageError)

@@ -3,7 +3,8 @@
  *
  * - `mapframe` (host → client): a per-pageblock summary of the machine at simulated time
  *   `timeNs` (engine/mapview/frame.ts), streamed during a run started with
- *   `options.mapFrames`, plus one with `final: true` before the run's `result` or `error`.
+ *   `options.mapFrames` (on ticks and inside migrations, see `reason`), plus one with
+ *   `final: true` before the run's `result` or `error`.
  *   The arrays cross as typed arrays (structured clone: Web Worker, MessagePort, and the
  *   CLI's `serialization: 'advanced'` IPC), never as JSON arrays.
  * - `mappage` (client → host): page detail of `[startPfn, startPfn + nrPages)` of run `runId`:
@@ -13,6 +14,21 @@
 import type { MapFrame } from '../engine/mapview/frame'
 import type { PageDetail } from '../engine/mapview/detail'
 import { InvalidMessageError } from './guards'
+
+/**
+ * Why a frame was taken: a runner tick, the final state, or a tracepoint inside a migration
+ * (see engine-host/mapFrames.ts).
+ */
+export type MapFrameReason =
+  'tick' | 'final' | 'mm_migrate_pages' | 'mm_compaction_end' | 'cma_alloc_finish'
+
+export const MAP_FRAME_REASONS: readonly MapFrameReason[] = [
+  'tick',
+  'final',
+  'mm_migrate_pages',
+  'mm_compaction_end',
+  'cma_alloc_finish',
+]
 
 export interface MapFrameMsg {
   type: 'mapframe'
@@ -24,6 +40,7 @@ export interface MapFrameMsg {
   timeNs: number
   /** The state the run ended in. */
   final: boolean
+  reason: MapFrameReason
   frame: MapFrame
 }
 
@@ -139,12 +156,16 @@ function pageDetail(v: unknown, path: string): PageDetail {
 export function parseMapFrameMsg(o: Obj): MapFrameMsg {
   const p = 'mapframe'
   if (typeof o.final !== 'boolean') fail(`${p}.final`, 'must be a boolean')
+  const reason = o.reason as MapFrameReason
+  if (!MAP_FRAME_REASONS.includes(reason))
+    fail(`${p}.reason`, `must be one of ${MAP_FRAME_REASONS.join(', ')}`)
   return {
     type: 'mapframe',
     id: uint(o, 'id', p),
     seq: uint(o, 'seq', p),
     timeNs: time(o, 'timeNs', p),
     final: o.final,
+    reason,
     frame: mapFrame(o.frame, `${p}.frame`),
   }
 }

@@ -8,13 +8,15 @@
  * - `rss-64g`: peak RSS of creating a 64 GiB machine, in a child process.
  * - `compact-16g` (issue 5, item 11): a 16 GiB machine filled with order-0 movable folios, 7 of
  *   every 8 freed, then `vm.compact_memory` timed to completion.
+ * - `memmap-64g` (issue 7): encode and draw times of memory-map frames for a 64 GiB machine.
  */
 import * as os from 'node:os'
 import { runChurn } from './churn'
 import { runRss64g } from './rss64g'
 import { runCompact16g } from '../../engine/compaction/bench'
+import { runMemmapFrames } from './memmapFrames'
 
-export const BENCH_NAMES = ['churn', 'churn-nopcp', 'rss-64g', 'compact-16g'] as const
+export const BENCH_NAMES = ['churn', 'churn-nopcp', 'rss-64g', 'compact-16g', 'memmap-64g'] as const
 
 export async function runBench(names?: string[]): Promise<object[]> {
   const wanted = names && names.length > 0 ? names : [...BENCH_NAMES]
@@ -26,6 +28,7 @@ export async function runBench(names?: string[]): Promise<object[]> {
       out.push({ ...runChurn(10_000_000, false, 'churn-nopcp'), cores })
     else if (name === 'rss-64g') out.push({ ...runRss64g(), cores })
     else if (name === 'compact-16g') out.push({ ...runCompact16g(() => performance.now()), cores })
+    else if (name === 'memmap-64g') out.push({ ...runMemmapFrames(), cores })
     else
       throw new Error(`unknown benchmark ${JSON.stringify(name)}; known: ${BENCH_NAMES.join(', ')}`)
   }

@@ -133,10 +133,24 @@ function histPercentile(h: LatencyHistogram, p: number): number {
  */
 function histogramSeries(runs: RunResult[]): { runs: RunResult[]; metrics: MetricSpec[] } {
   const names = new Set<string>()
+  // A per-reason histogram (`migrate_latency_ns.compaction`) is shown only when it differs
+  // from its total in some run, i.e. when migrations had more than one reason.
+  const redundant = new Set<string>()
+  for (const r of runs) {
+    for (const [name, h] of Object.entries(r.histograms ?? {})) {
+      const dot = name.lastIndexOf('.')
+      const total = dot > 0 ? r.histograms?.[name.slice(0, dot)] : undefined
+      if (total && total.count === h.count && !redundant.has(`!${name}`)) redundant.add(name)
+      else if (total) {
+        redundant.delete(name)
+        redundant.add(`!${name}`)
+      }
+    }
+  }
   const out = runs.map((r) => {
     const extra: RunResult['series'] = {}
     for (const [name, h] of Object.entries(r.histograms ?? {})) {
-      if (h.count === 0) continue
+      if (h.count === 0 || redundant.has(name)) continue
       names.add(name)
       extra[`${name}:mean`] = [[r.simTimeNs, h.sum / h.count]]
       extra[`${name}:p50`] = [[r.simTimeNs, histPercentile(h, 50)]]

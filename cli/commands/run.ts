@@ -59,6 +59,24 @@ export function summarize(r: RunResult): string {
       )
     }
   }
+  const hists = Object.entries(r.histograms ?? {}).filter(([, h]) => h.count > 0)
+  if (hists.length > 0) {
+    lines.push('  latency histograms (simulated):')
+    for (const [name, h] of hists) {
+      lines.push(
+        `    ${name}: ${h.count} values, mean ${fmtNs(Math.round(h.sum / h.count))}, max ${fmtNs(h.max)}`,
+      )
+    }
+  }
+  if (r.violation) {
+    const v = r.violation
+    const verdict = r.expect?.met ? ' (expected by the variant)' : ''
+    lines.push(
+      `  invariant violation${verdict}: ${v.rule} at pfn 0x${v.pfn.toString(16)} during ${v.event} at ${fmtNs(v.timeNs)}: ${v.message}`,
+    )
+  } else if (r.expect && !r.expect.met) {
+    lines.push(`  expected invariant violation ${r.expect.invariantViolation} did not happen`)
+  }
   return lines.join('\n') + '\n'
 }
 
@@ -94,5 +112,6 @@ export async function runCommand(argv: string[]): Promise<ExitCode> {
   if (json) writeFileSync(json, JSON.stringify(r, null, 2) + '\n')
   if (!p.options.quiet) process.stdout.write(summarize(r) + '\n/proc/buddyinfo:\n')
   process.stdout.write(r.proc['/proc/buddyinfo'] ?? '')
-  return EXIT.OK
+  // A variant that declared an invariant violation it did not reproduce has failed.
+  return r.expect && !r.expect.met ? EXIT.INVARIANT : EXIT.OK
 }

@@ -75,11 +75,13 @@ export function reserveCmaAreas(
     const f = `cma[${i}]`
     if (typeof a !== 'object' || a === null) throw new ConfigError(f, 'must be an object')
     const o = a as Record<string, unknown>
-    if (typeof o.name !== 'string' || o.name === '') throw new ConfigError(`${f}.name`, 'must be a name')
+    if (typeof o.name !== 'string' || o.name === '')
+      throw new ConfigError(`${f}.name`, 'must be a name')
     const nrPages = Math.round(num(o.sizeMiB, `${f}.sizeMiB`, 1) * PAGES_PER_MIB)
     const orderPerBit = o.orderPerBit === undefined ? 0 : num(o.orderPerBit, `${f}.orderPerBit`)
     let basePfn: number
-    if (o.baseMiB !== undefined) basePfn = Math.round(num(o.baseMiB, `${f}.baseMiB`) * PAGES_PER_MIB)
+    if (o.baseMiB !== undefined)
+      basePfn = Math.round(num(o.baseMiB, `${f}.baseMiB`) * PAGES_PER_MIB)
     else {
       basePfn = Math.floor((next - nrPages) / align) * align
       next = basePfn
@@ -94,7 +96,8 @@ export function reserveCmaAreas(
 
 export function createVirtioMem(m: Machine, raw: unknown): VirtioMemDevice | null {
   if (raw === undefined) return null
-  if (typeof raw !== 'object' || raw === null) throw new ConfigError('virtioMem', 'must be an object')
+  if (typeof raw !== 'object' || raw === null)
+    throw new ConfigError('virtioMem', 'must be an object')
   const o = raw as Record<string, unknown>
   const regionPages = Math.round(num(o.regionMiB, 'virtioMem.regionMiB', 1) * PAGES_PER_MIB)
   const start =
@@ -106,7 +109,9 @@ export function createVirtioMem(m: Machine, raw: unknown): VirtioMemDevice | nul
       regionStartPfn: start,
       regionPages,
       deviceBlockPages:
-        o.blockMiB === undefined ? undefined : num(o.blockMiB, 'virtioMem.blockMiB') * PAGES_PER_MIB,
+        o.blockMiB === undefined
+          ? undefined
+          : num(o.blockMiB, 'virtioMem.blockMiB') * PAGES_PER_MIB,
       memoryBlockPages:
         o.memoryBlockMiB === undefined
           ? undefined
@@ -180,9 +185,13 @@ export class ContigOps {
   cmaAlloc(name: string, count: number, align: number): CmaAllocOutcome {
     const area = cmaAreaByName(this.m, name)
     if (!area) throw new RangeError(`cma.alloc: no CMA area named ${JSON.stringify(name)}`)
-    if (!Number.isInteger(count) || count <= 0) throw new RangeError('cma.alloc: count must be a positive integer')
-    if (!Number.isInteger(align) || align < 0) throw new RangeError('cma.alloc: align must be an order >= 0')
-    const r = this.ops.timed((clock) => cmaAlloc(this.m, area, count, align, this.env(clock), this.ops.design.contig))
+    if (!Number.isInteger(count) || count <= 0)
+      throw new RangeError('cma.alloc: count must be a positive integer')
+    if (!Number.isInteger(align) || align < 0)
+      throw new RangeError('cma.alloc: align must be an order >= 0')
+    const r = this.ops.timed((clock) =>
+      cmaAlloc(this.m, area, count, align, this.env(clock), this.ops.design.contig),
+    )
     const v = r.value
     this.outcome('cma_alloc', r.startNs, v.outcome, r.latencyNs, v.nrMigrated, v)
     this.rec.event(r.startNs, 'cma_alloc', {
@@ -262,12 +271,17 @@ export class ContigOps {
   /** The hypervisor asks for `sizeMiB` plugged; the driver's work runs once toward it. */
   virtioMemRequest(sizeMiB: number) {
     const dev = this.virtioMem
-    if (!dev) throw new Error('virtioMem.request: the machine has no virtio-mem device (machine.virtioMem)')
+    if (!dev)
+      throw new Error('virtioMem.request: the machine has no virtio-mem device (machine.virtioMem)')
     virtioMemSetRequestedSize(dev, Math.round(sizeMiB * PAGES_PER_MIB))
     const r = this.ops.timed((clock) => virtioMemRun(dev, this.env(clock), this.ops.design.contig))
     const v = r.value
     this.outcome('virtio_mem', r.startNs, v.outcome, r.latencyNs, v.pagesMigrated)
-    this.rec.series('virtio_mem_plugged_mib', r.startNs + r.latencyNs, dev.pluggedPages / PAGES_PER_MIB)
+    this.rec.series(
+      'virtio_mem_plugged_mib',
+      r.startNs + r.latencyNs,
+      dev.pluggedPages / PAGES_PER_MIB,
+    )
     this.rec.event(r.startNs, 'virtio_mem', {
       kind: v.kind,
       requestedMiB: sizeMiB,

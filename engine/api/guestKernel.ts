@@ -305,7 +305,10 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
       s.progress(fraction)
     }),
     filemapAddFolio: guard(function (order?: number, gfp?: number) {
-      const pfn = s.filemapAddFolio(gfp === undefined ? movableGfp : gfp, order === undefined ? 0 : order)
+      const pfn = s.filemapAddFolio(
+        gfp === undefined ? movableGfp : gfp,
+        order === undefined ? 0 : order,
+      )
       return pfn < 0 ? null : folio(pfn)
     }),
     filemapRemoveFolio: guard(function (f: unknown) {
@@ -320,8 +323,12 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     wakeKcompactd: guard(function (order: number) {
       return s.wakeKcompactd(order)
     }),
-    migratePages: guard(function (folios: unknown, opts?: { mode?: string; reason?: string; gfp?: number }) {
-      if (!G.Array.isArray(folios)) throw new G.TypeError('migratePages: expected an array of Folios')
+    migratePages: guard(function (
+      folios: unknown,
+      opts?: { mode?: string; reason?: string; gfp?: number },
+    ) {
+      if (!G.Array.isArray(folios))
+        throw new G.TypeError('migratePages: expected an array of Folios')
       const pfns: number[] = []
       for (let i = 0; i < folios.length; i++) pfns.push(pfnOf(folios[i], 'migratePages'))
       const o = opts || {}

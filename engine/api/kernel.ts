@@ -395,7 +395,9 @@ export function createKernel(deps: KernelDeps): Kernel {
       assertLiveFolio(m, pfn, 'filemapRemoveFolio')
       const head = compoundHead(m, pfn)
       if (!folioTestFlag(m, head, PG_file)) {
-        throw new Error(`filemapRemoveFolio: folio at pfn 0x${head.toString(16)} is not in the page cache`)
+        throw new Error(
+          `filemapRemoveFolio: folio at pfn 0x${head.toString(16)} is not in the page cache`,
+        )
       }
       checkFreeable(head, 'filemapRemoveFolio')
       const nr = 2 ** folioOrder(m, head)
@@ -428,14 +430,21 @@ export function createKernel(deps: KernelDeps): Kernel {
     },
     migratePages(pfnsJson, mode, reason, gfp) {
       if (!MIGRATE_MODES.includes(mode)) {
-        throw new RangeError(`migratePages: mode ${JSON.stringify(mode)} is not one of ${MIGRATE_MODES.join(', ')}`)
+        throw new RangeError(
+          `migratePages: mode ${JSON.stringify(mode)} is not one of ${MIGRATE_MODES.join(', ')}`,
+        )
       }
       if (!(MIGRATE_REASONS as readonly string[]).includes(reason)) {
-        throw new RangeError(`migratePages: reason ${JSON.stringify(reason)} is not one of ${MIGRATE_REASONS.join(', ')}`)
+        throw new RangeError(
+          `migratePages: reason ${JSON.stringify(reason)} is not one of ${MIGRATE_REASONS.join(', ')}`,
+        )
       }
       const pfns = JSON.parse(pfnsJson) as number[]
       for (const pfn of pfns) assertLiveFolio(m, pfn, 'migratePages')
-      const req: MigrateRequest = { mode: mode as MigrateRequest['mode'], reason: reason as MigrateRequest['reason'] }
+      const req: MigrateRequest = {
+        mode: mode as MigrateRequest['mode'],
+        reason: reason as MigrateRequest['reason'],
+      }
       if (gfp >= 0) req.gfp = gfp
       const r = ops.migrateFolios(pfns, req)
       const s = r.stats
@@ -484,7 +493,8 @@ export function createKernel(deps: KernelDeps): Kernel {
       return json(contig.virtioMemRequest(sizeMiB))
     },
     walkerArm(n) {
-      if (!Number.isInteger(n) || n < 0) throw new RangeError('pfnWalker.arm: n must be an integer >= 0')
+      if (!Number.isInteger(n) || n < 0)
+        throw new RangeError('pfnWalker.arm: n must be an integer >= 0')
       ops.armWalker(n)
     },
     walkerRelease() {

@@ -116,7 +116,7 @@ export class MmOps {
       batching: this.design.batching,
       locks: this.locks,
     })
-    this.rec.migration(opts.clock.nowNs, s)
+    this.rec.migration(opts.clock.nowNs, s, opts.reason)
     return s
   }
 
@@ -164,7 +164,11 @@ export class MmOps {
    */
   allocPages(gfp: number, order: number): number {
     if (order > 0 && (gfp & __GFP_MOVABLE) !== 0) gfp |= __GFP_COMP
-    const { value: pfn, startNs, latencyNs } = this.timed((clock) => this.slowpath(gfp, order, clock))
+    const {
+      value: pfn,
+      startNs,
+      latencyNs,
+    } = this.timed((clock) => this.slowpath(gfp, order, clock))
     return order > 0 ? (this.label(startNs, order, pfn, latencyNs), pfn.pfn) : pfn.pfn
   }
 
@@ -275,7 +279,11 @@ export class MmOps {
           const env = this.compactEnv(clock)
           if (reason === 'wake') {
             const res = kcompactdDoWork(this.m, env, nid)
-            this.rec.event(startNs, 'kcompactd', { nid, results: res.join(','), latencyNs: clock.nowNs - startNs })
+            this.rec.event(startNs, 'kcompactd', {
+              nid,
+              results: res.join(','),
+              latencyNs: clock.nowNs - startNs,
+            })
           } else if (this.sysctls.compactionProactiveness > 0) {
             const r = kcompactdProactiveTick(this.m, env, nid)
             if (r.ran) {
@@ -373,5 +381,4 @@ export class MmOps {
     })
     return { ...r.value, latencyNs: r.latencyNs }
   }
-
 }

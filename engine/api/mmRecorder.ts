@@ -91,11 +91,17 @@ export class MmRecorder {
     }
   }
 
-  /** What one migrate_pages call measured (per folio latency, lock holds, wasted targets). */
-  migration(timeNs: number, s: MigrateStats): void {
+  /**
+   * What one migrate_pages call measured (per folio latency, lock holds, wasted targets), in
+   * all and per `migrate_reason` (`migrate_lock_hold_ns.mempolicy_mbind`), since compaction's
+   * own migrations would otherwise drown those of the caller being studied.
+   */
+  migration(timeNs: number, s: MigrateStats, reason: string): void {
     this.histograms.addAll('migrate_latency_ns', s.latencyNs)
     this.histograms.addAll('migrate_lock_hold_ns', s.lockHoldNs)
     this.histograms.add('migrate_call_ns', s.callNs)
+    this.histograms.addAll(`migrate_latency_ns.${reason}`, s.latencyNs)
+    this.histograms.addAll(`migrate_lock_hold_ns.${reason}`, s.lockHoldNs)
     if (s.wastedTargets > 0) this.count('migrate_wasted_targets', timeNs, s.wastedTargets)
   }
 }

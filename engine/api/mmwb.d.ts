@@ -375,7 +375,6 @@ export interface Trace {
   on(tracepoint: TracepointName, cb: (ev: TraceEvent) => void): () => void
 }
 
-
 /** `enum compact_result` as the kernel's tracepoints print it (lower case). */
 export type CompactResult =
   | 'not_suitable_zone'

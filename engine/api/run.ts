@@ -253,7 +253,8 @@ export class WorkloadRun {
         throw new ConfigError(`sysctl.${name}`, (e as Error).message)
       }
     }
-    if (virtioMem && virtioMem.requestedPages > 0) kernel.contig.virtioMemRequest(virtioMem.requestedPages / 256)
+    if (virtioMem && virtioMem.requestedPages > 0)
+      kernel.contig.virtioMemRequest(virtioMem.requestedPages / 256)
     this.kernel = kernel
     this.recorder = recorder
     this.bound = this.catchViolations(kernel.sys)
@@ -296,7 +297,9 @@ export class WorkloadRun {
 
   private violationExpected(): boolean {
     const want = this.expectViolation
-    return want !== null && this.violation !== null && (want === '*' || want === this.violation.rule)
+    return (
+      want !== null && this.violation !== null && (want === '*' || want === this.violation.rule)
+    )
   }
 
   private get s(): Scheduler {
@@ -396,7 +399,11 @@ export class WorkloadRun {
       }
       out.events = [
         ...out.events,
-        { timeNs: v.timeNs, kind: 'invariant_violation', fields: { rule: v.rule, pfn: v.pfn, event: v.event, message: v.message } },
+        {
+          timeNs: v.timeNs,
+          kind: 'invariant_violation',
+          fields: { rule: v.rule, pfn: v.pfn, event: v.event, message: v.message },
+        },
       ]
     }
     if (this.expectViolation !== null) {

@@ -3,7 +3,11 @@
  * a workload (the guest's require shim copies this table). Values come from the engine's own
  * definitions, so the API and the model can never disagree.
  */
-import { COMPACT_PRIO_ASYNC, COMPACT_PRIO_SYNC_FULL, COMPACT_PRIO_SYNC_LIGHT } from '../compaction/types'
+import {
+  COMPACT_PRIO_ASYNC,
+  COMPACT_PRIO_SYNC_FULL,
+  COMPACT_PRIO_SYNC_LIGHT,
+} from '../compaction/types'
 import * as gfp from '../mm/gfp'
 import {
   MIGRATE_CMA,

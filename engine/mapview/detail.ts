@@ -47,6 +47,8 @@ export const PK_BOOT = 8
 export const PK_RESERVED = 9
 export const PK_OFFLINE = 10
 export const PK_NO_ZONE = 11
+/** A free block compaction isolated as a migration target (refcount 0, off the buddy lists). */
+export const PK_ISOLATED_FREE = 12
 
 export const PAGE_KIND_NAMES: readonly string[] = [
   'free (buddy)',
@@ -61,6 +63,7 @@ export const PAGE_KIND_NAMES: readonly string[] = [
   'reserved',
   'offline',
   'no zone',
+  'free (isolated by compaction)',
 ]
 
 /**
@@ -124,6 +127,7 @@ function headKind(m: Machine, h: number, flags: number): number {
   if ((flags & PG_reserved) !== 0) return PK_RESERVED
   if ((flags & PAGE_TYPE_OFFLINE) !== 0) return PK_OFFLINE
   if ((flags & PAGE_BOOT) !== 0) return PK_BOOT
+  if (m.refcount[h] === 0) return PK_ISOLATED_FREE
   if ((flags & PG_slab) !== 0) return PK_SLAB
   const pinned =
     (flags & PG_head) !== 0 ? m.pincount[h] > 0 : m.refcount[h] >= GUP_PIN_COUNTING_BIAS

@@ -55,7 +55,10 @@ export interface MapFrame {
   zones: MapFrameZone[]
   /** Per pageblock: stored migratetype | MF_SKIP | MF_ISOLATE | MF_NO_ZONE. */
   pbFlags: Uint8Array
-  /** Per pageblock: pages in buddy free blocks (PageBuddy). */
+  /**
+   * Per pageblock: pages in buddy free blocks (PageBuddy), and free blocks compaction has
+   * isolated for migration targets (refcount 0) while it runs.
+   */
   freePages: Uint16Array
   /** Per pageblock: free pages sitting on per-cpu lists. */
   pcpPages: Uint16Array
@@ -163,7 +166,15 @@ export function pageblockFrame(m: Machine): MapFrame {
         pfn++
       } else if ((flags & PAGE_ALLOC) !== 0) {
         const n = 1 << order
-        addSpan(isMovableHead(m, pfn, flags) ? f.movablePages : f.unmovablePages, pfn, n, pbo)
+        // refcount 0: a free block compaction's free scanner took off the buddy lists
+        // (isolate_freepages_block); nobody holds it, so the map shows it as free.
+        const arr =
+          m.refcount[pfn] === 0
+            ? f.freePages
+            : isMovableHead(m, pfn, flags)
+              ? f.movablePages
+              : f.unmovablePages
+        addSpan(arr, pfn, n, pbo)
         pfn += n
       } else {
         // A page with no head marking: the tail of a block whose head changed state (e.g. a

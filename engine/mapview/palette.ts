@@ -18,6 +18,7 @@ import {
   PK_FREE,
   PK_KERNEL,
   PK_MOVABLE_OPS,
+  PK_ISOLATED_FREE,
   PK_NO_ZONE,
   PK_OFFLINE,
   PK_PCP,
@@ -53,6 +54,7 @@ pk[PK_BOOT] = [149, 165, 166]
 pk[PK_RESERVED] = [52, 73, 94]
 pk[PK_OFFLINE] = [44, 62, 80]
 pk[PK_NO_ZONE] = [0, 0, 0]
+pk[PK_ISOLATED_FREE] = [241, 196, 15]
 
 export interface MapTheme {
   background: Rgb

@@ -7,14 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { WireError } from '../../protocol/messages'
 import { makeExperiment } from '../../protocol/results/experiment'
-import { variantLabel } from '../../protocol/results/experiment'
-import {
-  describeProblem,
-  newWorkspace,
-  type OpenResult,
-  type SaveResult,
-  type WorkspaceData,
-} from '../../protocol/workspace'
+import { newWorkspace, type WorkspaceData } from '../../protocol/workspace'
 import { runMarkerLines, ScriptEditor, typeDiagnostics } from './editor/ScriptEditor'
 import { formatRunError } from './engine/formatError'
 import { useEngine } from './engine/useEngine'
@@ -22,11 +15,9 @@ import { EditorTabs } from './layout/EditorTabs'
 import { Explorer } from './layout/Explorer'
 import { TrustDialog } from './layout/TrustDialog'
 import { pageTheme, type ChartContext } from './results/chartSetup'
-import { userSeries } from './results/extract'
 import { variantColours } from './results/palette'
 import { ProcPanel } from './results/ProcPanel'
 import { ResultsArea, type ResultsTab } from './results/ResultsArea'
-import type { SeriesRun } from './results/SeriesChart'
 import { parseSeeds, runKey } from './run/experimentPlan'
 import { configErrorField, formOverride, MACHINE_FIELDS } from './run/machineFields'
 import { RunPanel } from './run/RunPanel'
@@ -36,18 +27,19 @@ import { Toolbar } from './Toolbar'
 import { DEFAULT_SCRIPT, DEFAULT_SCRIPT_PATH } from './defaultScript'
 import { loadExamples, type ExampleWorkspace } from './welcome/examples'
 import { Welcome } from './welcome/Welcome'
-import { createWorkspaceBackend, type SaveTarget } from './workspace/backend'
+import { createWorkspaceBackend } from './workspace/backend'
 import { loadExperiment, withExperiment } from './workspace/experimentFiles'
 import { loadSession, SESSION_DEFAULTS, storeSession, type Session } from './workspace/session'
-import { needsTrust, trustLocation } from './workspace/trust'
+import { trustLocation } from './workspace/trust'
 import { WorkspaceDialog, type DialogKind } from './workspace/WorkspaceDialog'
+import { useWorkspaceActions } from './workspace/useWorkspaceActions'
 import { usePrefersDark, useShortcuts, useTicker } from './hooks'
 import { EngineStatusLine } from './EngineStatusLine'
-import { MemoryMap } from './memmap/MemoryMap'
-import type { FetchPages } from './memmap/frameStore'
+import { MemoryMapTab } from './results/MemoryMapTab'
+import { useResultsView } from './results/useResultsView'
+import { useScriptTabs } from './layout/useScriptTabs'
 
 const CREATED_WITH = `mmwb ${import.meta.env.VITE_MMWB_VERSION ?? '0.1.0'}`
-const AUTOSAVE_MS = 3000
 const EXAMPLES = loadExamples()
 
 function sessionFor(ws: WorkspaceData, trusted: boolean, prev?: Session): Session {
@@ -219,127 +211,32 @@ export function App() {
     [exp],
   )
 
-  const applyOpened = useCallback(
-    (r: OpenResult) => {
-      setDialog(null)
-      if (r.status === 'cancelled') return
-      if (r.status === 'error') {
-        setErrorText(`Could not open the workspace: ${describeProblem(r.problem)}`)
-        return
-      }
-      const w = r.workspace
-      if (!w.manifest.scripts[0]) {
-        setErrorText(`Could not open the workspace: ${w.manifest.name} lists no scripts`)
-        return
-      }
-      openWorkspace(
-        w,
-        !needsTrust(w.location),
-        `Opened ${w.manifest.name} from ${w.location ?? 'upload'}`,
-      )
-    },
-    [openWorkspace],
-  )
-
+  const { applyOpened, guard, save, saveAs } = useWorkspaceActions({
+    backend,
+    sessionRef,
+    setSession,
+    openWorkspace,
+    showDialog: setDialog,
+    showError: setErrorText,
+    showMessage: setMessage,
+    autosave: dirty && !running && !!ws.location?.startsWith('browser:'),
+    filesJson,
+  })
   const openExample = (ex: ExampleWorkspace) =>
     openWorkspace(structuredClone(ex.workspace), true, `Opened example ${ex.name}`)
 
-  const applySaved = useCallback((r: SaveResult, saved: WorkspaceData, quiet = false) => {
-    setDialog(null)
-    if (r.status === 'cancelled') return
-    if (r.status === 'error') {
-      setErrorText(`Could not save the workspace: ${describeProblem(r.problem)}`)
-      return
-    }
-    setSession((s) => ({
-      ...s,
-      workspace: { ...s.workspace, manifest: saved.manifest, location: r.location },
-      savedFiles: JSON.stringify(saved.files),
-      trusted: true,
-    }))
-    setMessage(
-      quiet ? `Autosaved ${saved.manifest.name}` : `Saved ${saved.manifest.name} to ${r.location}`,
-    )
-  }, [])
-
-  const guard = useCallback(async (what: string, op: () => Promise<void>) => {
-    try {
-      await op()
-    } catch (e) {
-      setErrorText(`${what} failed: ${e instanceof Error ? e.message : String(e)}`)
-    }
-  }, [])
-
-  const save = useCallback(
-    () =>
-      guard('Save', async () => {
-        const cur = sessionRef.current.workspace
-        if (!cur.location && backend.kind === 'web') {
-          setDialog('save-as')
-          return
-        }
-        applySaved(await backend.save(cur), cur)
-      }),
-    [guard, backend, applySaved],
-  )
-  const saveAs = (name: string, target: SaveTarget) =>
-    guard('Save as', async () => {
-      const cur = sessionRef.current.workspace
-      const next = { ...cur, manifest: { ...cur.manifest, name } }
-      applySaved(await backend.saveAs(next, target), next)
-    })
-
-  // Autosave workspaces kept in this browser, shortly after the last change.
-  useEffect(() => {
-    if (!dirty || running || !ws.location?.startsWith('browser:')) return
-    const t = setTimeout(() => {
-      const cur = sessionRef.current.workspace
-      void guard('Autosave', async () => applySaved(await backend.save(cur), cur, true))
-    }, AUTOSAVE_MS)
-    return () => clearTimeout(t)
-  }, [dirty, running, ws.location, filesJson, guard, backend, applySaved])
-
   useShortcuts({ onRun: startRun, onSave: () => void save() })
 
-  const openScript = (path: string) => {
-    setSession((s) => ({
-      ...s,
-      activePath: path,
-      openTabs: s.openTabs.includes(path) ? s.openTabs : [...s.openTabs, path],
-    }))
+  const { openScript, closeTab, newScript } = useScriptTabs(setSession, (path) => {
+    if (ws.files[path] === undefined) return true
+    setErrorText(`${path} already exists`)
+    return false
+  })
+  const pickScript = (path: string) => {
+    openScript(path)
     setSelectedRun(null)
     setRunError(null)
     setErrorText(null)
-  }
-  const closeTab = (path: string) =>
-    setSession((s) => {
-      const tabs = s.openTabs.filter((t) => t !== path)
-      if (tabs.length === 0) return s
-      const i = s.openTabs.indexOf(path)
-      return {
-        ...s,
-        openTabs: tabs,
-        activePath: s.activePath === path ? tabs[Math.max(0, i - 1)]! : s.activePath,
-      }
-    })
-  const newScript = () => {
-    const name = window.prompt('Name of the new script', 'workload.ts')?.trim()
-    if (!name) return
-    const path = `scripts/${name.endsWith('.ts') ? name : `${name}.ts`}`
-    if (ws.files[path] !== undefined) {
-      setErrorText(`${path} already exists`)
-      return
-    }
-    setSession((s) => ({
-      ...s,
-      workspace: {
-        ...s.workspace,
-        manifest: { ...s.workspace.manifest, scripts: [...s.workspace.manifest.scripts, path] },
-        files: { ...s.workspace.files, [path]: DEFAULT_SCRIPT },
-      },
-      activePath: path,
-      openTabs: [...s.openTabs, path],
-    }))
   }
 
   // Hooks for the end-to-end tests (set text without the keyboard, crash engine-host).
@@ -358,42 +255,13 @@ export function App() {
     }
   }, [engine, onEdit])
 
-  // What the results show: the saved/finished runs, plus the series streaming from a run.
   const live = exp.state?.path === activePath ? exp.state : null
-  const seriesRuns: SeriesRun[] = useMemo(() => {
-    const out: SeriesRun[] = (experiment?.runs ?? []).map((r) => ({
-      label: variantLabel(r.variant),
-      seed: r.seed,
-      series: userSeries(r.series),
-    }))
-    const l = live?.live
-    const entry = l && live?.entries.find((e) => e.key === l.key)
-    if (l && entry && entry.status !== 'done')
-      out.unshift({
-        label: variantLabel(entry.variant),
-        seed: entry.seed,
-        series: userSeries(l.series),
-      })
-    return out
-  }, [experiment, live])
-  const map = live?.map ?? null
-  const { mapPage } = engine
-  const mapRunId = map?.runId ?? -1
-  const fetchPages: FetchPages | undefined = useMemo(() => {
-    if (mapRunId < 0) return undefined
-    return async (startPfn, nrPages) => {
-      const o = await mapPage(mapRunId, startPfn, nrPages)
-      return o.kind === 'detail' ? { timeNs: o.msg.timeNs, detail: o.msg.detail } : null
-    }
-  }, [mapRunId, mapPage])
-  const shownRun =
-    experiment?.runs.find((r) => runKey(r.variant, r.seed) === selectedRun) ??
-    experiment?.runs.at(-1) ??
-    null
-  const summary = experiment
-    ? `${experiment.script} · ${experiment.runs.length} run(s)` +
-      (shownRun ? ` · /proc of ${variantLabel(shownRun.variant)} seed ${shownRun.seed}` : '')
-    : null
+  const { seriesRuns, shownRun, summary, map, fetchPages } = useResultsView(
+    experiment,
+    live,
+    selectedRun,
+    engine.mapPage,
+  )
 
   return (
     <div className="app">
@@ -401,6 +269,14 @@ export function App() {
         canRun={engine.status.state === 'ready' && !running}
         running={running}
         progress={engine.progress}
+        runCount={
+          exp.state && exp.state.entries.length > 1
+            ? `run ${Math.min(
+                exp.state.entries.length,
+                exp.state.entries.filter((e) => e.status !== 'queued').length,
+              )} of ${exp.state.entries.length}`
+            : null
+        }
         nowMs={nowMs}
         workspaceName={ws.manifest.name}
         dirty={dirty}
@@ -421,7 +297,7 @@ export function App() {
             dirtyPaths={dirtyPaths}
             workspaceDirty={dirty}
             trusted={session.trusted}
-            onOpenScript={openScript}
+            onOpenScript={pickScript}
             onNewScript={newScript}
           />
           <RunPanel
@@ -448,7 +324,7 @@ export function App() {
             tabs={session.openTabs}
             active={activePath}
             dirtyPaths={dirtyPaths}
-            onSelect={openScript}
+            onSelect={pickScript}
             onClose={closeTab}
           />
           <ScriptEditor
@@ -475,21 +351,7 @@ export function App() {
             summary={summary}
             ctx={ctx}
             createdWith={CREATED_WITH}
-            memmap={
-              map ? (
-                <div className="memmap-tab">
-                  <div className="muted small-text memmap-caption">
-                    {map.key.replace('/', ' · seed ')} · {map.frames.length} snapshot(s)
-                  </div>
-                  <MemoryMap frames={map.frames} fetchPages={fetchPages} dark={dark} />
-                </div>
-              ) : (
-                <div className="chart-nodata">
-                  No memory map yet: snapshots stream while a run goes. Press Run (saved results
-                  keep no map).
-                </div>
-              )
-            }
+            memmap={<MemoryMapTab map={map} fetchPages={fetchPages} dark={dark} />}
             welcome={
               <Welcome
                 examples={EXAMPLES}

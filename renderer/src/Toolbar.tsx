@@ -8,6 +8,8 @@ interface Props {
   canRun: boolean
   running: boolean
   progress: RunProgress | null
+  /** "run 2 of 4" while an experiment goes. */
+  runCount: string | null
   nowMs: number
   workspaceName: string
   dirty: boolean
@@ -63,6 +65,7 @@ export function Toolbar(p: Props) {
       <button data-testid="stop-button" disabled={!running} onClick={p.onStop} title="Stop the run">
         ■ Stop
       </button>
+      {running && p.runCount && <span className="muted">{p.runCount}</span>}
       {running && p.progress && <ProgressIndicator progress={p.progress} nowMs={p.nowMs} />}
       <span className="spacer" />
       <span className="workspace-name" data-testid="workspace-name-label" title="Workspace">

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { PROTOCOL_VERSION, type ClientMessage, type HostMessage } from '../../../protocol/messages'
 import type { RunResult } from '../../../protocol/result'
-import { BUDGET_GRACE_MS, CANCEL_GRACE_MS, EngineClient, type EngineStatus } from './engineClient'
+import {
+  BUDGET_GRACE_MS,
+  CANCEL_GRACE_MS,
+  DESCRIBE_TIMEOUT_MS,
+  EngineClient,
+  type EngineStatus,
+} from './engineClient'
 import type { EngineTransport, TransportEvents } from './transport'
 
 /** A transport whose engine-host is the test: it records what the client sends. */
@@ -164,5 +170,65 @@ describe('EngineClient', () => {
     void client.run(script, { seed: 1, timeBudgetMs: 1000 }, handlers)
     const second = await client.run(script, { seed: 1, timeBudgetMs: 1000 }, handlers)
     expect(second).toMatchObject({ kind: 'error', error: { name: 'Busy' } })
+  })
+
+  it('describe: answers with the declared exports; a run waits for it (Busy meanwhile)', async () => {
+    const { t, client } = setup()
+    const d = client.describe(script, { memoryMiB: 512 })
+    expect(t.sent.at(-1)).toEqual({
+      type: 'describe',
+      id: 1,
+      script,
+      machine: { memoryMiB: 512 },
+    })
+    expect(await client.run(script, { seed: 1, timeBudgetMs: 1000 }, handlers)).toMatchObject({
+      kind: 'error',
+      error: { name: 'Busy' },
+    })
+    t.host({ type: 'describe-result', id: 1, variants: ['a', 'b'], seeds: [3], machine: {} })
+    expect(await d).toEqual({
+      kind: 'described',
+      description: { variants: ['a', 'b'], seeds: [3], machine: {} },
+    })
+    await client.describeSettled()
+  })
+
+  it('describe: an engine ConfigError comes back as the error naming the field', async () => {
+    const { t, client } = setup()
+    const d = client.describe(script)
+    const error = { name: 'ConfigError', message: 'kernelEra: must be one of 6.1, 6.6' }
+    t.host({ type: 'error', id: 1, error })
+    expect(await d).toEqual({ kind: 'error', error })
+  })
+
+  it('describe: a top level that never returns gets engine-host killed', async () => {
+    const { t, client } = setup()
+    const d = client.describe(script)
+    vi.advanceTimersByTime(DESCRIBE_TIMEOUT_MS + BUDGET_GRACE_MS)
+    expect(await d).toMatchObject({ kind: 'error', error: { name: 'ScriptTimeout' } })
+    expect(t.kills).toHaveLength(1)
+  })
+
+  it('routes map frames of the running run, and answers mappage requests by id', async () => {
+    const { t, client } = setup()
+    const onMapFrame = vi.fn()
+    let runId = -1
+    const run = client.run(
+      script,
+      { seed: 1, timeBudgetMs: 1000, mapFrames: true },
+      {
+        ...handlers,
+        onStart: (id) => (runId = id),
+        onMapFrame,
+      },
+    )
+    expect(runId).toBe(1)
+    const page = client.mapPage(runId, 0, 512)
+    expect(t.sent.at(-1)).toEqual({ type: 'mappage', id: 2, runId: 1, startPfn: 0, nrPages: 512 })
+    t.host({ type: 'error', id: 2, error: { name: 'Error', message: 'no memory map of run 1' } })
+    expect(await page).toMatchObject({ kind: 'error' })
+    t.host({ type: 'result', id: 1, result })
+    await run
+    expect(onMapFrame).not.toHaveBeenCalled()
   })
 })

@@ -38,7 +38,7 @@ export interface MemoryMapProps {
 }
 
 /** Canvas height bounds; between them the height follows the map's aspect. */
-const MIN_HEIGHT_PX = 180
+const MIN_HEIGHT_PX = 300
 const MAX_HEIGHT_PX = 520
 /** Most pages fetched for one view (visible spans beyond this are left at pageblock level). */
 const MAX_DETAIL_PAGES = 1 << 20

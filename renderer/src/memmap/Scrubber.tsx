@@ -18,6 +18,15 @@ export function formatSimMs(timeNs: number): string {
 
 const PLAY_STEP_MS = 250
 
+/** What the frame shows: a periodic snapshot, the end, or a moment inside a migration. */
+const REASON_LABEL: Record<MapFrameMsg['reason'], string> = {
+  tick: 'snapshot',
+  final: 'final',
+  mm_migrate_pages: 'during migration (mm_migrate_pages)',
+  mm_compaction_end: 'mm_compaction_end',
+  cma_alloc_finish: 'cma_alloc_finish',
+}
+
 export function Scrubber({ frames, index, onIndex }: Props) {
   const [playing, setPlaying] = useState(false)
   const n = frames.length
@@ -57,9 +66,9 @@ export function Scrubber({ frames, index, onIndex }: Props) {
         }}
         style={{ flex: 1 }}
       />
-      <span data-testid="memmap-time" style={{ minWidth: 230, fontFamily: 'var(--mono)' }}>
+      <span data-testid="memmap-time" style={{ minWidth: 300, fontFamily: 'var(--mono)' }}>
         {cur
-          ? `t = ${formatSimMs(cur.timeNs)} · ${index + 1}/${n}${cur.final ? ' · final' : ''}`
+          ? `t = ${formatSimMs(cur.timeNs)} · ${index + 1}/${n} · ${REASON_LABEL[cur.reason]}`
           : 'no snapshots'}
       </span>
     </div>

@@ -2,7 +2,12 @@
  * The hover tooltip's content for one pfn, from the frame (pageblock facts) and, when the page
  * is covered, page detail (flags, refcount, owner).
  */
-import { PAGE_KIND_NAMES, pageFlagNames, type PageDetail } from '../../../engine/mapview/detail'
+import {
+  PAGE_KIND_NAMES,
+  pageFlagNames,
+  PK_ISOLATED_FREE,
+  type PageDetail,
+} from '../../../engine/mapview/detail'
 import { MF_ISOLATE, MF_MT_MASK, MF_SKIP, type MapFrame } from '../../../engine/mapview/frame'
 import { MIGRATETYPE_NAMES } from '../../../engine/mm/migratetype'
 
@@ -49,7 +54,7 @@ export function describePfn(
     const i = pfn - d.startPfn
     const head = d.headPfn[i]
     const order = d.order[i]
-    const free = d.kind[i] <= 1
+    const free = d.kind[i] <= 1 || d.kind[i] === PK_ISOLATED_FREE
     lines.push({ label: 'owner', value: PAGE_KIND_NAMES[d.kind[i]] })
     lines.push({
       label: free ? 'free block' : 'folio',

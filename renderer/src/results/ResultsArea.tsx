@@ -12,6 +12,7 @@ import { CompactionOrderChart } from './CompactionOrderChart'
 import { CompactionRateChart } from './CompactionRateChart'
 import { CompactionStallsChart } from './CompactionStallsChart'
 import { variantGroups } from './extract'
+import { FragmentationScoreChart } from './FragmentationScoreChart'
 import { LatencyChart } from './LatencyChart'
 import { OutcomeChart } from './OutcomeChart'
 import { ScannedPagesChart } from './ScannedPagesChart'
@@ -79,6 +80,7 @@ export function ResultsArea(p: Props) {
               <CompactionOrderChart groups={groups} ctx={p.ctx} />
               <ScannedPagesChart groups={groups} ctx={p.ctx} />
               <CompactionStallsChart groups={groups} ctx={p.ctx} />
+              <FragmentationScoreChart groups={groups} ctx={p.ctx} />
             </div>
           ))}
         {p.tab === 'migration' &&

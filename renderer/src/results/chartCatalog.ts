@@ -7,6 +7,7 @@ import { compactionOrderSpec } from './CompactionOrderChart'
 import { compactionRateSpec } from './CompactionRateChart'
 import { compactionStallsSpec } from './CompactionStallsChart'
 import type { VariantGroup } from './extract'
+import { fragmentationScoreSpec } from './FragmentationScoreChart'
 import { latencyChartSpec, type LatencyChartDef } from './LatencyChart'
 import { outcomeSpec } from './OutcomeChart'
 import { scannedPagesSpec } from './ScannedPagesChart'
@@ -79,6 +80,7 @@ export function compactionSpecs(groups: VariantGroup[], ctx: ChartContext): Char
     compactionOrderSpec(groups, ctx),
     scannedPagesSpec(groups, ctx),
     compactionStallsSpec(groups, ctx),
+    fragmentationScoreSpec(groups, ctx),
   ]
 }
 

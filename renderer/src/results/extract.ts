@@ -176,7 +176,7 @@ export function outcomeBars(groups: VariantGroup[], kind: ContigKind): BarSet | 
  * `k.record`: they have their own charts, so the user-series chart leaves them out.
  */
 const ENGINE_SERIES =
-  /^(compact_success_rate|compact_scan_efficiency|alloc_path\.|cma_alloc\.|alloc_contig_range\.|virtio_mem[._]|migrate_wasted_targets$|pages_migrated_per_request$)/
+  /^(compact_success_rate|compact_scan_efficiency|fragmentation_score$|alloc_path\.|cma_alloc\.|alloc_contig_range\.|virtio_mem[._]|migrate_wasted_targets$)|_per_request$/
 
 export function isEngineSeries(name: string): boolean {
   return ENGINE_SERIES.test(name)

@@ -1,0 +1,54 @@
+/**
+ * The seed example workspaces in resources/examples/seed-*: each is a valid workspace whose
+ * script declares two or three variants and its seeds, and whose README carries the
+ * comparison table `mmwb compare` printed for it (the same variants in the same order).
+ * Running the comparisons themselves takes minutes; the compare command is exercised on
+ * other examples in cli.test.ts.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { inspectWorkload } from '../engine-host/sandbox/inspect'
+import { transpileWorkload } from '../engine-host/transpile'
+import { parseManifest } from '../protocol/workspace'
+
+const EXAMPLES = join(__dirname, '..', 'resources', 'examples')
+const SEEDS = readdirSync(EXAMPLES).filter((d) => d.startsWith('seed-'))
+
+describe('seed example workspaces', () => {
+  it('has one workspace for each of seeds 000 to 004', () => {
+    expect(SEEDS.map((d) => d.slice(0, 8)).sort()).toEqual([
+      'seed-000',
+      'seed-001',
+      'seed-002',
+      'seed-003',
+      'seed-004',
+    ])
+  })
+
+  it.each(SEEDS)('%s: manifest, variants, seeds and the README table agree', (dir) => {
+    const root = join(EXAMPLES, dir)
+    const manifest = parseManifest(readFileSync(join(root, 'mmwb-workspace.json'), 'utf8'))
+    if (!manifest.ok) throw new Error(manifest.problem.message)
+    expect(manifest.value.scripts).toHaveLength(1)
+    const script = manifest.value.scripts[0]
+    expect(existsSync(join(root, script))).toBe(true)
+    const path = `resources/examples/${dir}/${script}`
+    const decl = inspectWorkload(
+      transpileWorkload(readFileSync(join(root, script), 'utf8'), path),
+      path,
+      5000,
+    )
+    expect(decl.variants.length).toBeGreaterThanOrEqual(2)
+    expect(decl.variants.length).toBeLessThanOrEqual(3)
+    expect(decl.seeds).toEqual([1, 2, 3])
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const names = decl.variants.map((v) => v.name)
+    expect(readme).toContain(
+      `${path}: ${names.length} variant(s) x 3 seed(s); mean (±95% CI), difference to ${names[0]}`,
+    )
+    const esc = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    expect(readme).toMatch(new RegExp(`\\n {10,}${esc.join(' +')}\\n`))
+    expect(readme).toContain('## The differences, explained')
+  })
+})

@@ -1,0 +1,286 @@
+/**
+ * The LRU lists (mm/swap.c, include/linux/mm_inline.h): one root lruvec per node with
+ * inactive/active anon and file lists and the unevictable list, as intrusive doubly linked lists
+ * over folio head pfns in typed arrays kept on a per-machine side table. New folios go to the
+ * head (`list_add`); reclaim takes from the tail (`lru_to_folio`).
+ *
+ * Other modules change PG_lru without telling this table (migration isolates by clearing PG_lru,
+ * `folio_putback_lru` sets it again, the fault-path helpers of engine/migrate set it on new
+ * folios). The lists therefore tolerate it: an entry is valid only while its pfn is an
+ * allocated head with PG_lru; list walks unlink invalid entries lazily, migration's
+ * folio-moved observer moves an entry from source to destination at once, and `lruSync`
+ * (called at every reclaim entry point) links folios that became LRU folios behind our back.
+ */
+import { type Machine } from '../mm/machine'
+import {
+  PAGE_ALLOC,
+  PG_active,
+  PG_anon,
+  PG_head,
+  PG_lru,
+  PG_mlocked,
+  PG_referenced,
+  PG_swapbacked,
+  PG_unevictable,
+  pageFlags,
+  pageOrder,
+  setPageFlags,
+} from '../mm/memmap'
+import { compoundHead } from '../mm/folio'
+import { onFolioMoved, onFolioSplit } from '../migrate/counters'
+import { countReclaimEvent, PGACTIVATE } from './counters'
+
+/** `enum lru_list`. */
+export const LRU_INACTIVE_ANON = 0
+export const LRU_ACTIVE_ANON = 1
+export const LRU_INACTIVE_FILE = 2
+export const LRU_ACTIVE_FILE = 3
+export const LRU_UNEVICTABLE = 4
+export const NR_LRU_LISTS = 5
+export const LRU_NAMES = ['inactive_anon', 'active_anon', 'inactive_file', 'active_file', 'unevictable']
+
+/** The lists of one machine. Per pfn arrays are indexed by folio head pfn. */
+export class Lru {
+  readonly next: Int32Array
+  readonly prev: Int32Array
+  /** List the head is linked on, -1 if none. */
+  readonly list: Int8Array
+  /** Order the folio had when linked (its pages are counted with it). */
+  readonly order: Uint8Array
+  /** Model of the PTE accessed bits: mappings that referenced the folio since the last check. */
+  readonly young: Uint8Array
+  /** Per node × list: head (newest) and tail (oldest) pfn, -1 when empty; folios linked. */
+  readonly head: Int32Array
+  readonly tail: Int32Array
+  readonly nrFolios: Int32Array
+  /** Per zone id × list: pages linked (`NR_ZONE_LRU_BASE + lru`). */
+  readonly zonePages: Float64Array
+  /** Per node: `kswapd_failures`. */
+  readonly kswapdFailures: Int32Array
+
+  constructor(m: Machine) {
+    const n = m.endPfn
+    this.next = new Int32Array(n).fill(-1)
+    this.prev = new Int32Array(n).fill(-1)
+    this.list = new Int8Array(n).fill(-1)
+    this.order = new Uint8Array(n)
+    this.young = new Uint8Array(n)
+    const nl = m.cfg.nrNodes * NR_LRU_LISTS
+    this.head = new Int32Array(nl).fill(-1)
+    this.tail = new Int32Array(nl).fill(-1)
+    this.nrFolios = new Int32Array(nl)
+    this.zonePages = new Float64Array(m.zones.length * NR_LRU_LISTS)
+    this.kswapdFailures = new Int32Array(m.cfg.nrNodes)
+  }
+}
+
+const tables = new WeakMap<Machine, Lru>()
+
+/** The machine's LRU side table (created, with its migration observers, on first use). */
+export function lruOf(m: Machine): Lru {
+  let l = tables.get(m)
+  if (l === undefined) {
+    const lru = new Lru(m)
+    l = lru
+    tables.set(m, lru)
+    // migrate_pages' putback of the destination (folio_add_lru) and the source leaving the LRU.
+    onFolioMoved(m, (src, dst) => {
+      unlinkFolio(m, lru, src)
+      if (isLruHead(m, dst)) linkFolio(m, lru, dst, folioLruList(m, dst), false)
+    })
+    onFolioSplit(m, (head) => unlinkFolio(m, lru, head))
+  }
+  return l
+}
+
+function zoneIdOf(m: Machine, pfn: number): number {
+  return m.pbZone[pfn >> m.pageblockOrder]
+}
+
+function nidOf(m: Machine, pfn: number): number {
+  return m.zones[zoneIdOf(m, pfn)].nid
+}
+
+/** An allocated folio head with PG_lru: what the lists may hold. */
+export function isLruHead(m: Machine, pfn: number): boolean {
+  return (pageFlags(m, pfn) & (PAGE_ALLOC | PG_lru)) === (PAGE_ALLOC | PG_lru)
+}
+
+/** `folio_is_file_lru()`: not swap-backed. */
+export function folioIsFileLru(m: Machine, head: number): boolean {
+  return (pageFlags(m, head) & (PG_swapbacked | PG_anon)) === 0
+}
+
+/** `folio_evictable()`: not PG_unevictable (ramfs, SHM_LOCK) and not mlocked. */
+export function folioEvictable(m: Machine, head: number): boolean {
+  return (pageFlags(m, head) & (PG_unevictable | PG_mlocked)) === 0
+}
+
+/** `folio_lru_list()`: the list a folio belongs on, from its flags. */
+export function folioLruList(m: Machine, head: number): number {
+  if (!folioEvictable(m, head)) return LRU_UNEVICTABLE
+  const f = pageFlags(m, head)
+  return (folioIsFileLru(m, head) ? LRU_INACTIVE_FILE : 0) + ((f & PG_active) !== 0 ? 1 : 0)
+}
+
+function headOrder(m: Machine, head: number): number {
+  return (pageFlags(m, head) & PG_head) !== 0 ? pageOrder(m, head) : 0
+}
+
+/** Link `head` on `lru` (at the head, or at the tail for `lruvec_add_folio_tail`). */
+export function linkFolio(m: Machine, l: Lru, head: number, lru: number, atTail: boolean): void {
+  if (l.list[head] >= 0) unlinkFolio(m, l, head)
+  const li = nidOf(m, head) * NR_LRU_LISTS + lru
+  const order = headOrder(m, head)
+  if (atTail) {
+    const t = l.tail[li]
+    l.prev[head] = t
+    l.next[head] = -1
+    if (t >= 0) l.next[t] = head
+    else l.head[li] = head
+    l.tail[li] = head
+  } else {
+    const h = l.head[li]
+    l.next[head] = h
+    l.prev[head] = -1
+    if (h >= 0) l.prev[h] = head
+    else l.tail[li] = head
+    l.head[li] = head
+  }
+  l.list[head] = lru
+  l.order[head] = order
+  l.nrFolios[li]++
+  l.zonePages[zoneIdOf(m, head) * NR_LRU_LISTS + lru] += 1 << order
+}
+
+/** `lruvec_del_folio()`: unlink if linked (flags untouched). */
+export function unlinkFolio(m: Machine, l: Lru, head: number): void {
+  const lru = l.list[head]
+  if (lru < 0) return
+  const li = nidOf(m, head) * NR_LRU_LISTS + lru
+  const p = l.prev[head]
+  const n = l.next[head]
+  if (p >= 0) l.next[p] = n
+  else l.head[li] = n
+  if (n >= 0) l.prev[n] = p
+  else l.tail[li] = p
+  l.next[head] = -1
+  l.prev[head] = -1
+  l.list[head] = -1
+  l.nrFolios[li]--
+  l.zonePages[zoneIdOf(m, head) * NR_LRU_LISTS + lru] -= 1 << l.order[head]
+}
+
+/**
+ * `folio_add_lru()` (mm/swap.c, lru_add_fn): set PG_lru and put the folio at the head of the
+ * list its flags select; an unevictable folio loses PG_active and gains PG_unevictable.
+ */
+export function lruAdd(m: Machine, pfn: number): void {
+  const l = lruOf(m)
+  const h = compoundHead(m, pfn)
+  let f = pageFlags(m, h) | PG_lru
+  if ((f & PG_mlocked) !== 0) f = (f & ~PG_active) | PG_unevictable
+  setPageFlags(m, h, f)
+  linkFolio(m, l, h, folioLruList(m, h), false)
+}
+
+/** `lruvec_del_folio()` for a caller that takes a folio off the LRU (clears PG_lru too). */
+export function lruDel(m: Machine, pfn: number): void {
+  const l = lruOf(m)
+  const h = compoundHead(m, pfn)
+  unlinkFolio(m, l, h)
+  setPageFlags(m, h, pageFlags(m, h) & ~PG_lru)
+}
+
+/**
+ * `folio_activate()`: an inactive evictable LRU folio moves to the head of its active list
+ * (counts pgactivate).
+ */
+export function folioActivate(m: Machine, pfn: number): void {
+  const l = lruOf(m)
+  const h = compoundHead(m, pfn)
+  const f = pageFlags(m, h)
+  if (!isLruHead(m, h) || (f & PG_active) !== 0 || !folioEvictable(m, h)) return
+  setPageFlags(m, h, f | PG_active)
+  linkFolio(m, l, h, folioLruList(m, h), false)
+  countReclaimEvent(m, PGACTIVATE, 1 << headOrder(m, h))
+}
+
+/**
+ * `folio_mark_accessed()` (mm/swap.c): an access not through a page table (read(), write()):
+ * inactive,unreferenced → inactive,referenced → active,unreferenced.
+ */
+export function folioMarkAccessed(m: Machine, pfn: number): void {
+  const h = compoundHead(m, pfn)
+  const f = pageFlags(m, h)
+  if ((f & PG_referenced) === 0) {
+    setPageFlags(m, h, f | PG_referenced)
+  } else if ((f & PG_unevictable) === 0 && (f & PG_active) === 0) {
+    if (isLruHead(m, h)) folioActivate(m, h)
+    else setPageFlags(m, h, f | PG_active)
+    setPageFlags(m, h, pageFlags(m, h) & ~PG_referenced)
+  }
+}
+
+/**
+ * An access through `nrPtes` mappings (the hardware sets the PTEs' accessed bits), which
+ * `folio_referenced()` reports and clears at the next reclaim look.
+ */
+export function folioMarkYoung(m: Machine, pfn: number, nrPtes = 1): void {
+  const l = lruOf(m)
+  const h = compoundHead(m, pfn)
+  l.young[h] = Math.min(255, Math.max(l.young[h], nrPtes))
+}
+
+/** `folio_referenced()`: young PTEs since the last call, cleared. */
+export function folioReferenced(m: Machine, l: Lru, head: number): number {
+  const y = Math.min(l.young[head], Math.max(1, m.mapcount[head]))
+  l.young[head] = 0
+  return m.mapcount[head] > 0 ? y : 0
+}
+
+/**
+ * Reconcile the lists with the page flags: unlink entries that are no longer allocated LRU
+ * heads (freed, split, isolated by someone else), relink entries whose flags now select
+ * another list or whose order changed, and link LRU folios nobody told us about. O(pages).
+ */
+export function lruSync(m: Machine): void {
+  const l = lruOf(m)
+  for (let li = 0; li < l.head.length; li++) {
+    for (let p = l.head[li]; p >= 0; ) {
+      const nx = l.next[p]
+      if (!isLruHead(m, p)) unlinkFolio(m, l, p)
+      else if (l.list[p] !== folioLruList(m, p) || l.order[p] !== headOrder(m, p))
+        linkFolio(m, l, p, folioLruList(m, p), false)
+      p = nx
+    }
+  }
+  const pg = m.pg
+  const want = PAGE_ALLOC | PG_lru
+  for (let p = 0; p < m.endPfn; ) {
+    const f = pg[p << 2]
+    if ((f & want) === want) {
+      if (l.list[p] < 0) linkFolio(m, l, p, folioLruList(m, p), false)
+      p += (f & PG_head) !== 0 ? 1 << pageOrder(m, p) : 1
+    } else p++
+  }
+}
+
+/** Pages on `lru` of zone `zoneId`. */
+export function zoneLruPages(m: Machine, zoneId: number, lru: number): number {
+  return lruOf(m).zonePages[zoneId * NR_LRU_LISTS + lru]
+}
+
+/** `lruvec_lru_size(lruvec, lru, zone_idx)`: pages on `lru` of node `nid` in zones ≤ `zoneIdx`. */
+export function lruvecLruSize(m: Machine, nid: number, lru: number, zoneIdx: number): number {
+  const l = lruOf(m)
+  let n = 0
+  for (const z of m.zones)
+    if (z.nid === nid && z.type <= zoneIdx) n += l.zonePages[z.id * NR_LRU_LISTS + lru]
+  return n
+}
+
+/** Node's pages on `lru` (`lruvec_page_state(NR_LRU_BASE + lru)`). */
+export function nodeLruPages(m: Machine, nid: number, lru: number): number {
+  return lruvecLruSize(m, nid, lru, 3)
+}

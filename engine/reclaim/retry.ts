@@ -1,0 +1,135 @@
+/**
+ * The slow path's retry decisions (mm/page_alloc.c): `should_reclaim_retry` and
+ * `should_compact_retry`, with their tracepoints (`reclaim_retry_zone`, `compact_retry`).
+ */
+import { compactionZonelistSuitable } from '../compaction/suitable'
+import {
+  compactionFailed,
+  compactionMadeProgress,
+  compactionNeedsReclaim,
+  compactionWithdrawn,
+  type CompactPriority,
+  type CompactResult,
+  MIN_COMPACT_COSTLY_PRIORITY,
+  MIN_COMPACT_PRIORITY,
+} from '../compaction/types'
+import { unreserveHighatomicPageblock } from '../mm/highatomic'
+import { type Machine } from '../mm/machine'
+import { PAGE_ALLOC_COSTLY_ORDER } from '../mm/pcpIndex'
+import { zoneWatermarkOk } from '../mm/watermark'
+import { emitReclaimTrace, reclaimTraceOn } from './counters'
+import { zoneReclaimablePages } from './shrinkNode'
+import { MAX_COMPACT_RETRIES, MAX_RECLAIM_RETRIES } from './types'
+
+/** `struct alloc_context`, the fields the slow path uses. */
+export interface AllocContext {
+  zonelist: Int32Array
+  highestZoneidx: number
+  migratetype: number
+}
+
+/** The retry counters `__alloc_pages_slowpath` carries between loops. */
+export interface RetryState {
+  noProgressLoops: number
+  compactionRetries: number
+  compactPriority: CompactPriority
+}
+
+/**
+ * mm/page_alloc.c:should_reclaim_retry: count a no-progress loop (always for costly orders),
+ * give up after MAX_RECLAIM_RETRIES, else retry if some zone would meet MIN at `order` with all
+ * its reclaimable pages freed. Before giving up, `unreserve_highatomic_pageblock(force)`: a
+ * successful unreserve retries once more.
+ */
+export function shouldReclaimRetry(
+  m: Machine,
+  order: number,
+  ac: AllocContext,
+  allocFlags: number,
+  didSomeProgress: boolean,
+  st: RetryState,
+): boolean {
+  if (didSomeProgress && order <= PAGE_ALLOC_COSTLY_ORDER) st.noProgressLoops = 0
+  else st.noProgressLoops++
+  let ret = false
+  if (st.noProgressLoops <= MAX_RECLAIM_RETRIES) {
+    for (let i = 0; i < ac.zonelist.length; i++) {
+      const z = m.zones[ac.zonelist[i]]
+      if (z.type > ac.highestZoneidx) continue
+      const reclaimable = zoneReclaimablePages(m, z.id)
+      const available = reclaimable + z.nrFreePages
+      const wmark = zoneWatermarkOk(m, z, order, z.wmarkMin + z.watermarkBoost, ac.highestZoneidx, allocFlags, available)
+      if (reclaimTraceOn(m, 'reclaim_retry_zone'))
+        emitReclaimTrace(m, {
+          name: 'reclaim_retry_zone',
+          node: z.nid,
+          zone: z.name,
+          order,
+          reclaimable,
+          available,
+          min_wmark: z.wmarkMin + z.watermarkBoost,
+          no_progress_loops: st.noProgressLoops,
+          wmark_check: wmark,
+        })
+      if (wmark) {
+        ret = true
+        break
+      }
+    }
+  }
+  if (!ret) return unreserveHighatomicPageblock(m, ac.zonelist, ac.highestZoneidx, ac.migratetype, true)
+  return ret
+}
+
+/**
+ * mm/page_alloc.c:should_compact_retry (CONFIG_COMPACTION): SUCCESS counts a retry; COMPLETE
+ * and withdrawn results go to the priority check; SKIPPED retries iff reclaim could make
+ * compaction suitable; otherwise retry while retries ≤ MAX_COMPACT_RETRIES (a quarter above
+ * PAGE_ALLOC_COSTLY_ORDER). The priority check escalates (`prio--`, retries reset) down to
+ * SYNC_LIGHT for costly orders, SYNC_FULL otherwise. Traces `compact_retry`.
+ */
+export function shouldCompactRetry(
+  m: Machine,
+  order: number,
+  ac: AllocContext,
+  result: CompactResult,
+  st: RetryState,
+): boolean {
+  if (order === 0) return false
+  let maxRetries = MAX_COMPACT_RETRIES
+  const retries = st.compactionRetries
+  const priority = st.compactPriority
+  let ret = false
+  let checkPriority = false
+  if (compactionMadeProgress(result)) st.compactionRetries++
+  if (compactionFailed(result) || compactionWithdrawn(result)) {
+    checkPriority = true
+  } else if (compactionNeedsReclaim(result)) {
+    ret = compactionZonelistSuitable(m, Array.from(ac.zonelist), order, ac.highestZoneidx, (z) =>
+      zoneReclaimablePages(m, z.id),
+    )
+  } else {
+    if (order > PAGE_ALLOC_COSTLY_ORDER) maxRetries = Math.floor(maxRetries / 4)
+    if (st.compactionRetries <= maxRetries) ret = true
+    else checkPriority = true
+  }
+  if (checkPriority) {
+    const minPriority = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY : MIN_COMPACT_PRIORITY
+    if (st.compactPriority > minPriority) {
+      st.compactPriority = (st.compactPriority - 1) as CompactPriority
+      st.compactionRetries = 0
+      ret = true
+    }
+  }
+  if (reclaimTraceOn(m, 'compact_retry'))
+    emitReclaimTrace(m, {
+      name: 'compact_retry',
+      order,
+      priority,
+      result,
+      retries,
+      max_retries: maxRetries,
+      ret,
+    })
+  return ret
+}

@@ -1,0 +1,29 @@
+/**
+ * Swap-in of one page (mm/memory.c:do_swap_page → swap_readpage, order 0 as in 6.1): allocate
+ * a page with the full slow path, read it (synchronous IO from the cost model), map it as an
+ * anon folio on the LRU and free the slot (the model does not keep the swap cache after
+ * swap-in). Counts pswpin.
+ */
+import { GFP_HIGHUSER_MOVABLE } from '../mm/gfp'
+import { type Machine } from '../mm/machine'
+import { NO_PAGE } from '../mm/memmap'
+import { makeAnonLruFolio } from '../migrate/anonFolio'
+import { countReclaimEvent, PSWPIN } from './counters'
+import { lruAdd } from './lru'
+import { allocPagesReclaim, type AllocResult } from './slowpath'
+import { swapFree } from './swap'
+import { reclaimCost, type ReclaimEnv } from './types'
+
+/** Fault `slot` back in; returns the allocation result (pfn NO_PAGE if it failed; the slot stays). */
+export function swapinFolio(m: Machine, slot: number, env: ReclaimEnv, gfp = GFP_HIGHUSER_MOVABLE): AllocResult {
+  const res = allocPagesReclaim(m, gfp, 0, env)
+  if (res.pfn === NO_PAGE) return res
+  const rc = reclaimCost(env)
+  env.clock.nowNs += rc.swapReadLatencyNs + rc.swapReadNsPerPage
+  countReclaimEvent(m, PSWPIN, 1)
+  makeAnonLruFolio(m, res.pfn, 1)
+  lruAdd(m, res.pfn)
+  swapFree(m, slot, 1)
+  res.latencyNs += rc.swapReadLatencyNs + rc.swapReadNsPerPage
+  return res
+}
