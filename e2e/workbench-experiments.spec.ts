@@ -17,6 +17,28 @@ const EXAMPLES = existsSync(EXAMPLES_DIR)
       .sort()
   : []
 
+/**
+ * Charts each example must draw (what its workload does), by the example's `seed-NNN` prefix;
+ * every other chart must either draw or say why it has no data.
+ */
+const MUST_DRAW: Record<string, string[]> = {
+  'seed-000': [
+    'chart-compaction-rate',
+    'chart-compaction-scanned',
+    'chart-compaction-stalls',
+    'chart-migrate-latency-hist',
+    'chart-migrate-latency-cdf',
+  ],
+  'seed-001': ['chart-migrate-latency-hist', 'chart-migrate-lock-hold'],
+  'seed-002': ['chart-compaction-order', 'chart-direct-compaction-latency'],
+  'seed-003': [
+    'chart-outcome-alloc_contig_range',
+    'chart-outcome-virtio_mem',
+    'chart-latency-virtio_mem',
+  ],
+  'seed-004': ['chart-outcome-cma_alloc', 'chart-latency-cma_alloc'],
+}
+
 /** Compaction, migration and CMA in one small script, with two variants and two seeds. */
 const MIX_SCRIPT = `/** Fragment memory, then compact, migrate and allocate from CMA. */
 import { GFP_HIGHUSER_MOVABLE, GFP_TRANSHUGE, type Folio, type Kernel, type MachineSpec, type Variants } from 'mmwb'
@@ -140,7 +162,11 @@ test.describe('experiments in the web-mode workbench', () => {
       for (const [chart, px] of Object.entries(drawn)) {
         if (px !== 'no data') expect(px, `${chart} draws`).toBeGreaterThan(1000)
       }
+      for (const chart of MUST_DRAW[id.slice(0, 8)] ?? []) {
+        expect(drawn[chart], `${id} draws ${chart}`).toBeGreaterThan(1000)
+      }
       test.info().annotations.push({ type: 'charts', description: JSON.stringify(drawn) })
+      if (process.env.MMWB_E2E_SHOW_CHARTS) console.log(id, JSON.stringify(drawn))
 
       await page.getByTestId('results-tab-compare').click()
       await expect(page.getByTestId('compare-column')).toHaveText(variants)

@@ -3,7 +3,10 @@
 // screen, the workbench after an experiment, the compaction, migration and CMA/virtio-mem
 // charts, and the comparison. Not a test (it rewrites tracked files).
 // Usage: `npm run build:web && node e2e/workbench-screenshots.mjs [--example ID] [--dark]
-//         [--script file.ts] [--seeds "1, 2"] [--out docs/screenshots]`
+//         [--script file.ts] [--seeds "1, 2"] [--only welcome,compare] [--tab compaction]
+//         [--out docs/screenshots]`
+// The committed set: `--example seed-000-compaction-folios`, then
+// `--example seed-003-contig-alignment --only charts-cma-virtio-mem`.
 import { readFileSync } from 'node:fs'
 import { chromium } from '@playwright/test'
 import { startServer } from '../scripts/serve.mjs'
@@ -22,11 +25,13 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
 })
-const shot = async (page, name) => {
+const only = opt('--only', null)?.split(',')
+const shot = async (page, name, element = null) => {
+  if (only && !only.includes(name)) return
   await page.mouse.move(0, 0)
   await page.waitForTimeout(800)
   const path = `${outDir}/${name}${suffix}.png`
-  await page.screenshot({ path })
+  await (element ?? page).screenshot({ path })
   console.log(`wrote ${path}`)
 }
 try {
@@ -72,17 +77,19 @@ try {
     null,
     { timeout: 240_000 },
   )
-  await page.getByTestId('results-tab-series').click()
+  await page.getByTestId(`results-tab-${opt('--tab', 'compaction')}`).click()
   await shot(page, 'workbench')
+  // The chart tabs alone, on a large window so every chart of a tab is in view.
+  await page.setViewportSize({ width: 1920, height: 1500 })
   for (const [tab, name] of [
     ['compaction', 'charts-compaction'],
     ['migration', 'charts-migration'],
     ['contig', 'charts-cma-virtio-mem'],
     ['compare', 'compare'],
-    ['memmap', 'workbench-memmap'],
+    ['memmap', 'charts-memmap'],
   ]) {
     await page.getByTestId(`results-tab-${tab}`).click()
-    await shot(page, name)
+    await shot(page, name, page.locator('.results-panel'))
   }
 } finally {
   await browser.close()

@@ -3,20 +3,17 @@
  * memory model (engine/mm), the /proc formatters (engine/proc) and the scheduler
  * (engine/sched). Every call charges the calling task's simulated clock from the cost model.
  */
-import { makeAnonLruFolio, makeFileLruFolio } from '../migrate'
+import { makeAnonLruFolio } from '../migrate'
 import { folioPutLru } from '../migrate/isolate'
 import {
-  __GFP_COMP,
   __GFP_MOVABLE,
   compoundHead,
   folioAddMapcount,
   folioGet,
   folioMapcount,
   folioOrder,
-  folioTestFlag,
   folioTryGet,
   freePages,
-  PG_file,
   NO_PAGE,
   traceSubscribe,
   TRACE_EVENT_NAMES,
@@ -28,12 +25,11 @@ import type { VirtioMemDevice } from '../virtioMem'
 import { ContigOps } from './contigOps'
 import type { Design } from './design'
 import { FolioHandles } from './folioHandles'
-import { MmOps, type MigrateRequest } from './mmOps'
+import { MmOps } from './mmOps'
+import { createMmSys } from './mmSys'
 import type { MmRecorder } from './mmRecorder'
 import { vmSysctlGet, vmSysctlSet } from './vmSysctl'
 import { allVmstat } from './vmstatAll'
-import { cmaState } from '../cma'
-import { MIGRATE_REASONS } from '../migrate'
 import { formatBuddyinfo } from '../proc/buddyinfo'
 import { formatExtfragIndex, formatUnusableIndex } from '../proc/extfrag'
 import { formatPagetypeinfo } from '../proc/pagetypeinfo'
@@ -121,8 +117,6 @@ export interface Kernel {
   handles: FolioHandles
 }
 
-const MIGRATE_MODES = ['async', 'sync-light', 'sync']
-
 export function createKernel(deps: KernelDeps): Kernel {
   const { machine: m, sched, rng, series, hooks, recorder } = deps
   const cost = sched.cost
@@ -168,9 +162,6 @@ export function createKernel(deps: KernelDeps): Kernel {
       sched.charge(cost.pteUnmapNs * 2 ** folioOrder(m, p))
       folioPutLru(m, p)
     }
-  }
-  function json(v: unknown): string {
-    return JSON.stringify(v)
   }
   const traceOffs = new Map<number, () => void>()
   let nextTraceId = 1
@@ -379,131 +370,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     log(level, text) {
       hooks.log(level, text)
     },
-    filemapAddFolio(gfp, order) {
-      checkGfp(gfp)
-      checkOrder(m, order, 'filemapAddFolio')
-      const pfn = ops.allocPages(order > 0 ? gfp | __GFP_COMP : gfp, order)
-      if (pfn === NO_PAGE) return -1
-      handles.allocated(pfn)
-      // The page cache holds one reference per page; the caller keeps none (as after
-      // filemap_add_folio and the read path's folio_put).
-      makeFileLruFolio(m, pfn, 0)
-      sched.charge(cost.bookkeepingNs * 2 ** order)
-      return pfn
-    },
-    filemapRemoveFolio(pfn) {
-      assertLiveFolio(m, pfn, 'filemapRemoveFolio')
-      const head = compoundHead(m, pfn)
-      if (!folioTestFlag(m, head, PG_file)) {
-        throw new Error(
-          `filemapRemoveFolio: folio at pfn 0x${head.toString(16)} is not in the page cache`,
-        )
-      }
-      checkFreeable(head, 'filemapRemoveFolio')
-      const nr = 2 ** folioOrder(m, head)
-      // __filemap_remove_folio + folio_put_refs(folio, nr): the cache's references go, and the
-      // folio is freed unless somebody else still holds one.
-      for (let i = 1; i < nr; i++) folioPutLru(m, head)
-      folioPutLru(m, head)
-      sched.charge(cost.freeNs)
-    },
-    handleNew(pfn) {
-      return handles.create(pfn)
-    },
-    handlePfn(id) {
-      return handles.pfn(id)
-    },
-    compactMemory() {
-      return json(ops.compactMemory())
-    },
-    tryToCompactPages(order, gfp, prio) {
-      checkGfp(gfp)
-      checkOrder(m, order, 'tryToCompactPages')
-      if (prio !== 0 && prio !== 1 && prio !== 2) {
-        throw new RangeError(`tryToCompactPages: priority ${prio} is not a COMPACT_PRIO_* (0..2)`)
-      }
-      return ops.tryToCompactPages(order, gfp, prio)
-    },
-    wakeKcompactd(order) {
-      checkOrder(m, order, 'wakeKcompactd')
-      return ops.wakeKcompactd(order, 3)
-    },
-    migratePages(pfnsJson, mode, reason, gfp) {
-      if (!MIGRATE_MODES.includes(mode)) {
-        throw new RangeError(
-          `migratePages: mode ${JSON.stringify(mode)} is not one of ${MIGRATE_MODES.join(', ')}`,
-        )
-      }
-      if (!(MIGRATE_REASONS as readonly string[]).includes(reason)) {
-        throw new RangeError(
-          `migratePages: reason ${JSON.stringify(reason)} is not one of ${MIGRATE_REASONS.join(', ')}`,
-        )
-      }
-      const pfns = JSON.parse(pfnsJson) as number[]
-      for (const pfn of pfns) assertLiveFolio(m, pfn, 'migratePages')
-      const req: MigrateRequest = {
-        mode: mode as MigrateRequest['mode'],
-        reason: reason as MigrateRequest['reason'],
-      }
-      if (gfp >= 0) req.gfp = gfp
-      const r = ops.migrateFolios(pfns, req)
-      const s = r.stats
-      return json({
-        nrSucceeded: s.nrSucceeded,
-        nrFailedPages: s.nrFailedPages,
-        nrThpSucceeded: s.nrThpSucceeded,
-        nrThpFailed: s.nrThpFailed,
-        nrThpSplit: s.nrThpSplit,
-        retval: s.retval,
-        notIsolated: r.notIsolated,
-        wastedTargets: s.wastedTargets,
-        latencyNs: r.latencyNs,
-        folioLatencyNs: s.latencyNs,
-        lockHoldNs: s.lockHoldNs,
-      })
-    },
-    cmaAlloc(name, count, align) {
-      return json(contig.cmaAlloc(name, count, align))
-    },
-    cmaRelease(name, pfn, count) {
-      return contig.cmaRelease(name, pfn, count)
-    },
-    cmaAreas() {
-      return json(
-        cmaState(m).areas.map((a) => ({
-          name: a.name,
-          basePfn: a.basePfn,
-          count: a.count,
-          orderPerBit: a.orderPerBit,
-          allocPagesSuccess: a.nrPagesSucceeded,
-          allocPagesFail: a.nrPagesFailed,
-        })),
-      )
-    },
-    allocContigRange(start, end, mt) {
-      assertPfn(m, start, 'allocContigRange')
-      assertPfn(m, end - 1, 'allocContigRange')
-      return json(contig.allocContigRange(start, end, mt))
-    },
-    freeContigRange(pfn, nrPages) {
-      assertPfn(m, pfn, 'freeContigRange')
-      return contig.freeContigRange(pfn, nrPages)
-    },
-    virtioMemRequest(sizeMiB) {
-      return json(contig.virtioMemRequest(sizeMiB))
-    },
-    walkerArm(n) {
-      if (!Number.isInteger(n) || n < 0)
-        throw new RangeError('pfnWalker.arm: n must be an integer >= 0')
-      ops.armWalker(n)
-    },
-    walkerRelease() {
-      sched.charge(cost.bookkeepingNs)
-      return ops.releaseWalker()
-    },
-    histogram(name) {
-      return json(recorder.histograms.get(name) ?? null)
-    },
+    ...createMmSys({ m, sched, ops, contig, handles, checkFreeable }),
   }
   return { sys, locks, ops, contig, handles }
 }

@@ -363,3 +363,48 @@ it('keeps the machine of a run consistent after the new calls', async () => {
   const out = await runModule({ machine: small, default() {} })
   expect(machineOf(out.run).endPfn).toBeGreaterThan(0)
 })
+
+it('trace.on reaches the compaction and migration tracepoints (include/trace/events/compaction.h)', async () => {
+  const seen = new Set<string>()
+  await runModule({
+    machine: small,
+    default(k) {
+      for (const tp of ['mm_compaction_begin', 'mm_compaction_end', 'mm_migrate_pages'] as const)
+        k.trace.on(tp, (ev) =>
+          seen.add(
+            `${ev.name}:${'status' in ev.fields || 'nr_succeeded' in ev.fields || 'zone_start' in ev.fields}`,
+          ),
+        )
+      const kept = fragment(k, 8)
+      k.compactMemory()
+      for (const f of kept) k.folioPut(f)
+    },
+  })
+  expect([...seen].sort()).toEqual([
+    'mm_compaction_begin:true',
+    'mm_compaction_end:true',
+    'mm_migrate_pages:true',
+  ])
+})
+
+it('kcompactd compacts proactively every 500 ms while vm.compaction_proactiveness > 0 (kcompactd timeout path)', async () => {
+  const run = async (proactiveness: number) =>
+    runModule(
+      {
+        machine: small,
+        variants: { v: { sysctl: { 'vm.compaction_proactiveness': proactiveness } } },
+        async default(k) {
+          const kept = fragment(k, 8)
+          await k.sleep(2_100_000_000) // four HPAGE_FRAG_CHECK_INTERVAL_MSEC ticks
+          for (const f of kept) k.folioPut(f)
+        },
+      },
+      { variant: 'v' },
+    )
+  const on = await run(100)
+  expect(on.events.some((e) => e.kind === 'proactive_compaction')).toBe(true)
+  expect(on.series.fragmentation_score).toBeDefined()
+  const off = await run(0)
+  expect(off.events.some((e) => e.kind === 'proactive_compaction')).toBe(false)
+  expect(off.vmstat.compact_migrate_scanned ?? 0).toBe(0)
+})

@@ -94,6 +94,11 @@ export class MmOps {
     private readonly rec: MmRecorder,
   ) {}
 
+  /** The run's recorder of engine series, histograms and events. */
+  get recorder(): MmRecorder {
+    return this.rec
+  }
+
   get costModel(): Scheduler['cost'] {
     return this.sched.cost
   }

@@ -343,13 +343,38 @@ export interface Extfrag {
   fragmentationIndex(): string
 }
 
-/** Tracepoints a script can subscribe to (include/trace/events/kmem.h). */
+/**
+ * Tracepoints a script can subscribe to, by their ftrace names: kmem
+ * (include/trace/events/kmem.h), migrate (migrate.h), compaction (compaction.h), cma (cma.h)
+ * and page isolation (page_isolation.h).
+ */
 export type TracepointName =
   | 'mm_page_alloc'
   | 'mm_page_free'
   | 'mm_page_alloc_zone_locked'
   | 'mm_page_alloc_extfrag'
   | 'mm_page_pcpu_drain'
+  | 'mm_migrate_pages_start'
+  | 'mm_migrate_pages'
+  | 'test_pages_isolated'
+  | 'cma_alloc_start'
+  | 'cma_alloc_finish'
+  | 'cma_alloc_busy_retry'
+  | 'cma_release'
+  | 'mm_compaction_isolate_migratepages'
+  | 'mm_compaction_isolate_freepages'
+  | 'mm_compaction_migratepages'
+  | 'mm_compaction_begin'
+  | 'mm_compaction_end'
+  | 'mm_compaction_try_to_compact_pages'
+  | 'mm_compaction_finished'
+  | 'mm_compaction_suitable'
+  | 'mm_compaction_deferred'
+  | 'mm_compaction_defer_compaction'
+  | 'mm_compaction_defer_reset'
+  | 'mm_compaction_kcompactd_sleep'
+  | 'mm_compaction_wakeup_kcompactd'
+  | 'mm_compaction_kcompactd_wake'
 
 /** One trace event, with the kernel's field names. */
 export interface TraceEvent {

@@ -15,7 +15,13 @@ import { type Zone } from '../mm/zone'
 import { ALLOCSTALL, countReclaimEvent, emitReclaimTrace, reclaimTraceOn } from './counters'
 import { lruSync } from './lru'
 import { shrinkNode } from './shrinkNode'
-import { createScanControl, DEF_PRIORITY, reclaimCost, type ReclaimEnv, type ScanControl } from './types'
+import {
+  createScanControl,
+  DEF_PRIORITY,
+  reclaimCost,
+  type ReclaimEnv,
+  type ScanControl,
+} from './types'
 import { nextWritebackDoneNs, nrWritebackInflight } from './writeback'
 
 /** mm/vmscan.c:compaction_ready: the zone can already compact for `sc.order` (with a gap). */
@@ -24,7 +30,14 @@ function compactionReady(m: Machine, z: Zone, sc: ScanControl): boolean {
   const suitable = compactionSuitAllocationOrder(m, z, sc.order, sc.reclaimIdx, 0)
   if (suitable === 'success') return true
   if (suitable === 'skipped') return false
-  return zoneWatermarkOkSafe(m, z, 0, z.wmarkHigh + z.watermarkBoost + compactGap(sc.order), sc.reclaimIdx, 0)
+  return zoneWatermarkOkSafe(
+    m,
+    z,
+    0,
+    z.wmarkHigh + z.watermarkBoost + compactGap(sc.order),
+    sc.reclaimIdx,
+    0,
+  )
 }
 
 /** mm/vmscan.c:shrink_zones: each node of the zonelist once, zones ≤ reclaim_idx. */
@@ -135,7 +148,12 @@ export function reclaimPages(
       reclaimIdx: target.type,
       nrToReclaim: Math.max(32, nrPages - res.nrReclaimed),
     })
-    const zl = Int32Array.from(m.zones.filter((z) => z.nid === target.nid).map((z) => z.id).reverse())
+    const zl = Int32Array.from(
+      m.zones
+        .filter((z) => z.nid === target.nid)
+        .map((z) => z.id)
+        .reverse(),
+    )
     doTryToFreePages(m, zl, sc, env)
     res.nrScanned += sc.nrScanned
     if (sc.nrReclaimed === 0) break
@@ -143,6 +161,7 @@ export function reclaimPages(
   }
   if (res.nrReclaimed > 0) drainAllPages(m, null)
   for (const z of m.zones)
-    if (z !== target && z.nrFreePages > before[z.id]) res.nrOtherZones += z.nrFreePages - before[z.id]
+    if (z !== target && z.nrFreePages > before[z.id])
+      res.nrOtherZones += z.nrFreePages - before[z.id]
   return res
 }

@@ -54,12 +54,25 @@ export {
   nodeLruPages,
   zoneLruPages,
 } from './lru'
-export { swapon, swapFree, swapUsage, swapDevice, nrSwapPages, folioSwapEntry, type SwapConfig } from './swap'
+export {
+  swapon,
+  swapFree,
+  swapUsage,
+  swapDevice,
+  nrSwapPages,
+  folioSwapEntry,
+  type SwapConfig,
+} from './swap'
 export { onFolioUnmapped, type FolioUnmappedObserver } from './observers'
 export { endWritebackUntil, nextWritebackDoneNs, nrWritebackInflight } from './writeback'
 export { shrinkFolioList, type ReclaimStat } from './shrinkFolioList'
 export { shrinkNode, getScanCount, zoneReclaimablePages, inactiveIsLow } from './shrinkNode'
-export { tryToFreePages, doTryToFreePages, reclaimPages, type ReclaimPagesResult } from './directReclaim'
+export {
+  tryToFreePages,
+  doTryToFreePages,
+  reclaimPages,
+  type ReclaimPagesResult,
+} from './directReclaim'
 export {
   balancePgdat,
   kswapdRun,

@@ -13,13 +13,8 @@ import { __GFP_DIRECT_RECLAIM, GFP_KERNEL } from '../mm/gfp'
 import { type Machine } from '../mm/machine'
 import { zoneWatermarkOkSafe } from '../mm/watermark'
 import { MAX_NR_ZONES } from '../mm/zoneType'
-import {
-  countReclaimEvent,
-  emitReclaimTrace,
-  PAGEOUTRUN,
-  reclaimTraceOn,
-} from './counters'
-import { lruOf, lruSync } from './lru'
+import { countReclaimEvent, emitReclaimTrace, PAGEOUTRUN, reclaimTraceOn } from './counters'
+import { lruOf, lruSync, lruTrusted } from './lru'
 import { shrinkNode } from './shrinkNode'
 import {
   createScanControl,
@@ -59,7 +54,9 @@ function stateOf(m: Machine): KswapdState {
 }
 
 /** Nodes with a pending kswapd wakeup (`'wake-only'` mode), for a scheduler. */
-export function kswapdPending(m: Machine): { nid: number; order: number; highestZoneidx: number }[] {
+export function kswapdPending(
+  m: Machine,
+): { nid: number; order: number; highestZoneidx: number }[] {
   const s = stateOf(m)
   const out = []
   for (let nid = 0; nid < m.cfg.nrNodes; nid++)
@@ -74,7 +71,12 @@ export function kswapdIsRunning(m: Machine, nid: number): boolean {
 }
 
 /** mm/vmscan.c:pgdat_balanced: some zone ≤ idx meets HIGH (+ boost) at `order`. */
-export function pgdatBalanced(m: Machine, nid: number, order: number, highestZoneidx: number): boolean {
+export function pgdatBalanced(
+  m: Machine,
+  nid: number,
+  order: number,
+  highestZoneidx: number,
+): boolean {
   let any = false
   for (const z of m.zones) {
     if (z.nid !== nid || z.type > highestZoneidx || z.managedPages === 0) continue
@@ -106,7 +108,9 @@ export function balancePgdat(
   env: ReclaimEnv,
 ): { order: number; nrReclaimed: number } {
   countReclaimEvent(m, PAGEOUTRUN, 1)
-  const zones = m.zones.filter((z) => z.nid === nid && z.type <= highestZoneidx && z.managedPages > 0)
+  const zones = m.zones.filter(
+    (z) => z.nid === nid && z.type <= highestZoneidx && z.managedPages > 0,
+  )
   const zoneBoosts = zones.map((z) => z.watermarkBoost)
   let nrBoostReclaim = zoneBoosts.reduce((a, b) => a + b, 0)
   const boosted = nrBoostReclaim > 0
@@ -131,7 +135,8 @@ export function balancePgdat(
       sc.nrScanned = 0
       // kswapd_shrink_node
       sc.nrToReclaim = 0
-      for (const z of zones) sc.nrToReclaim += Math.max(z.wmarkHigh + z.watermarkBoost, SWAP_CLUSTER_MAX)
+      for (const z of zones)
+        sc.nrToReclaim += Math.max(z.wmarkHigh + z.watermarkBoost, SWAP_CLUSTER_MAX)
       shrinkNode(m, nid, sc, env)
       if (sc.order > 0 && sc.nrReclaimed >= compactGap(sc.order)) sc.order = 0
       if (sc.nrScanned >= sc.nrToReclaim) raisePriority = false
@@ -149,7 +154,7 @@ export function balancePgdat(
     })
     const ce = compactEnvOf(env)
     if (wakeupKcompactd(m, ce, nid, m.pageblockOrder, highestZoneidx) && env.runKcompactd !== false)
-      kcompactdDoWork(m, ce, nid)
+      lruTrusted(m, () => kcompactdDoWork(m, ce, nid))
   }
   return { order: sc.order, nrReclaimed: sc.nrReclaimed }
 }
@@ -209,7 +214,8 @@ export function kswapdRun(
     const ce = compactEnvOf(env)
     resetIsolationSuitableNode(m, nid)
     kcompactdWoken = wakeupKcompactd(m, ce, nid, allocOrder, highestZoneidx)
-    if (kcompactdWoken && env.runKcompactd !== false) kcompactdDoWork(m, ce, nid)
+    if (kcompactdWoken && env.runKcompactd !== false)
+      lruTrusted(m, () => kcompactdDoWork(m, ce, nid))
     if (reclaimTraceOn(m, 'mm_vmscan_kswapd_sleep'))
       emitReclaimTrace(m, { name: 'mm_vmscan_kswapd_sleep', nid })
   }
@@ -245,12 +251,24 @@ export function wakeupKswapd(
     if ((gfp & __GFP_DIRECT_RECLAIM) === 0) {
       const ce = compactEnvOf(env)
       if (wakeupKcompactd(m, ce, nid, order, highestZoneidx) && env.runKcompactd !== false)
-        kcompactdDoWork(m, { ...ce, clock: { nowNs: Math.max(s.clockNs[nid], env.clock.nowNs) } }, nid)
+        lruTrusted(m, () =>
+          kcompactdDoWork(
+            m,
+            { ...ce, clock: { nowNs: Math.max(s.clockNs[nid], env.clock.nowNs) } },
+            nid,
+          ),
+        )
     }
     return null
   }
   if (reclaimTraceOn(m, 'mm_vmscan_wakeup_kswapd'))
-    emitReclaimTrace(m, { name: 'mm_vmscan_wakeup_kswapd', nid, zid: z.type, order, gfp_flags: gfp })
+    emitReclaimTrace(m, {
+      name: 'mm_vmscan_wakeup_kswapd',
+      nid,
+      zid: z.type,
+      order,
+      gfp_flags: gfp,
+    })
   if (env.kswapdMode === 'wake-only') {
     s.pending[nid] = 1
     return null

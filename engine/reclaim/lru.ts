@@ -16,6 +16,7 @@ import {
   PAGE_ALLOC,
   PG_active,
   PG_anon,
+  PG_file,
   PG_head,
   PG_lru,
   PG_mlocked,
@@ -27,6 +28,14 @@ import {
   setPageFlags,
 } from '../mm/memmap'
 import { compoundHead } from '../mm/folio'
+import {
+  VM_COMPACTISOLATED,
+  VM_PGALLOC,
+  VM_PGFREE,
+  VM_PGMIGRATE_FAIL,
+  VM_PGMIGRATE_SUCCESS,
+  VM_THP_SPLIT_PAGE,
+} from '../mm/vmstatItems'
 import { onFolioMoved, onFolioSplit } from '../migrate/counters'
 import { countReclaimEvent, PGACTIVATE } from './counters'
 
@@ -37,7 +46,13 @@ export const LRU_INACTIVE_FILE = 2
 export const LRU_ACTIVE_FILE = 3
 export const LRU_UNEVICTABLE = 4
 export const NR_LRU_LISTS = 5
-export const LRU_NAMES = ['inactive_anon', 'active_anon', 'inactive_file', 'active_file', 'unevictable']
+export const LRU_NAMES = [
+  'inactive_anon',
+  'active_anon',
+  'inactive_file',
+  'active_file',
+  'unevictable',
+]
 
 /** The lists of one machine. Per pfn arrays are indexed by folio head pfn. */
 export class Lru {
@@ -57,6 +72,15 @@ export class Lru {
   readonly zonePages: Float64Array
   /** Per node: `kswapd_failures`. */
   readonly kswapdFailures: Int32Array
+  /** `changeStamp` when the lists were last known consistent (-1: never). */
+  syncedStamp = -1
+  /** A split happened behind our back: the pieces must be found by a full sync. */
+  needSync = false
+  /**
+   * Full syncs whenever other modules allocated, freed or migrated since the last one (default).
+   * Off when every creator of LRU folios calls `lruAdd` (folio_add_lru), as the kernel's do.
+   */
+  autoSync = true
 
   constructor(m: Machine) {
     const n = m.endPfn
@@ -88,7 +112,10 @@ export function lruOf(m: Machine): Lru {
       unlinkFolio(m, lru, src)
       if (isLruHead(m, dst)) linkFolio(m, lru, dst, folioLruList(m, dst), false)
     })
-    onFolioSplit(m, (head) => unlinkFolio(m, lru, head))
+    onFolioSplit(m, (head) => {
+      unlinkFolio(m, lru, head)
+      lru.needSync = true
+    })
   }
   return l
 }
@@ -99,6 +126,15 @@ function zoneIdOf(m: Machine, pfn: number): number {
 
 function nidOf(m: Machine, pfn: number): number {
   return m.zones[zoneIdOf(m, pfn)].nid
+}
+
+/**
+ * A user folio taken off the LRU by another module (compaction, migration, the workload API):
+ * allocated, anon or file, PG_lru clear. Its entry stays linked, so that a putback (which only
+ * sets PG_lru again) needs no notice; reclaim's scans skip it meanwhile.
+ */
+export function isolatedElsewhere(f: number): boolean {
+  return (f & (PAGE_ALLOC | PG_lru)) === PAGE_ALLOC && (f & (PG_anon | PG_file)) !== 0
 }
 
 /** An allocated folio head with PG_lru: what the lists may hold. */
@@ -116,11 +152,18 @@ export function folioEvictable(m: Machine, head: number): boolean {
   return (pageFlags(m, head) & (PG_unevictable | PG_mlocked)) === 0
 }
 
+/** `folio_lru_list()` from a head's flags word. */
+function lruListOfFlags(f: number): number {
+  if ((f & (PG_unevictable | PG_mlocked)) !== 0) return LRU_UNEVICTABLE
+  return (
+    ((f & (PG_swapbacked | PG_anon)) === 0 ? LRU_INACTIVE_FILE : 0) +
+    ((f & PG_active) !== 0 ? 1 : 0)
+  )
+}
+
 /** `folio_lru_list()`: the list a folio belongs on, from its flags. */
 export function folioLruList(m: Machine, head: number): number {
-  if (!folioEvictable(m, head)) return LRU_UNEVICTABLE
-  const f = pageFlags(m, head)
-  return (folioIsFileLru(m, head) ? LRU_INACTIVE_FILE : 0) + ((f & PG_active) !== 0 ? 1 : 0)
+  return lruListOfFlags(pageFlags(m, head))
 }
 
 function headOrder(m: Machine, head: number): number {
@@ -240,30 +283,68 @@ export function folioReferenced(m: Machine, l: Lru, head: number): number {
 }
 
 /**
+ * What other modules' LRU changes would move: allocations, frees, migrations, splits and
+ * compaction isolations (a putback without migration still counts compact_isolated).
+ */
+function changeStamp(m: Machine): number {
+  const ev = m.vmEvents
+  return (
+    ev[VM_PGALLOC] +
+    ev[VM_PGALLOC + 1] +
+    ev[VM_PGALLOC + 2] +
+    ev[VM_PGALLOC + 3] +
+    ev[VM_PGFREE] +
+    ev[VM_PGMIGRATE_SUCCESS] +
+    ev[VM_PGMIGRATE_FAIL] +
+    ev[VM_THP_SPLIT_PAGE] +
+    ev[VM_COMPACTISOLATED]
+  )
+}
+
+/**
+ * Run `fn`, whose LRU effects the lists follow (reclaim itself; compaction, whose migrations
+ * the folio-moved observer tracks and whose putbacks leave entries linked): if the lists were
+ * consistent before, they still are, whatever the allocation and free counters did.
+ */
+export function lruTrusted<T>(m: Machine, fn: () => T): T {
+  const l = lruOf(m)
+  const s0 = changeStamp(m)
+  const r = fn()
+  if (l.syncedStamp === s0) l.syncedStamp = changeStamp(m)
+  return r
+}
+
+/** `false`: callers promise to `lruAdd` every new LRU folio; no O(pages) syncs. */
+export function setLruAutoSync(m: Machine, on: boolean): void {
+  lruOf(m).autoSync = on
+}
+
+/**
  * Reconcile the lists with the page flags: unlink entries that are no longer allocated LRU
  * heads (freed, split, isolated by someone else), relink entries whose flags now select
- * another list or whose order changed, and link LRU folios nobody told us about. O(pages).
+ * another list or whose order changed, and link LRU folios nobody told us about. O(pages), so
+ * skipped when no allocation, free, migration, split or compaction isolation happened since the
+ * last reclaim entry point (flag changes such as mlock are corrected lazily by the scans).
  */
-export function lruSync(m: Machine): void {
+export function lruSync(m: Machine, force = false): void {
   const l = lruOf(m)
-  for (let li = 0; li < l.head.length; li++) {
-    for (let p = l.head[li]; p >= 0; ) {
-      const nx = l.next[p]
-      if (!isLruHead(m, p)) unlinkFolio(m, l, p)
-      else if (l.list[p] !== folioLruList(m, p) || l.order[p] !== headOrder(m, p))
-        linkFolio(m, l, p, folioLruList(m, p), false)
-      p = nx
-    }
-  }
+  if (!force && !l.needSync && (!l.autoSync || l.syncedStamp === changeStamp(m))) return
+  l.needSync = false
+  // One pass over every pfn: tails and free pages are never valid entries.
   const pg = m.pg
   const want = PAGE_ALLOC | PG_lru
-  for (let p = 0; p < m.endPfn; ) {
+  const list = l.list
+  const lorder = l.order
+  const end = m.endPfn
+  for (let p = 0; p < end; p++) {
     const f = pg[p << 2]
     if ((f & want) === want) {
-      if (l.list[p] < 0) linkFolio(m, l, p, folioLruList(m, p), false)
-      p += (f & PG_head) !== 0 ? 1 << pageOrder(m, p) : 1
-    } else p++
+      const lru = lruListOfFlags(f)
+      const order = (f & PG_head) !== 0 ? pg[(p << 2) + 1] & 0xff : 0
+      if (list[p] !== lru || lorder[p] !== order) linkFolio(m, l, p, lru, false)
+    } else if (list[p] >= 0 && !isolatedElsewhere(f)) unlinkFolio(m, l, p)
   }
+  l.syncedStamp = changeStamp(m)
 }
 
 /** Pages on `lru` of zone `zoneId`. */

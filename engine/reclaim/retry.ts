@@ -58,7 +58,15 @@ export function shouldReclaimRetry(
       if (z.type > ac.highestZoneidx) continue
       const reclaimable = zoneReclaimablePages(m, z.id)
       const available = reclaimable + z.nrFreePages
-      const wmark = zoneWatermarkOk(m, z, order, z.wmarkMin + z.watermarkBoost, ac.highestZoneidx, allocFlags, available)
+      const wmark = zoneWatermarkOk(
+        m,
+        z,
+        order,
+        z.wmarkMin + z.watermarkBoost,
+        ac.highestZoneidx,
+        allocFlags,
+        available,
+      )
       if (reclaimTraceOn(m, 'reclaim_retry_zone'))
         emitReclaimTrace(m, {
           name: 'reclaim_retry_zone',
@@ -77,7 +85,8 @@ export function shouldReclaimRetry(
       }
     }
   }
-  if (!ret) return unreserveHighatomicPageblock(m, ac.zonelist, ac.highestZoneidx, ac.migratetype, true)
+  if (!ret)
+    return unreserveHighatomicPageblock(m, ac.zonelist, ac.highestZoneidx, ac.migratetype, true)
   return ret
 }
 
@@ -114,7 +123,8 @@ export function shouldCompactRetry(
     else checkPriority = true
   }
   if (checkPriority) {
-    const minPriority = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY : MIN_COMPACT_PRIORITY
+    const minPriority =
+      order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY : MIN_COMPACT_PRIORITY
     if (st.compactPriority > minPriority) {
       st.compactPriority = (st.compactPriority - 1) as CompactPriority
       st.compactionRetries = 0

@@ -41,12 +41,7 @@ import {
 import { folioEvictable, folioIsFileLru, folioReferenced, lruOf } from './lru'
 import { notifyUnmapped } from './observers'
 import { folioAllocSwap, folioSwapEntry, setFolioSwapEntry, swapDevice } from './swap'
-import {
-  defaultReclaimVariants,
-  reclaimCost,
-  type ReclaimEnv,
-  type ScanControl,
-} from './types'
+import { defaultReclaimVariants, reclaimCost, type ReclaimEnv, type ScanControl } from './types'
 import { folioStartWriteback } from './writeback'
 
 /** `struct reclaim_stat`. */

@@ -30,12 +30,14 @@ import {
   folioLruList,
   folioReferenced,
   isLruHead,
+  isolatedElsewhere,
   LRU_ACTIVE_ANON,
   LRU_ACTIVE_FILE,
   LRU_INACTIVE_ANON,
   LRU_INACTIVE_FILE,
   linkFolio,
   lruOf,
+  lruTrusted,
   lruvecLruSize,
   NR_LRU_LISTS,
   unlinkFolio,
@@ -83,6 +85,8 @@ function isolateLruFolios(
     if (!isLruHead(m, p) || folioLruList(m, p) !== lru) {
       unlinkFolio(m, l, p)
       if (isLruHead(m, p)) linkFolio(m, l, p, folioLruList(m, p), false)
+      // Isolated by someone else: skip it (rotate) until they put it back.
+      else if (isolatedElsewhere(pageFlags(m, p))) skipped.push(p)
       continue
     }
     const nr = 1 << l.order[p]
@@ -213,8 +217,7 @@ function prepareScanCount(m: Machine, nid: number, sc: ScanControl): void {
   if (sc.forceDeactivate || inactiveIsLow(m, nid, LRU_INACTIVE_FILE))
     sc.mayDeactivate |= DEACTIVATE_FILE
   const inactiveFile = lruvecLruSize(m, nid, LRU_INACTIVE_FILE, 3)
-  sc.cacheTrimMode =
-    inactiveFile >> sc.priority !== 0 && (sc.mayDeactivate & DEACTIVATE_FILE) === 0
+  sc.cacheTrimMode = inactiveFile >> sc.priority !== 0 && (sc.mayDeactivate & DEACTIVATE_FILE) === 0
   let free = 0
   let highWmark = 0
   for (const z of m.zones) {
@@ -297,9 +300,7 @@ function shrinkLruvec(m: Machine, nid: number, sc: ScanControl, env: ReclaimEnv)
 
 /** `in_reclaim_compaction()`. */
 function inReclaimCompaction(sc: ScanControl): boolean {
-  return (
-    sc.order > 0 && (sc.order > PAGE_ALLOC_COSTLY_ORDER || sc.priority < DEF_PRIORITY - 2)
-  )
+  return sc.order > 0 && (sc.order > PAGE_ALLOC_COSTLY_ORDER || sc.priority < DEF_PRIORITY - 2)
 }
 
 /** mm/vmscan.c:should_continue_reclaim: reclaim for compaction until a zone is suitable. */
@@ -325,6 +326,10 @@ function shouldContinueReclaim(
  * dormant kswapd (`kswapd_failures = 0`).
  */
 export function shrinkNode(m: Machine, nid: number, sc: ScanControl, env: ReclaimEnv): void {
+  lruTrusted(m, () => shrinkNodeLoop(m, nid, sc, env))
+}
+
+function shrinkNodeLoop(m: Machine, nid: number, sc: ScanControl, env: ReclaimEnv): void {
   for (;;) {
     endWritebackUntil(m, env.clock.nowNs)
     const nrReclaimed = sc.nrReclaimed

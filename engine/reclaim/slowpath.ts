@@ -50,19 +50,13 @@ import { ZONE_NORMAL } from '../mm/zoneType'
 import { countReclaimEvent, emitReclaimTrace, OOM_KILL, reclaimTraceOn } from './counters'
 import { tryToFreePages } from './directReclaim'
 import { wakeupKswapd } from './kswapd'
-import { lruSync } from './lru'
+import { lruSync, lruTrusted } from './lru'
 import { type AllocContext, type RetryState, shouldCompactRetry, shouldReclaimRetry } from './retry'
 import { type OomVictim, reclaimCost, type ReclaimEnv } from './types'
 
 /** Which step produced the page. `'nofail'`: `__GFP_NOFAIL`'s reserve fallback. */
 export type AllocPath =
-  | 'freelist'
-  | 'kswapd'
-  | 'direct-compaction'
-  | 'direct-reclaim'
-  | 'oom'
-  | 'nofail'
-  | 'fail'
+  'freelist' | 'kswapd' | 'direct-compaction' | 'direct-reclaim' | 'oom' | 'nofail' | 'fail'
 
 export interface AllocResult {
   pfn: number
@@ -156,7 +150,9 @@ function directCompact(
   env: ReclaimEnv,
   res: AllocResult,
 ): number {
-  const r = allocPagesDirectCompact(m, compactEnvOf(env), gfp, order, allocFlags, prio as 0 | 1 | 2)
+  const r = lruTrusted(m, () =>
+    allocPagesDirectCompact(m, compactEnvOf(env), gfp, order, allocFlags, prio as 0 | 1 | 2),
+  )
   if (order > 0) {
     res.lastCompactResult = r.result
     if (r.result !== 'skipped') res.compactStalls++
@@ -165,7 +161,13 @@ function directCompact(
 }
 
 /** `__alloc_pages_cpuset_fallback()`. */
-function cpusetFallback(m: Machine, gfp: number, order: number, flags: number, nid: number): number {
+function cpusetFallback(
+  m: Machine,
+  gfp: number,
+  order: number,
+  flags: number,
+  nid: number,
+): number {
   const p = getPageFromFreelist(m, gfp, order, flags | ALLOC_CPUSET, nid)
   return p !== NO_PAGE ? p : getPageFromFreelist(m, gfp, order, flags, nid)
 }
@@ -212,11 +214,24 @@ function mayOom(
   return { pfn, progress }
 }
 
-function done(m: Machine, gfp: number, order: number, env: ReclaimEnv, res: AllocResult, startNs: number): AllocResult {
+function done(
+  m: Machine,
+  gfp: number,
+  order: number,
+  env: ReclaimEnv,
+  res: AllocResult,
+  startNs: number,
+): AllocResult {
   env.clock.nowNs += res.pfn !== NO_PAGE ? env.cost.allocNs : env.cost.allocFailNs
   res.latencyNs = env.clock.nowNs - startNs
   if (m.traceOn[TP_MM_PAGE_ALLOC] !== 0)
-    traceMmPageAlloc(m, res.pfn, order, gfp, m.mobilityDisabled ? MIGRATE_UNMOVABLE : gfpMigratetype(gfp))
+    traceMmPageAlloc(
+      m,
+      res.pfn,
+      order,
+      gfp,
+      m.mobilityDisabled ? MIGRATE_UNMOVABLE : gfpMigratetype(gfp),
+    )
   return res
 }
 
@@ -240,7 +255,14 @@ export function allocPagesSlowpath(
   return done(m, gfp, order, env, res, startNs)
 }
 
-function slowpath(m: Machine, gfp: number, order: number, env: ReclaimEnv, nid: number, res: AllocResult): void {
+function slowpath(
+  m: Machine,
+  gfp: number,
+  order: number,
+  env: ReclaimEnv,
+  nid: number,
+  res: AllocResult,
+): void {
   const canDirectReclaim = (gfp & __GFP_DIRECT_RECLAIM) !== 0
   const canCompact = (gfp & __GFP_IO) !== 0
   const costly = order > PAGE_ALLOC_COSTLY_ORDER
@@ -249,7 +271,11 @@ function slowpath(m: Machine, gfp: number, order: number, env: ReclaimEnv, nid: 
     highestZoneidx: gfpZone(gfp),
     migratetype: m.mobilityDisabled ? MIGRATE_UNMOVABLE : gfpMigratetype(gfp),
   }
-  const st: RetryState = { noProgressLoops: 0, compactionRetries: 0, compactPriority: DEF_COMPACT_PRIORITY }
+  const st: RetryState = {
+    noProgressLoops: 0,
+    compactionRetries: 0,
+    compactPriority: DEF_COMPACT_PRIORITY,
+  }
   let compactResult: CompactResult = 'skipped'
   let allocFlags = gfpToAllocFlags(gfp, order, m.allocHarder)
   // After an OOM kill, the page the retry finds is the kill's doing.
@@ -312,7 +338,10 @@ function slowpath(m: Machine, gfp: number, order: number, env: ReclaimEnv, nid: 
     }
     const oom = mayOom(m, gfp, order, ac, nid, env, res)
     if (got(oom.pfn, 'oom')) return
-    if (env.oomVictim === true && ((allocFlags & ALLOC_OOM) !== 0 || (gfp & __GFP_NOMEMALLOC) !== 0))
+    if (
+      env.oomVictim === true &&
+      ((allocFlags & ALLOC_OOM) !== 0 || (gfp & __GFP_NOMEMALLOC) !== 0)
+    )
       break
     if (oom.progress) {
       afterOom = true
@@ -346,10 +375,14 @@ export function allocPagesReclaim(
     const zl = m.zonelists[nid]
     const highest = gfpZone(gfp)
     let preferred = -1
-    for (let i = 0; i < zl.length && preferred < 0; i++) if (m.zones[zl[i]].type <= highest) preferred = zl[i]
+    for (let i = 0; i < zl.length && preferred < 0; i++)
+      if (m.zones[zl[i]].type <= highest) preferred = zl[i]
     if (preferred >= 0) {
       const boosted = m.zones.map((z) => z.boostedWatermark)
-      const flags = gfpToAllocFlagsCma(gfp, ALLOC_WMARK_LOW | allocFlagsNofragment(m, m.zones[preferred], gfp))
+      const flags = gfpToAllocFlagsCma(
+        gfp,
+        ALLOC_WMARK_LOW | allocFlagsNofragment(m, m.zones[preferred], gfp),
+      )
       const pfn = getPageFromFreelist(m, gfp, order, flags, nid)
       for (const z of m.zones)
         if (boosted[z.id] && !z.boostedWatermark) wakeupKswapd(m, z.id, 0, 0, z.type, env)

@@ -168,7 +168,11 @@ export function swapFree(m: Machine, slot: number, nr = 1): void {
 }
 
 /** Swap usage as `/proc/swaps` shows it (pages). */
-export function swapUsage(m: Machine): { sizePages: number; usedPages: number; freeClusters: number } {
+export function swapUsage(m: Machine): {
+  sizePages: number
+  usedPages: number
+  freeClusters: number
+} {
   const dev = swapState(m).dev
   let freeClusters = 0
   for (let c = 0; c < dev.clusterUsed.length; c++) if (dev.clusterUsed[c] === 0) freeClusters++

@@ -15,7 +15,12 @@ import { swapFree } from './swap'
 import { reclaimCost, type ReclaimEnv } from './types'
 
 /** Fault `slot` back in; returns the allocation result (pfn NO_PAGE if it failed; the slot stays). */
-export function swapinFolio(m: Machine, slot: number, env: ReclaimEnv, gfp = GFP_HIGHUSER_MOVABLE): AllocResult {
+export function swapinFolio(
+  m: Machine,
+  slot: number,
+  env: ReclaimEnv,
+  gfp = GFP_HIGHUSER_MOVABLE,
+): AllocResult {
   const res = allocPagesReclaim(m, gfp, 0, env)
   if (res.pfn === NO_PAGE) return res
   const rc = reclaimCost(env)

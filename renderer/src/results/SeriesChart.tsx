@@ -4,7 +4,7 @@
  * colour; with several, each variant's series are overlaid in the variant's colour (one line
  * style per series), from the first seed of each variant.
  */
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import {
   Chart,
   Legend,
@@ -35,15 +35,28 @@ export interface SeriesRun {
 const SEP = ' · '
 const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3]]
 
-/** One series record for the plan: plain names for one variant, `variant · name` for several. */
-function mergeRuns(runs: SeriesRun[]): { series: Record<string, SeriesPoint[]>; multi: boolean } {
+/**
+ * One series record for the plan: plain names for one variant; for several, `variant · name`
+ * of the one chosen series (all of them overlaid would be unreadable).
+ */
+function mergeRuns(
+  runs: SeriesRun[],
+  chosen: string | null,
+): { series: Record<string, SeriesPoint[]>; multi: boolean } {
   const firstPerVariant = runs.filter((r, i) => runs.findIndex((x) => x.label === r.label) === i)
   const multi = firstPerVariant.length > 1
   if (!multi) return { series: firstPerVariant[0]?.series ?? {}, multi }
   const series: Record<string, SeriesPoint[]> = {}
   for (const r of firstPerVariant)
-    for (const [name, pts] of Object.entries(r.series)) series[`${r.label}${SEP}${name}`] = pts
+    for (const [name, pts] of Object.entries(r.series))
+      if (chosen === null || name === chosen) series[`${r.label}${SEP}${name}`] = pts
   return { series, multi }
+}
+
+function seriesNamesOf(runs: SeriesRun[]): string[] {
+  const names: string[] = []
+  for (const r of runs) for (const n of Object.keys(r.series)) if (!names.includes(n)) names.push(n)
+  return names
 }
 
 function seriesCsv(runs: SeriesRun[]): string {
@@ -117,7 +130,12 @@ function buildScales(
 export function SeriesChart({ runs, colours }: { runs: SeriesRun[]; colours: VariantColours }) {
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const chartRef = useRef<Chart<'line', { x: number; y: number }[]> | null>(null)
-  const { series, multi } = mergeRuns(runs)
+  const [pick, setPick] = useState('')
+  const names = seriesNamesOf(runs)
+  const variantCount = new Set(runs.map((r) => r.label)).size
+  const chosen =
+    variantCount > 1 && names.length > 1 ? (names.includes(pick) ? pick : names[0]!) : null
+  const { series, multi } = mergeRuns(runs, chosen)
 
   useEffect(() => {
     const { scales, datasets, fg } = buildScales(series, multi, colours)
@@ -138,6 +156,8 @@ export function SeriesChart({ runs, colours }: { runs: SeriesRun[]; colours: Var
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', intersect: false },
+        // Room above the legend for the series picker and the export buttons.
+        layout: { padding: { top: 26 } },
         scales,
         plugins: {
           legend: { labels: { color: fg, boxWidth: 12 } },
@@ -147,7 +167,7 @@ export function SeriesChart({ runs, colours }: { runs: SeriesRun[]; colours: Var
     }
     chartRef.current = new Chart(canvasRef.current!, config)
     // `series` is derived from `runs` on every render; `runs` is the dependency that changes.
-  }, [runs, colours])
+  }, [runs, colours, chosen])
 
   useEffect(
     () => () => {
@@ -180,6 +200,21 @@ export function SeriesChart({ runs, colours }: { runs: SeriesRun[]; colours: Var
             CSV
           </button>
         </span>
+      )}
+      {chosen !== null && (
+        <select
+          className="series-pick"
+          aria-label="Series to overlay per variant"
+          data-testid="series-pick"
+          value={chosen}
+          onChange={(e) => setPick(e.target.value)}
+        >
+          {names.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
       )}
       <canvas ref={canvasRef} aria-label="Series recorded by the script" role="img" />
       {empty && (

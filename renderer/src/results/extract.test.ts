@@ -11,6 +11,7 @@ import {
   vmstatBars,
 } from './extract'
 import { cdfPoints, histogramOfValues, histogramPercentile, mergeHistograms } from './histogram'
+import { logTickLabel } from './specHelpers'
 
 function run(variant: string, seed: number, patch: Partial<RunResult>): RunResult {
   return {
@@ -117,10 +118,32 @@ describe('log2 latency histograms', () => {
     expect(histogramPercentile(h, 100)).toBe(1000)
     const cdf = cdfPoints(h)
     expect(cdf.at(-1)).toEqual({ x: 1000, y: 1 })
-    expect(cdf[1]).toEqual({ x: 4, y: 0.4 })
+    // Starts at 0 at the smallest sample (1 ns), steps at each bucket's upper bound.
+    expect(cdf[0]).toEqual({ x: 1, y: 0 })
+    expect(cdf[2]).toEqual({ x: 4, y: 0.4 })
   })
   it('merges seeds by adding buckets', () => {
     const m = mergeHistograms([histogramOfValues([1]), histogramOfValues([5, 9])])
     expect(m).toMatchObject({ count: 3, min: 1, max: 9, buckets: [1, 0, 1, 1] })
+  })
+})
+
+describe('log ns axis labels', () => {
+  const ticks = (...v: number[]) => v.map((value) => ({ value }))
+  it('labels decades when two or more are in view', () => {
+    const t = ticks(1e3, 2e3, 5e3, 1e4, 2e4, 1e5)
+    expect(t.map((x) => logTickLabel(x.value, t))).toEqual(['1 µs', '', '', '10 µs', '', '100 µs'])
+  })
+  it('labels 1-2-5 steps on a short axis', () => {
+    const t = ticks(3e3, 4e3, 5e3, 6e3, 1e4, 2e4, 3e4)
+    expect(t.map((x) => logTickLabel(x.value, t))).toEqual([
+      '',
+      '',
+      '5 µs',
+      '',
+      '10 µs',
+      '20 µs',
+      '',
+    ])
   })
 })

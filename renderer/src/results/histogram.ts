@@ -93,11 +93,16 @@ export function histogramPoints(h: LatencyHistogram): { x: number; y: number }[]
 }
 
 /**
- * CDF points: at the upper bound of every bucket, the fraction of samples below it. The last
- * point sits at the exact max with 1.
+ * CDF points: 0 at the lower bound of the first non-empty bucket (at least the exact min, and
+ * 1 ns for the log axis), then at the upper bound of every bucket the fraction of samples
+ * below it; the last point sits at the exact max with 1. A one-bucket histogram is thus a
+ * visible step, not a lone dot.
  */
 export function cdfPoints(h: LatencyHistogram): { x: number; y: number }[] {
   const out: { x: number; y: number }[] = []
+  const first = h.buckets.findIndex((n) => n > 0)
+  if (first < 0) return out
+  out.push({ x: Math.max(1, bucketRange(first)[0], Math.min(h.min, bucketRange(first)[1])), y: 0 })
   let seen = 0
   h.buckets.forEach((n, i) => {
     if (n === 0) return

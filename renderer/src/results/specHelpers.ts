@@ -119,6 +119,18 @@ export function linesSpec(
   }
 }
 
+function mantissaIs(n: number, ks: number[]): boolean {
+  if (n <= 0) return false
+  const m = n / 10 ** Math.floor(Math.log10(n) + 1e-9)
+  return ks.some((k) => Math.abs(m - k) < 1e-6)
+}
+
+/** The label of a tick of a log ns axis: decades, or 1-2-5 steps on a short axis. */
+export function logTickLabel(n: number, ticks: { value: number }[]): string {
+  const decades = ticks.filter((t) => mantissaIs(t.value, [1])).length
+  return mantissaIs(n, decades >= 2 ? [1] : [1, 2, 5]) ? formatNs(n) : ''
+}
+
 export function latencySpec(
   meta: SpecMeta,
   hists: { label: string; hist: LatencyHistogram }[],
@@ -154,16 +166,14 @@ export function latencySpec(
         scales: {
           x: axis(theme, `${what} (ns, log scale)`, {
             type: 'logarithmic',
-            // Label the decades only (1 µs, 10 µs, ...): minor ticks stay as grid lines.
+            // Label the decades (1 µs, 10 µs, ...), or 1-2-5 steps when fewer than two decades
+            // are in view; the other ticks stay as grid lines.
             ticks: {
               color: theme.fg,
               autoSkip: false,
               maxRotation: 0,
-              callback: (v: number | string) => {
-                const n = Number(v)
-                const decade = Math.log10(n)
-                return n > 0 && Math.abs(decade - Math.round(decade)) < 1e-9 ? formatNs(n) : ''
-              },
+              callback: (v: number | string, _i: number, ticks: { value: number }[]) =>
+                logTickLabel(Number(v), ticks),
             },
           }),
           y: axis(theme, mode === 'cdf' ? 'samples at or below (%)' : 'samples in bucket (%)', {

@@ -46,9 +46,7 @@ export function MachineForm({ values, scriptMachine, engineErrors, onChange }: P
                 aria-invalid={!!err}
                 onChange={(e) => set(def.name, e.target.value)}
               >
-                <option value="">
-                  {placeholder === 'default' ? 'default' : `${placeholder} (script)`}
-                </option>
+                <option value="">{placeholder}</option>
                 {(def.kind === 'enum' ? def.options : ['true', 'false']).map((o) => (
                   <option key={o} value={o}>
                     {def.kind === 'bool' ? (o === 'true' ? 'on' : 'off') : o}

@@ -16,6 +16,12 @@ interface Props {
   onNew(): void
 }
 
+/** The example's first comment without its repeated title. */
+function summaryOf(ex: ExampleWorkspace): string {
+  const s = ex.summary || ex.id
+  return s.startsWith(ex.name) ? s.slice(ex.name.length).replace(/^[\s:.,-]+/, '') : s
+}
+
 export function Welcome(p: Props) {
   const [recent, setRecent] = useState<RecentWorkspace[] | null>(null)
   useEffect(() => {
@@ -49,7 +55,7 @@ export function Welcome(p: Props) {
                   onClick={() => p.onOpenExample(ex)}
                 >
                   <span className="welcome-name">{ex.name}</span>
-                  <span className="muted welcome-summary">{ex.summary || ex.id}</span>
+                  <span className="muted welcome-summary">{summaryOf(ex)}</span>
                   <span className="muted small-text">
                     {ex.workspace.manifest.scripts.length} script(s)
                     {ex.workspace.manifest.results.length > 0 &&
