@@ -271,3 +271,20 @@ describe('mmwb', () => {
     }
   })
 })
+
+describe('mmwb calibrate', () => {
+  it('prints W1 P=8 K=1 beside the 6.1 kernel figures, with the trace lines', async () => {
+    const r = await mmwb('calibrate', 'w1', '--case', 'p8k1')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('W1 P=8 K=1')
+    // The kernel's column comes from the shared measurements (w1_p8k1): hp_after 398.
+    expect(r.stdout).toMatch(/^\| hp_after \| 398 \| \d+ \| [+-]?\d+\.\d%/m)
+    expect(r.stdout).toContain('mm_compaction_end zone_start=0x1000')
+  })
+
+  it('rejects an unknown case with a usage error', async () => {
+    const r = await mmwb('calibrate', '--case', 'p3k1')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--case must be one of p2k1, p8k1')
+  })
+})

@@ -4,6 +4,7 @@
  */
 import { UsageError } from './args'
 import { benchCommand } from './commands/bench'
+import { calibrateCommand } from './commands/calibrate'
 import { compareCommand } from './commands/compare'
 import { procCommand } from './commands/proc'
 import { runCommand } from './commands/run'
@@ -19,6 +20,7 @@ Commands:
   compare <script.ts>      run every variant x seed; print an mmtests-style comparison
   proc <script.ts> <file>  run a workload; print one /proc or debugfs file at the end
   bench [names...]         run the engine benchmarks; one JSON line per result
+  calibrate [w1]           run the calibration workload beside the real kernel's figures
   help [command]           show help for a command
 
 Run \`mmwb <command> --help\` for a command's options.
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<ExitCode>> = {
   compare: compareCommand,
   proc: procCommand,
   bench: benchCommand,
+  calibrate: calibrateCommand,
 }
 
 async function dispatch(argv: string[]): Promise<ExitCode> {

@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest'
 import { deferCompaction } from '../compaction/deferral'
 import { freePages } from '../mm/free'
-import { __GFP_NORETRY, GFP_KERNEL, GFP_TRANSHUGE, GFP_TRANSHUGE_LIGHT } from '../mm/gfp'
+import {
+  __GFP_NOFAIL,
+  __GFP_NORETRY,
+  GFP_KERNEL,
+  GFP_TRANSHUGE,
+  GFP_TRANSHUGE_LIGHT,
+} from '../mm/gfp'
 import { checkInvariants } from '../mm/invariants'
 import { type Machine } from '../mm/machine'
 import { NO_PAGE } from '../mm/memmap'

@@ -134,16 +134,16 @@ describe('log ns axis labels', () => {
     const t = ticks(1e3, 2e3, 5e3, 1e4, 2e4, 1e5)
     expect(t.map((x) => logTickLabel(x.value, t))).toEqual(['1 µs', '', '', '10 µs', '', '100 µs'])
   })
-  it('labels 1-2-5 steps on a short axis', () => {
+  it('labels 1-2-5 steps and both ends on a short axis', () => {
     const t = ticks(3e3, 4e3, 5e3, 6e3, 1e4, 2e4, 3e4)
     expect(t.map((x) => logTickLabel(x.value, t))).toEqual([
-      '',
+      '3 µs',
       '',
       '5 µs',
       '',
       '10 µs',
       '20 µs',
-      '',
+      '30 µs',
     ])
   })
 })

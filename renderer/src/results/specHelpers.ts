@@ -125,10 +125,15 @@ function mantissaIs(n: number, ks: number[]): boolean {
   return ks.some((k) => Math.abs(m - k) < 1e-6)
 }
 
-/** The label of a tick of a log ns axis: decades, or 1-2-5 steps on a short axis. */
+/**
+ * The label of a tick of a log ns axis: decades; on a short axis (fewer than two decades in
+ * view) 1-2-5 steps and both ends, so an axis is never without numbers.
+ */
 export function logTickLabel(n: number, ticks: { value: number }[]): string {
   const decades = ticks.filter((t) => mantissaIs(t.value, [1])).length
-  return mantissaIs(n, decades >= 2 ? [1] : [1, 2, 5]) ? formatNs(n) : ''
+  if (decades >= 2) return mantissaIs(n, [1]) ? formatNs(n) : ''
+  const end = n === ticks[0]?.value || n === ticks[ticks.length - 1]?.value
+  return end || mantissaIs(n, [1, 2, 5]) ? formatNs(n) : ''
 }
 
 export function latencySpec(
