@@ -198,6 +198,20 @@ test.describe('experiments in the web-mode workbench', () => {
       'No data in this run: the script did not make virtio-mem requests',
     )
 
+    // The memory map of the last run (the MemoryMap component draws the streamed snapshots).
+    await page.getByTestId('results-tab-memmap').click()
+    await expect(page.getByTestId('memmap-tab')).toContainText('noboost · seed 1')
+    const mapPixels = await page
+      .locator('[data-testid=memmap-tab] canvas')
+      .first()
+      .evaluate((c: HTMLCanvasElement) => {
+        const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height)
+        let n = 0
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++
+        return n
+      })
+    expect(mapPixels).toBeGreaterThan(1000)
+
     await page.getByTestId('results-tab-compare').click()
     await expect(page.getByTestId('compare-column')).toHaveText(['boost', 'noboost'])
     await expect(page.getByTestId('compare-row').first()).toBeVisible()

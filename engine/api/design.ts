@@ -9,6 +9,7 @@ import { ConfigError, type Machine } from '../mm'
 import { defaultCompactionVariants, type CompactionVariants } from '../compaction'
 import { defaultContigVariant, type ContigVariant } from '../contig'
 import { defaultMigrateBatching, type AllocateTarget, type MigrateBatching } from '../migrate'
+import { defaultReclaimVariants, type ReclaimVariants } from '../reclaim'
 
 /** Every design key, with the values it accepts. */
 export const DESIGN_KEYS = {
@@ -21,6 +22,7 @@ export const DESIGN_KEYS = {
   'contig.alignment': ['max-order', 'pageblock'],
   'contig.reclaim': ['none', 'in-split-free-page', 'in-alloc-contig-range'],
   'contig.splitWatermark': ['low-2011', 'isolated-exempt'],
+  'swap.largeFolios': ['pmd-only', 'any-order', 'split'],
 } as const
 
 export type DesignKey = keyof typeof DESIGN_KEYS
@@ -32,6 +34,12 @@ export interface Design {
   batching: MigrateBatching
   compaction: CompactionVariants
   contig: ContigVariant
+  /**
+   * Swap-out of large folios (seed 002, engine/reclaim ReclaimVariants.swapoutLargeFolios):
+   * `pmd-only` (≤6.9: only a PMD folio with a free cluster swaps whole), `any-order` (6.10+:
+   * any large folio with an aligned free run in a cluster), `split` (always split first).
+   */
+  swapLargeFolios: ReclaimVariants['swapoutLargeFolios']
 }
 
 /** Checks a `design` object; `where` names it in errors (`machine.design`, `variants.x.design`). */
@@ -78,6 +86,7 @@ export function resolveDesign(m: Machine, spec: DesignSpec): Design {
       reclaim: spec['contig.reclaim'] ?? g.reclaim,
       splitWatermark: spec['contig.splitWatermark'] ?? g.splitWatermark,
     },
+    swapLargeFolios: spec['swap.largeFolios'] ?? defaultReclaimVariants(m).swapoutLargeFolios,
   }
 }
 
@@ -93,5 +102,6 @@ export function designRecord(d: Design): Record<DesignKey, string> {
     'contig.alignment': d.contig.alignment,
     'contig.reclaim': d.contig.reclaim,
     'contig.splitWatermark': d.contig.splitWatermark,
+    'swap.largeFolios': d.swapLargeFolios,
   }
 }

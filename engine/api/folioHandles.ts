@@ -8,13 +8,24 @@
  * Also tracked here: which folios the default process maps. A movable allocation made by a
  * workload is a fault on anonymous memory in that process, and its one reference is the
  * mapping's (see kernel.ts).
+ *
+ * Reclaim that swaps a folio out (try_to_unmap: the PTE becomes a swap entry) turns its handles
+ * and the default process's mapping into swap entries: keys `-(slot + 1)` stand for "the swap
+ * entry at `slot`" where a pfn would be, so split groups keep them. A swap-in (a fault on the
+ * entry) maps the new pages where the entry was.
  */
 import { onFolioMoved, onFolioSplit } from '../migrate'
 import type { Machine } from '../mm'
 
 export class FolioHandles {
-  /** Handle id → current head pfn. */
+  /** Handle id → current head pfn, or a swap key `-(slot + 1)` while swapped out. */
   private readonly pfnOf: number[] = []
+  /** Swap key → the handle ids naming the swapped folio. */
+  private readonly idsAtSwap = new Map<number, number[]>()
+  /** Swap key → base pages of the swapped folio, for every entry the default process maps. */
+  readonly defaultSwapped = new Map<number, number>()
+  /** Handle ids whose swapped folio was freed (munmap of a swap entry). */
+  private readonly released = new Set<number>()
   /** Head pfn → handle ids naming that folio. */
   private readonly idsAt = new Map<number, number[]>()
   /** Head pfns mapped once by the default process. */
@@ -66,7 +77,73 @@ export class FolioHandles {
   pfn(id: number): number {
     const pfn = this.pfnOf[id]
     if (pfn === undefined) throw new RangeError(`no folio handle ${id}`)
-    return pfn
+    return pfn < 0 ? -1 : pfn
+  }
+
+  /** The swap key of a swapped-out handle (`-(slot + 1)`), or 0 when it is resident. */
+  swapKey(id: number): number {
+    const pfn = this.pfnOf[id]
+    if (pfn === undefined) throw new RangeError(`no folio handle ${id}`)
+    if (this.released.has(id)) throw new Error('the swapped-out folio has been freed')
+    return pfn < 0 ? pfn : 0
+  }
+
+  /**
+   * try_to_unmap of an anon folio into swap: handles, the default process's mapping and split
+   * groups now hold the swap entry. `slot` < 0 (a file folio): the mapping is simply gone.
+   */
+  unmapped(head: number, nrPages: number, slot: number): void {
+    const key = -(slot + 1)
+    const ids = this.idsAt.get(head)
+    if (ids && slot >= 0) {
+      this.idsAt.delete(head)
+      for (const id of ids) this.pfnOf[id] = key
+      this.idsAtSwap.set(key, [...(this.idsAtSwap.get(key) ?? []), ...ids])
+    }
+    if (!this.defaultMapped.delete(head)) return
+    if (slot >= 0) this.defaultSwapped.set(key, nrPages)
+    const g = this.groupOf.get(head)
+    if (g === undefined) return
+    this.groupOf.delete(head)
+    const set = this.groups.get(g) as Set<number>
+    set.delete(head)
+    if (slot >= 0) {
+      set.add(key)
+      this.groupOf.set(key, g)
+    }
+  }
+
+  /**
+   * do_swap_page of every page of the swap entry `key` into `pfns` (order-0 folios, as swap-in
+   * is in 6.1): handles name the first page; the default mapping covers all of them, grouped
+   * so that freeing the handle unmaps every piece.
+   */
+  swappedIn(key: number, pfns: readonly number[]): void {
+    const ids = this.idsAtSwap.get(key) ?? []
+    this.idsAtSwap.delete(key)
+    for (const id of ids) this.pfnOf[id] = pfns[0]
+    if (ids.length > 0) this.idsAt.set(pfns[0], [...(this.idsAt.get(pfns[0]) ?? []), ...ids])
+    if (!this.defaultSwapped.delete(key)) return
+    let g = this.groupOf.get(key)
+    if (g === undefined && pfns.length > 1) {
+      g = this.nextGroup++
+      this.groups.set(g, new Set())
+    }
+    if (g !== undefined) {
+      this.groupOf.delete(key)
+      const set = this.groups.get(g) as Set<number>
+      set.delete(key)
+      for (const p of pfns) {
+        set.add(p)
+        this.groupOf.set(p, g)
+      }
+    }
+    for (const p of pfns) this.defaultMapped.add(p)
+  }
+
+  /** The handle's swapped folio was freed: later uses of the handle are errors. */
+  release(id: number): void {
+    this.released.add(id)
   }
 
   private moved(src: number, dst: number): void {
@@ -112,17 +189,20 @@ export class FolioHandles {
 
   /**
    * The folios the default process maps for the allocation that `head` came from: `head`
-   * itself, or every piece still mapped when the original folio was split. Forgets the group.
+   * itself, or every piece still mapped when the original folio was split; swapped pieces
+   * appear as their swap keys. Forgets the group.
    */
   takeDefaultRange(head: number): number[] {
     const g = this.groupOf.get(head)
-    if (g === undefined) return this.defaultMapped.has(head) ? [head] : []
+    const mapped = (k: number): boolean =>
+      k < 0 ? this.defaultSwapped.has(k) : this.defaultMapped.has(k)
+    if (g === undefined) return mapped(head) ? [head] : []
     const set = this.groups.get(g) as Set<number>
     this.groups.delete(g)
     const out: number[] = []
     for (const p of set) {
       this.groupOf.delete(p)
-      if (this.defaultMapped.has(p)) out.push(p)
+      if (mapped(p)) out.push(p)
     }
     return out
   }

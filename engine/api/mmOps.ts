@@ -6,11 +6,7 @@
  * scheduler's page locks consult (a task asking for a folio lock migration holds waits).
  */
 import {
-  allocPagesDirectCompact,
   compactMemory,
-  COMPACT_PRIO_ASYNC,
-  COMPACT_PRIO_SYNC_FULL,
-  COMPACT_PRIO_SYNC_LIGHT,
   type CompactEnv,
   type CompactPriority,
   type CompactResult,
@@ -34,33 +30,28 @@ import {
 } from '../migrate'
 import {
   __GFP_COMP,
-  __GFP_DIRECT_RECLAIM,
-  __GFP_KSWAPD_RECLAIM,
   __GFP_MOVABLE,
-  __GFP_NORETRY,
-  __GFP_RETRY_MAYFAIL,
-  allocPages,
   compoundHead,
   folioPut,
   gfpToAllocFlags,
-  gfpZone,
-  NO_PAGE,
   type Machine,
 } from '../mm'
+import { DEFAULT_SWAPPINESS } from '../reclaim'
 import { gfpToAllocFlagsCma } from '../mm/allocFlags'
 import type { Scheduler } from '../sched/scheduler'
 import type { Design } from './design'
 import type { MmRecorder } from './mmRecorder'
+import { ReclaimOps } from './reclaimOps'
 
-/** `PAGE_ALLOC_COSTLY_ORDER`. */
-const PAGE_ALLOC_COSTLY_ORDER = 3
 const NSEC_PER_MSEC = 1_000_000
 
-/** The compaction sysctls the model honours (kernel defaults). */
+/** The compaction and reclaim sysctls the model honours (kernel defaults). */
 export interface CompactionSysctls {
   extfragThreshold: number
   compactionProactiveness: number
   compactUnevictableAllowed: number
+  /** vm.swappiness (0..200): anon versus file scan balance (get_scan_count). */
+  swappiness: number
 }
 
 export function defaultCompactionSysctls(): CompactionSysctls {
@@ -68,6 +59,7 @@ export function defaultCompactionSysctls(): CompactionSysctls {
     extfragThreshold: EXTFRAG_THRESHOLD_DEFAULT,
     compactionProactiveness: 20,
     compactUnevictableAllowed: 1,
+    swappiness: DEFAULT_SWAPPINESS,
   }
 }
 
@@ -86,13 +78,19 @@ export class MmOps {
   private walkerArmed = 0
   private kcompactd: { wake: (atNs: number) => void }[] = []
   private kcompactdStarted = false
+  /** Per node: a wake-up of the kcompactd thread is queued. */
+  private kcompactdKicked: boolean[] = []
+  /** The slow path's reclaim side: kswapd threads, direct reclaim, OOM. */
+  readonly reclaim: ReclaimOps
 
   constructor(
     private readonly m: Machine,
     private readonly sched: Scheduler,
     readonly design: Design,
     private readonly rec: MmRecorder,
-  ) {}
+  ) {
+    this.reclaim = new ReclaimOps(m, sched, this)
+  }
 
   /** The run's recorder of engine series, histograms and events. */
   get recorder(): MmRecorder {
@@ -157,89 +155,16 @@ export class MmOps {
   // ---- the allocation slow path -------------------------------------------------------
 
   /**
-   * `__alloc_pages` with the compaction part of `__alloc_pages_slowpath` (mm/page_alloc.c):
-   * the fast path and its retry (engine/mm allocPages); for a caller that may direct-reclaim,
-   * a high order: wake kcompactd (kswapd would), async direct compaction first for costly
-   * orders and non-movable high orders, then — after direct reclaim, which the model lacks —
-   * compaction at DEF_COMPACT_PRIORITY (sync-light); `__GFP_NORETRY` costly requests stop after
-   * an async attempt that was skipped or deferred and never go beyond async; non-costly orders
-   * get one last attempt at MIN_COMPACT_PRIORITY (sync-full, should_compact_retry's
-   * escalation). Movable folio allocations are compound (`__GFP_COMP`, as folio allocations are).
-   * Labels every allocation above order 0 with the path that satisfied it.
+   * `__alloc_pages` with the whole slow path (engine/reclaim, mm/page_alloc.c): the fast path,
+   * waking kswapd (a kernel thread that runs concurrently), async direct compaction for costly
+   * and non-movable high orders, then direct reclaim, compaction at `compact_priority`,
+   * should_reclaim_retry / should_compact_retry, and the OOM killer. Movable folio allocations
+   * are compound (`__GFP_COMP`, as folio allocations are). Labels every allocation above order
+   * 0 with the path that satisfied it (`alloc_path.*`).
    */
   allocPages(gfp: number, order: number): number {
     if (order > 0 && (gfp & __GFP_MOVABLE) !== 0) gfp |= __GFP_COMP
-    const {
-      value: pfn,
-      startNs,
-      latencyNs,
-    } = this.timed((clock) => this.slowpath(gfp, order, clock))
-    return order > 0 ? (this.label(startNs, order, pfn, latencyNs), pfn.pfn) : pfn.pfn
-  }
-
-  private label(
-    startNs: number,
-    order: number,
-    r: { pfn: number; path: 'freelist' | 'direct_compaction' },
-    latencyNs: number,
-  ): void {
-    this.rec.allocPath(startNs, order, r.pfn === NO_PAGE ? 'failure' : r.path, latencyNs)
-  }
-
-  private slowpath(
-    gfp: number,
-    order: number,
-    clock: SimClock,
-  ): { pfn: number; path: 'freelist' | 'direct_compaction' } {
-    const m = this.m
-    const cost = this.sched.cost
-    let pfn = allocPages(m, gfp, order)
-    if (pfn !== NO_PAGE) {
-      clock.nowNs += cost.allocNs
-      return { pfn, path: 'freelist' }
-    }
-    if (order === 0 || (gfp & __GFP_DIRECT_RECLAIM) === 0) {
-      if (order > 0 && (gfp & __GFP_KSWAPD_RECLAIM) !== 0) this.wakeKcompactd(order, gfpZone(gfp))
-      clock.nowNs += cost.allocFailNs
-      return { pfn, path: 'freelist' }
-    }
-    if ((gfp & __GFP_KSWAPD_RECLAIM) !== 0) this.wakeKcompactd(order, gfpZone(gfp))
-    const allocFlags = gfpToAllocFlagsCma(gfp, gfpToAllocFlags(gfp, order, m.allocHarder))
-    const costly = order > PAGE_ALLOC_COSTLY_ORDER
-    const movable = (gfp & __GFP_MOVABLE) !== 0
-    let prio: CompactPriority = COMPACT_PRIO_SYNC_LIGHT
-    const attempt = (p: CompactPriority): number => {
-      const t0 = clock.nowNs
-      const r = allocPagesDirectCompact(m, this.compactEnv(clock), gfp, order, allocFlags, p)
-      if (r.result !== 'skipped') {
-        this.rec.directCompaction(t0, order, r.pfn !== NO_PAGE, clock.nowNs - t0)
-      }
-      lastResult = r.result
-      return r.pfn
-    }
-    let lastResult: CompactResult = 'skipped'
-    if (costly || !movable) {
-      pfn = attempt(COMPACT_PRIO_ASYNC)
-      if (pfn !== NO_PAGE) return { pfn, path: 'direct_compaction' }
-      if (costly && (gfp & __GFP_NORETRY) !== 0) {
-        if (lastResult === 'skipped' || lastResult === 'deferred') return this.fail(clock)
-        prio = COMPACT_PRIO_ASYNC
-      }
-    }
-    pfn = attempt(prio)
-    if (pfn !== NO_PAGE) return { pfn, path: 'direct_compaction' }
-    if ((gfp & __GFP_NORETRY) !== 0) return this.fail(clock)
-    if (costly && (gfp & __GFP_RETRY_MAYFAIL) === 0) return this.fail(clock)
-    if (!costly) {
-      pfn = attempt(COMPACT_PRIO_SYNC_FULL)
-      if (pfn !== NO_PAGE) return { pfn, path: 'direct_compaction' }
-    }
-    return this.fail(clock)
-  }
-
-  private fail(clock: SimClock): { pfn: number; path: 'freelist' } {
-    clock.nowNs += this.sched.cost.allocFailNs
-    return { pfn: NO_PAGE, path: 'freelist' }
+    return this.timed((clock) => this.reclaim.allocPages(gfp, order, clock).pfn).value
   }
 
   // ---- compaction entry points ----------------------------------------------------------
@@ -283,6 +208,7 @@ export class MmOps {
           const clock: SimClock = { nowNs: startNs }
           const env = this.compactEnv(clock)
           if (reason === 'wake') {
+            this.kcompactdKicked[nid] = false
             const res = kcompactdDoWork(this.m, env, nid)
             this.rec.event(startNs, 'kcompactd', {
               nid,
@@ -316,9 +242,16 @@ export class MmOps {
     const nid = this.m.localNid
     const clock: SimClock = { nowNs: this.sched.clockNs() }
     if (!wakeupKcompactd(this.m, this.compactEnv(clock), nid, order, highestZoneidx)) return false
-    this.startKcompactd()
-    this.kcompactd[nid].wake(this.sched.clockNs() + this.sched.cost.wakeupNs)
+    this.kickKcompactd(nid, this.sched.clockNs())
     return true
+  }
+
+  /** `wake_up_interruptible(&pgdat->kcompactd_wait)`: kcompactd runs `wakeupNs` after `atNs`. */
+  kickKcompactd(nid: number, atNs: number): void {
+    this.startKcompactd()
+    if (this.kcompactdKicked[nid]) return
+    this.kcompactdKicked[nid] = true
+    this.kcompactd[nid].wake(atNs + this.sched.cost.wakeupNs)
   }
 
   /** Arms the simulated PFN walker: it takes a reference on the next `n` compaction targets. */
@@ -358,10 +291,7 @@ export class MmOps {
         cost: this.sched.cost,
         gfp: req.gfp,
         allocate: (gfp, order) => {
-          const t0 = clock.nowNs
-          const res = this.slowpath(gfp, order, clock)
-          if (order > 0) this.label(t0, order, res, clock.nowNs - t0)
-          return res.pfn
+          return this.reclaim.allocPages(gfp, order, clock).pfn
         },
       })
       const stats = this.migrate(m, list, getNew, null, {

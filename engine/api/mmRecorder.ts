@@ -24,7 +24,19 @@ export interface RunEvent {
 /** Records kept per run beyond this are counted but dropped. */
 export const MAX_RUN_EVENTS = 100_000
 
-export type AllocPath = 'freelist' | 'direct_compaction' | 'failure'
+/**
+ * The path that produced a high-order page (engine/reclaim's AllocPath, with R2's names):
+ * the fast path's free lists, the retry after waking kswapd, direct compaction, direct reclaim,
+ * the retry after an OOM kill, `__GFP_NOFAIL`'s reserves, or failure.
+ */
+export type AllocPath =
+  | 'freelist'
+  | 'kswapd'
+  | 'direct_compaction'
+  | 'direct_reclaim'
+  | 'oom'
+  | 'nofail'
+  | 'failure'
 
 export class MmRecorder {
   readonly histograms = new HistogramSet()

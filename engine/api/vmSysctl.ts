@@ -1,6 +1,7 @@
 /**
  * The compaction sysctls (kernel/sysctl tables in mm/compaction.c): `vm.compact_memory`
- * (write-only; writing 1 runs compact_nodes), `vm.extfrag_threshold` (0..1000),
+ * (write-only; writing 1 runs compact_nodes), `vm.extfrag_threshold` (0..1000), reclaim's
+ * `vm.swappiness` (0..200),
  * `vm.compaction_proactiveness` (0..100; a write wakes kcompactd, as
  * compaction_proactiveness_sysctl_handler does, and proactive compaction runs on kcompactd's
  * 500 ms timer while it is > 0) and `vm.compact_unevictable_allowed` (0..1). The page
@@ -12,6 +13,8 @@ const RANGES: Record<string, [key: keyof MmOps['sysctls'], min: number, max: num
   'vm.extfrag_threshold': ['extfragThreshold', 0, 1000],
   'vm.compaction_proactiveness': ['compactionProactiveness', 0, 100],
   'vm.compact_unevictable_allowed': ['compactUnevictableAllowed', 0, 1],
+  // mm/vmscan.c vm_swappiness (0..200 since 5.8).
+  'vm.swappiness': ['swappiness', 0, 200],
 }
 
 export const COMPACTION_SYSCTL_NAMES = ['vm.compact_memory', ...Object.keys(RANGES)]

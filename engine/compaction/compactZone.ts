@@ -253,13 +253,5 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
     })
   }
   m.op = 'idle'
-  {
-    const a = m.nodeStat[0], b = m.nodeStat[1]
-    if (a !== 0 || b !== 0) {
-      const left: string[] = []
-      for (let p = 0; p < m.endPfn; p++) { const f = m.pg[p << 2]; if ((f & 1) && m.refcount[p] > 0 && !(f & 0x0)) {} }
-      throw new Error(`F1DEBUG isolated ${a} ${b} after compactZone ret=${ret} order=${cc.order} mode=${cc.mode} mig=${cc.migratepages.length}`)
-    }
-  }
   return ret
 }

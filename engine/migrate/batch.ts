@@ -17,10 +17,19 @@ export interface PagesStats {
   nrThpSucceeded: number
   nrThpFailed: number
   nrThpSplit: number
+  /** [6.7+, 6.6.y] large folios (THPs included) split before migrating. */
+  nrSplit: number
 }
 
 export function zeroPagesStats(): PagesStats {
-  return { nrSucceeded: 0, nrFailedPages: 0, nrThpSucceeded: 0, nrThpFailed: 0, nrThpSplit: 0 }
+  return {
+    nrSucceeded: 0,
+    nrFailedPages: 0,
+    nrThpSucceeded: 0,
+    nrThpFailed: 0,
+    nrThpSplit: 0,
+    nrSplit: 0,
+  }
 }
 
 export const NR_MAX_BATCHED_MIGRATION = 512
@@ -78,6 +87,7 @@ export function migratePagesBatch(
           const r = split(ctx, folio, splitFolios)
           if (r === 0) {
             stats.nrThpSplit += thp
+            stats.nrSplit++
             continue
           }
           if (ctx.reason === 'longterm_pin' && r === -EAGAIN) {
@@ -194,6 +204,7 @@ export function migratePagesSync(
   stats.nrSucceeded += astats.nrSucceeded
   stats.nrThpSucceeded += astats.nrThpSucceeded
   stats.nrThpSplit += astats.nrThpSplit
+  stats.nrSplit += astats.nrSplit
   if (rc < 0) {
     stats.nrFailedPages += astats.nrFailedPages
     stats.nrThpFailed += astats.nrThpFailed
@@ -201,8 +212,12 @@ export function migratePagesSync(
     return rc
   }
   stats.nrThpFailed += astats.nrThpSplit
-  nrFailed += astats.nrThpSplit
-  // Every failed folio but the split THPs is retried one by one, synchronously.
+  // Count every split large folio, not only THPs (a259945efe6a "mm/migrate: correct nr_failed
+  // in migrate_pages_sync()", 6.7, in 6.6.y): with nr_thp_split alone, an mTHP split for want
+  // of a destination whose pieces then failed left them on `from` while migrate_pages
+  // returned 0, and compact_zone, trusting err == 0, never put them back.
+  nrFailed += astats.nrSplit
+  // Every failed folio but the split large folios is retried one by one, synchronously.
   from.push(...folios)
   while (from.length > 0) {
     const one = [from.shift() as number]

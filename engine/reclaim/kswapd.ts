@@ -153,8 +153,10 @@ export function balancePgdat(
       z.watermarkBoost -= Math.min(z.watermarkBoost, zoneBoosts[i])
     })
     const ce = compactEnvOf(env)
-    if (wakeupKcompactd(m, ce, nid, m.pageblockOrder, highestZoneidx) && env.runKcompactd !== false)
-      lruTrusted(m, () => kcompactdDoWork(m, ce, nid))
+    if (wakeupKcompactd(m, ce, nid, m.pageblockOrder, highestZoneidx)) {
+      if (env.runKcompactd !== false) lruTrusted(m, () => kcompactdDoWork(m, ce, nid))
+      else env.onKcompactdWake?.(nid)
+    }
   }
   return { order: sc.order, nrReclaimed: sc.nrReclaimed }
 }
@@ -216,6 +218,7 @@ export function kswapdRun(
     kcompactdWoken = wakeupKcompactd(m, ce, nid, allocOrder, highestZoneidx)
     if (kcompactdWoken && env.runKcompactd !== false)
       lruTrusted(m, () => kcompactdDoWork(m, ce, nid))
+    else if (kcompactdWoken) env.onKcompactdWake?.(nid)
     if (reclaimTraceOn(m, 'mm_vmscan_kswapd_sleep'))
       emitReclaimTrace(m, { name: 'mm_vmscan_kswapd_sleep', nid })
   }
@@ -250,14 +253,17 @@ export function wakeupKswapd(
   ) {
     if ((gfp & __GFP_DIRECT_RECLAIM) === 0) {
       const ce = compactEnvOf(env)
-      if (wakeupKcompactd(m, ce, nid, order, highestZoneidx) && env.runKcompactd !== false)
-        lruTrusted(m, () =>
-          kcompactdDoWork(
-            m,
-            { ...ce, clock: { nowNs: Math.max(s.clockNs[nid], env.clock.nowNs) } },
-            nid,
-          ),
-        )
+      if (wakeupKcompactd(m, ce, nid, order, highestZoneidx)) {
+        if (env.runKcompactd === false) env.onKcompactdWake?.(nid)
+        else
+          lruTrusted(m, () =>
+            kcompactdDoWork(
+              m,
+              { ...ce, clock: { nowNs: Math.max(s.clockNs[nid], env.clock.nowNs) } },
+              nid,
+            ),
+          )
+      }
     }
     return null
   }

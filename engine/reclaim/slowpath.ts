@@ -150,12 +150,16 @@ function directCompact(
   env: ReclaimEnv,
   res: AllocResult,
 ): number {
+  const t0 = env.clock.nowNs
   const r = lruTrusted(m, () =>
     allocPagesDirectCompact(m, compactEnvOf(env), gfp, order, allocFlags, prio as 0 | 1 | 2),
   )
   if (order > 0) {
     res.lastCompactResult = r.result
-    if (r.result !== 'skipped') res.compactStalls++
+    if (r.result !== 'skipped') {
+      res.compactStalls++
+      env.onDirectCompact?.(order, r.result, r.pfn !== NO_PAGE, env.clock.nowNs - t0)
+    }
   }
   return r.pfn
 }

@@ -110,6 +110,13 @@ export interface ReclaimEnv {
   kswapdMode?: 'inline' | 'wake-only'
   /** Run kcompactd's work at once when kswapd wakes it (default true; else only recorded). */
   runKcompactd?: boolean
+  /**
+   * With `runKcompactd: false`: told when kswapd (or a wakeup that cannot reclaim) woke
+   * kcompactd on node `nid`, so that a scheduler runs kcompactd as its own thread.
+   */
+  onKcompactdWake?: (nid: number) => void
+  /** Told after each direct compaction attempt of the slow path that was not SKIPPED. */
+  onDirectCompact?: (order: number, result: string, success: boolean, latencyNs: number) => void
   /** The allocating task is in reclaim (PF_MEMALLOC): no recursion, no watermarks. */
   pfMemalloc?: boolean
   /** `oom_reserves_allowed`: the task is an OOM victim (ALLOC_OOM). */

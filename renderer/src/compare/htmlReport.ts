@@ -18,7 +18,7 @@ body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#
 h1{font-size:1.4em;margin:0 0 .2em}h2{font-size:1.1em;margin:1.6em 0 .5em;border-bottom:1px solid #d5d9e0;padding-bottom:.2em}
 .muted{color:#5d6675}table{border-collapse:collapse;font:12px/1.4 ui-monospace,'DejaVu Sans Mono',Menlo,monospace}
 th,td{border:1px solid #d5d9e0;padding:3px 8px;text-align:right;white-space:nowrap}th.metric{text-align:left;font-weight:normal}
-thead th{background:#eceef2}tr.section th{background:#f6f7f9;text-align:left}
+thead th{background:#eceef2}thead th:first-child{text-align:left}tr.section th{background:#f6f7f9;text-align:left}
 .significant{font-weight:bold;color:#9b1c1c}.ci{color:#5d6675}.swatch{display:inline-block;width:10px;height:10px;margin-right:5px;border-radius:2px}
 figure{margin:1em 0;display:inline-block;vertical-align:top}figcaption{font-weight:600;margin-bottom:.3em}img{max-width:100%;border:1px solid #d5d9e0}
 `
