@@ -24,6 +24,8 @@ export class FolioHandles {
   private readonly idsAtSwap = new Map<number, number[]>()
   /** Swap key → base pages of the swapped folio, for every entry the default process maps. */
   readonly defaultSwapped = new Map<number, number>()
+  /** Swap key → base pages of the entry, while a handle names it. */
+  private readonly swapNr = new Map<number, number>()
   /** Handle ids whose swapped folio was freed (munmap of a swap entry). */
   private readonly released = new Set<number>()
   /** Head pfn → handle ids naming that folio. */
@@ -82,8 +84,7 @@ export class FolioHandles {
 
   /** The swap key of a swapped-out handle (`-(slot + 1)`), or 0 when it is resident. */
   swapKey(id: number): number {
-    const pfn = this.pfnOf[id]
-    if (pfn === undefined) throw new RangeError(`no folio handle ${id}`)
+    const pfn = this.swapKey0(id)
     if (this.released.has(id)) throw new Error('the swapped-out folio has been freed')
     return pfn < 0 ? pfn : 0
   }
@@ -99,6 +100,7 @@ export class FolioHandles {
       this.idsAt.delete(head)
       for (const id of ids) this.pfnOf[id] = key
       this.idsAtSwap.set(key, [...(this.idsAtSwap.get(key) ?? []), ...ids])
+      this.swapNr.set(key, nrPages)
     }
     if (!this.defaultMapped.delete(head)) return
     if (slot >= 0) this.defaultSwapped.set(key, nrPages)
@@ -121,6 +123,7 @@ export class FolioHandles {
   swappedIn(key: number, pfns: readonly number[]): void {
     const ids = this.idsAtSwap.get(key) ?? []
     this.idsAtSwap.delete(key)
+    this.swapNr.delete(key)
     for (const id of ids) this.pfnOf[id] = pfns[0]
     if (ids.length > 0) this.idsAt.set(pfns[0], [...(this.idsAt.get(pfns[0]) ?? []), ...ids])
     if (!this.defaultSwapped.delete(key)) return
@@ -141,9 +144,27 @@ export class FolioHandles {
     for (const p of pfns) this.defaultMapped.add(p)
   }
 
-  /** The handle's swapped folio was freed: later uses of the handle are errors. */
-  release(id: number): void {
-    this.released.add(id)
+  /** True while the handle names a swap entry. */
+  isSwapped(id: number): boolean {
+    return this.swapKey0(id) < 0
+  }
+
+  /** Base pages of the swap entry `key`. */
+  swapNrPages(key: number): number {
+    return this.swapNr.get(key) ?? this.defaultSwapped.get(key) ?? 1
+  }
+
+  /** The swap entry was freed (its last mapping went): its handles name a freed folio. */
+  dropSwap(key: number): void {
+    for (const id of this.idsAtSwap.get(key) ?? []) this.released.add(id)
+    this.idsAtSwap.delete(key)
+    this.swapNr.delete(key)
+  }
+
+  private swapKey0(id: number): number {
+    const pfn = this.pfnOf[id]
+    if (pfn === undefined) throw new RangeError(`no folio handle ${id}`)
+    return pfn
   }
 
   private moved(src: number, dst: number): void {

@@ -18,7 +18,7 @@ import {
   type OomControl,
   type OomVictim,
   type ReclaimEnv,
-  swapinFolio,
+  swapinRange,
 } from '../reclaim'
 import type { Scheduler } from '../sched/scheduler'
 import type { AllocPath } from './mmRecorder'
@@ -87,11 +87,13 @@ export class ReclaimOps {
     return r
   }
 
-  /** mm/memory.c:do_swap_page for one slot (order 0), on `clock`. */
-  swapin(slot: number, clock: SimClock): AllocResult {
-    const r = swapinFolio(this.m, slot, this.env(clock))
+  /** mm/memory.c:do_swap_page for a swap entry of `nrPages` slots, on `clock` (null: OOM). */
+  swapin(slot: number, nrPages: number, clock: SimClock): number[] | null {
+    const t0 = clock.nowNs
+    const pfns = swapinRange(this.m, slot, nrPages, this.env(clock))
+    this.ops.recorder.histograms.add('swapin_ns', clock.nowNs - t0)
     this.kickKswapd(clock.nowNs)
-    return r
+    return pfns
   }
 
   /** Wakes the kswapd thread of every node whose kswapd a wake-only wakeup left pending. */

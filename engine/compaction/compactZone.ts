@@ -6,6 +6,7 @@
 import { type Machine } from '../mm/machine'
 import { PG_head } from '../mm/memmap'
 import { freePcppagesBulk } from '../mm/pcp'
+import { reportViolation } from '../mm/violation'
 import { compactScannersMet, compactFinished } from './finished'
 import { compactionAlloc, compactionFree, releaseFreeList } from './freepages'
 import { putbackMovablePages } from '../migrate/isolate'
@@ -210,9 +211,9 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
           if (cc.order === m.pageblockOrder) lastMigratedPfn = 0
           continue
         }
-      } else {
-        cc.migratepages.length = 0
       }
+      // err == 0: "All pages were either migrated or will be released" — the kernel trusts
+      // migrate_pages to have emptied the list and does not touch it (checked at the end).
       if (cc.capturedPfn >= 0) {
         ret = 'success'
         break outer
@@ -252,6 +253,16 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
       status: ret,
     })
   }
+  // VM_BUG_ON(!list_empty(&cc.migratepages)) in compact_zone_order, compact_node and
+  // kcompactd_do_work: a folio left here stays isolated (PG_lru clear, NR_ISOLATED counted)
+  // with nobody to put it back.
+  if (m.debugVm && cc.migratepages.length > 0)
+    reportViolation(
+      m,
+      'compact-migratepages-not-empty',
+      cc.migratepages[0],
+      `compact_zone returned with ${cc.migratepages.length} folio(s) still on cc->migratepages`,
+    )
   m.op = 'idle'
   return ret
 }

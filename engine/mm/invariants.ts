@@ -2,14 +2,21 @@
  * The full CONFIG_DEBUG_VM-style check (`checkInvariants`): free lists against page state and
  * `nr_free`, no overlapping blocks, no free block across pageblocks of differing isolation
  * state, no negative refcount or mapcount, per-cpu counts, and NR_FREE_PAGES /
- * NR_FREE_CMA_PAGES / nr_free_highatomic accounting. O(pages); the hot paths run only the cheap
- * checks (double free, refcount underflow, bad page) when `debugVm` is on.
+ * NR_FREE_CMA_PAGES / nr_free_highatomic accounting, and no folio left isolated. O(pages); the
+ * hot paths run only the cheap checks (double free, refcount underflow, bad page) when `debugVm`
+ * is on.
  */
 import { type Machine } from './machine'
 import {
   PAGE_ALLOC,
   PAGE_PCP,
   PAGE_TYPE_BUDDY,
+  PG_anon,
+  PG_file,
+  PG_head,
+  PG_lru,
+  PG_movable_ops,
+  PG_swapbacked,
   pageFlags,
   pageListMt,
   pageNext,
@@ -20,6 +27,7 @@ import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, MIGRATE_TYPES } from 
 import { getPfnblockMigratetype } from './pageblock'
 import { NR_PCP_LISTS, pindexToOrder } from './pcpIndex'
 import { type InvariantViolation } from './violation'
+import { NR_ISOLATED_ANON, NR_ISOLATED_FILE, NR_NODE_STAT_ITEMS } from './vmstatItems'
 import { type Zone } from './zone'
 
 const HEAD_BITS = PAGE_TYPE_BUDDY | PAGE_PCP | PAGE_ALLOC
@@ -217,6 +225,62 @@ function checkMemmap(m: Machine, z: Zone, onList: Uint8Array): InvariantViolatio
   return null
 }
 
+/**
+ * First LRU-type folio of node `nid` that is off the LRU (PG_lru clear, not a movable_ops page):
+ * what an isolated folio looks like, anon or file by `folio_is_file_lru`. -1 if none.
+ */
+function offLruFolio(m: Machine, nid: number, file: boolean): number {
+  for (const z of m.zones) {
+    if (z.nid !== nid) continue
+    let pfn = z.startPfn
+    while (pfn < z.endPfn) {
+      const f = pageFlags(m, pfn)
+      const o = (f & PAGE_ALLOC) !== 0 && (f & PG_head) !== 0 ? pageOrder(m, pfn) : 0
+      if (
+        (f & PAGE_ALLOC) !== 0 &&
+        m.refcount[pfn] > 0 &&
+        (f & (PG_lru | PG_movable_ops)) === 0 &&
+        (f & (PG_anon | PG_file | PG_swapbacked)) !== 0 &&
+        ((f & (PG_anon | PG_swapbacked)) === 0) === file
+      )
+        return pfn
+      pfn += 1 << o
+    }
+  }
+  return -1
+}
+
+/**
+ * NR_ISOLATED_ANON / NR_ISOLATED_FILE between operations. Every isolator (compaction,
+ * migrate_pages' callers, alloc_contig_range, reclaim's shrink_*_list) takes folios off the LRU
+ * and puts back or frees them before it returns, so when checkInvariants runs (between
+ * operations) both gauges are 0 on every node. A positive count means folios were isolated
+ * and dropped from every list (they can never be freed: the pages leak, as a kernel would
+ * leak them, or hit VM_BUG_ON(!list_empty(&cc->migratepages)) under CONFIG_DEBUG_VM); the pfn
+ * is the first such folio found. A negative count means a double putback.
+ */
+function checkIsolated(m: Machine): InvariantViolation | null {
+  for (let nid = 0; nid < m.cfg.nrNodes; nid++) {
+    for (const item of [NR_ISOLATED_ANON, NR_ISOLATED_FILE]) {
+      const n = m.nodeStat[nid * NR_NODE_STAT_ITEMS + item]
+      if (n === 0) continue
+      const name = item === NR_ISOLATED_ANON ? 'NR_ISOLATED_ANON' : 'NR_ISOLATED_FILE'
+      if (n < 0) return v(m, 'isolated-underflow', -1, `node ${nid}: ${name} is ${n} pages`)
+      const pfn = offLruFolio(m, nid, item === NR_ISOLATED_FILE)
+      return v(
+        m,
+        'isolated-leak',
+        pfn,
+        `node ${nid}: ${name} is ${n} pages with no isolation in progress; ` +
+          (pfn >= 0
+            ? `folio at pfn 0x${pfn.toString(16)} (order ${(pageFlags(m, pfn) & PG_head) !== 0 ? pageOrder(m, pfn) : 0}) is off the LRU and on no list`
+            : 'no folio is off the LRU (the counter drifted)'),
+      )
+    }
+  }
+  return null
+}
+
 /** Run every check; returns the first violation found, or null. */
 export function checkInvariants(m: Machine): InvariantViolation | null {
   const onList = new Uint8Array(m.endPfn)
@@ -224,5 +288,5 @@ export function checkInvariants(m: Machine): InvariantViolation | null {
     const r = checkFreeLists(m, z, onList) ?? checkPcp(m, z) ?? checkMemmap(m, z, onList)
     if (r) return r
   }
-  return null
+  return checkIsolated(m)
 }

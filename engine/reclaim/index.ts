@@ -93,4 +93,4 @@ export {
 export { shouldReclaimRetry, shouldCompactRetry, type AllocContext, type RetryState } from './retry'
 export { allocPagesReclaim, allocPagesSlowpath, type AllocPath, type AllocResult } from './slowpath'
 export { reclaimVmstat, lruCounts } from './vmstat'
-export { swapinFolio } from './swapin'
+export { swapinFolio, swapinRange } from './swapin'

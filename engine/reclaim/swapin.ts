@@ -6,6 +6,7 @@
  */
 import { GFP_HIGHUSER_MOVABLE } from '../mm/gfp'
 import { type Machine } from '../mm/machine'
+import { freePages } from '../mm/free'
 import { NO_PAGE } from '../mm/memmap'
 import { makeAnonLruFolio } from '../migrate/anonFolio'
 import { countReclaimEvent, PSWPIN } from './counters'
@@ -31,4 +32,37 @@ export function swapinFolio(
   swapFree(m, slot, 1)
   res.latencyNs += rc.swapReadLatencyNs + rc.swapReadNsPerPage
   return res
+}
+
+/**
+ * do_swap_page for every page of a swap entry of `nrPages` slots (a large folio swapped out
+ * whole comes back as order-0 folios, as swap-in is in 6.1): all pages are allocated first, so
+ * that a failure leaves the entry intact (VM_FAULT_OOM); then each is read, mapped once as an
+ * anon LRU folio, and its slot freed. Returns the pfns, or null if an allocation failed.
+ */
+export function swapinRange(
+  m: Machine,
+  slot: number,
+  nrPages: number,
+  env: ReclaimEnv,
+  gfp = GFP_HIGHUSER_MOVABLE,
+): number[] | null {
+  const pfns: number[] = []
+  for (let i = 0; i < nrPages; i++) {
+    const res = allocPagesReclaim(m, gfp, 0, env)
+    if (res.pfn === NO_PAGE) {
+      for (const p of pfns) freePages(m, p, 0)
+      return null
+    }
+    pfns.push(res.pfn)
+  }
+  const rc = reclaimCost(env)
+  env.clock.nowNs += rc.swapReadLatencyNs + rc.swapReadNsPerPage * nrPages
+  countReclaimEvent(m, PSWPIN, nrPages)
+  for (const pfn of pfns) {
+    makeAnonLruFolio(m, pfn, 1)
+    lruAdd(m, pfn)
+  }
+  swapFree(m, slot, nrPages)
+  return pfns
 }
