@@ -1,5 +1,6 @@
 /**
- * The seed example workspaces in resources/examples/seed-*: each is a valid workspace whose
+ * The example workspaces in resources/examples/ (seed-* and the other comparison workspaces,
+ * such as reclaim-thp-swap): each is a valid workspace whose
  * script declares two or three variants and its seeds, and whose README carries the
  * comparison table `mmwb compare` printed for it (the same variants in the same order).
  * Running the comparisons themselves takes minutes; the compare command is exercised on
@@ -14,6 +15,10 @@ import { parseManifest } from '../protocol/workspace'
 
 const EXAMPLES = join(__dirname, '..', 'resources', 'examples')
 const SEEDS = readdirSync(EXAMPLES).filter((d) => d.startsWith('seed-'))
+/** Every workspace directory: the seeds and the other comparison examples. */
+const WORKSPACES = readdirSync(EXAMPLES).filter((d) =>
+  existsSync(join(EXAMPLES, d, 'mmwb-workspace.json')),
+)
 
 describe('seed example workspaces', () => {
   it('has one workspace for each of seeds 000 to 004', () => {
@@ -26,7 +31,12 @@ describe('seed example workspaces', () => {
     ])
   })
 
-  it.each(SEEDS)('%s: manifest, variants, seeds and the README table agree', (dir) => {
+  it('includes the reclaim example (seed 002: swap splits large folios)', () => {
+    expect(WORKSPACES).toContain('reclaim-thp-swap')
+    expect(WORKSPACES).toEqual(expect.arrayContaining(SEEDS))
+  })
+
+  it.each(WORKSPACES)('%s: manifest, variants, seeds and the README table agree', (dir) => {
     const root = join(EXAMPLES, dir)
     const manifest = parseManifest(readFileSync(join(root, 'mmwb-workspace.json'), 'utf8'))
     if (!manifest.ok) throw new Error(manifest.problem.message)

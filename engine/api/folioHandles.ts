@@ -144,6 +144,20 @@ export class FolioHandles {
     for (const p of pfns) this.defaultMapped.add(p)
   }
 
+  /** The handle's swapped folio was freed by the workload: later uses are errors. */
+  release(id: number): void {
+    this.released.add(id)
+  }
+
+  /**
+   * The pieces (pfns, or swap keys while swapped) of the default process's allocation that `k`
+   * (a pfn or swap key) belongs to: every piece of a split folio, or `k` alone.
+   */
+  rangeOf(k: number): number[] {
+    const g = this.groupOf.get(k)
+    return g === undefined ? [k] : [...(this.groups.get(g) as Set<number>)]
+  }
+
   /** True while the handle names a swap entry. */
   isSwapped(id: number): boolean {
     return this.swapKey0(id) < 0

@@ -36,6 +36,7 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     JSON: JSON
     String: StringConstructor
     Array: ArrayConstructor
+    WeakMap: WeakMapConstructor
   }
   const freeze = G.Object.freeze
 
@@ -75,12 +76,22 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
     pfn: number
     order: number
     nrPages: number
+    swapped: boolean
+  }
+  // Handle ids by handle object, for the calls that act on a swapped-out folio (no pfn).
+  const ids = new G.WeakMap<object, number>()
+  function handleId(f: unknown): number {
+    if (typeof f === 'object' && f !== null) {
+      const id = ids.get(f)
+      if (id !== undefined) return id
+    }
+    return -1
   }
   // Handles follow their folio when migration moves or splits it: pfn and order are read
   // from the host at each use.
   function folio(pfn: number): FolioHandle {
     const id = s.handleNew(pfn)
-    return freeze(
+    const h = freeze(
       G.Object.defineProperties(
         {},
         {
@@ -102,16 +113,28 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
               return 2 ** s.folioOrder(s.handlePfn(id))
             },
           },
+          swapped: {
+            enumerable: false,
+            get: function () {
+              return s.handleSwapped(id)
+            },
+          },
         },
       ),
     ) as FolioHandle
+    ids.set(h, id)
+    return h
   }
   function parsed(text: string): unknown {
     return G.JSON.parse(text)
   }
   function pfnOf(f: unknown, what: string): number {
     if (typeof f === 'object' && f !== null && typeof (f as FolioHandle).pfn === 'number') {
-      return (f as FolioHandle).pfn
+      const pfn = (f as FolioHandle).pfn
+      if (pfn < 0 && (f as FolioHandle).swapped) {
+        throw new G.Error(what + ': the folio is swapped out (k.touch(folio) faults it back in)')
+      }
+      return pfn
     }
     throw new G.TypeError(what + ': expected a Folio (as returned by allocPages)')
   }
@@ -139,6 +162,7 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
       return pfn < 0 ? null : folio(pfn)
     }),
     freePages: guard(function (f: unknown) {
+      if (handleId(f) >= 0 && (f as FolioHandle).swapped) return s.handleRelease(handleId(f))
       const pfn = pfnOf(f, 'freePages')
       s.freePages(pfn, s.folioOrder(pfn))
     }),
@@ -146,7 +170,13 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
       s.folioGet(pfnOf(f, 'folioGet'))
     }),
     folioPut: guard(function (f: unknown) {
+      if (handleId(f) >= 0 && (f as FolioHandle).swapped) return s.handleRelease(handleId(f))
       s.folioPut(pfnOf(f, 'folioPut'))
+    }),
+    touch: guard(function (f: unknown) {
+      const id = handleId(f)
+      if (id < 0) throw new G.TypeError('touch: expected a Folio (as returned by allocPages)')
+      return s.touch(id)
     }),
     folioRefCount: guard(function (f: unknown) {
       return s.folioRefCount(pfnOf(f, 'folioRefCount'))

@@ -4,6 +4,7 @@
  * (engine/sched). Every call charges the calling task's simulated clock from the cost model.
  */
 import { makeAnonLruFolio } from '../migrate'
+import { folioMarkYoung, lruAdd, onFolioUnmapped, swapFree } from '../reclaim'
 import { folioPutLru } from '../migrate/isolate'
 import {
   __GFP_MOVABLE,
@@ -143,6 +144,19 @@ export function createKernel(deps: KernelDeps): Kernel {
   const procs = new ProcessTable(m, sched)
   handles.onMoved((src, dst) => procs.moved(src, dst))
   handles.onSplit((head, pieces) => procs.split(head, pieces))
+  // try_to_unmap by reclaim: PTEs become swap entries (anon) or go (file).
+  onFolioUnmapped(m, (head, nrPages, slot) => {
+    handles.unmapped(head, nrPages, slot)
+    procs.unmapped(head, nrPages, slot)
+  })
+  /** free_swap_and_cache once no mapping of the swap entry `key` is left. */
+  function releaseSwap(key: number, nrPages: number): void {
+    if (handles.defaultSwapped.has(key) || procs.mapsSwap(key)) return
+    handles.dropSwap(key)
+    swapFree(m, -key - 1, nrPages)
+  }
+  procs.onSwapDropped = releaseSwap
+  ops.reclaim.oomKill = () => procs.oomKill()
 
   /**
    * The allocation's reference of a movable folio is the default process's mapping: dropping
@@ -157,6 +171,12 @@ export function createKernel(deps: KernelDeps): Kernel {
     }
     // zap_pte_range over the original allocation: every piece of a split folio goes too.
     for (const p of range) {
+      if (p < 0) {
+        const nrPages = handles.defaultSwapped.get(p) ?? 1
+        handles.defaultSwapped.delete(p)
+        releaseSwap(p, nrPages)
+        continue
+      }
       handles.defaultMapped.delete(p)
       folioAddMapcount(m, p, -1)
       sched.charge(cost.pteUnmapNs * 2 ** folioOrder(m, p))
@@ -188,6 +208,7 @@ export function createKernel(deps: KernelDeps): Kernel {
       if ((gfp & __GFP_MOVABLE) !== 0) {
         // do_anonymous_page: an anon LRU folio mapped once by the default process.
         makeAnonLruFolio(m, pfn, 1)
+        lruAdd(m, pfn)
         handles.defaultMapped.add(pfn)
         sched.charge(cost.pteMapNs * 2 ** order)
       }
@@ -273,6 +294,53 @@ export function createKernel(deps: KernelDeps): Kernel {
       assertLiveFolio(m, pfn, 'folioWaitWriteback')
       pfn = compoundHead(m, pfn)
       return locks.waitWriteback(pfn)
+    },
+    handleSwapped(id) {
+      return handles.isSwapped(id)
+    },
+    handleRelease(id) {
+      const key = handles.swapKey(id)
+      if (key === 0) throw new Error('free: the folio is not swapped out')
+      const range = handles.takeDefaultRange(key)
+      if (range.length === 0)
+        throw new Error('free: the swapped-out folio is not mapped by the workload')
+      for (const p of range) {
+        if (p >= 0) {
+          handles.defaultMapped.delete(p)
+          folioAddMapcount(m, p, -1)
+          folioPutLru(m, p)
+          continue
+        }
+        const nrPages = handles.defaultSwapped.get(p) ?? 1
+        handles.defaultSwapped.delete(p)
+        releaseSwap(p, nrPages)
+      }
+      handles.release(id)
+      sched.charge(cost.freeNs)
+    },
+    touch(id) {
+      // The access covers the whole allocation the handle came from (every PTE of the range):
+      // each swapped-out piece is faulted in (do_swap_page), each resident one gets its
+      // accessed bit (folio_mark_young).
+      const key = handles.swapKey(id)
+      const first = key !== 0 ? key : handles.pfn(id)
+      if (first >= 0) assertLiveFolio(m, first, 'touch')
+      let major = false
+      for (const p of handles.rangeOf(first)) {
+        if (p >= 0) continue
+        const nrPages = handles.swapNrPages(p)
+        const byDefault = handles.defaultSwapped.has(p)
+        const pfns = ops.timed((clock) => ops.reclaim.swapin(-p - 1, nrPages, clock)).value
+        if (pfns === null) throw new Error('touch: out of memory: swap-in failed (VM_FAULT_OOM)')
+        handles.swappedIn(p, pfns)
+        procs.swappedIn(p, pfns, !byDefault)
+        major = true
+      }
+      const now = handles.swapKey(id) !== 0 ? handles.swapKey(id) : handles.pfn(id)
+      for (const p of handles.rangeOf(now))
+        if (p >= 0 && m.refcount[compoundHead(m, p)] > 0) folioMarkYoung(m, compoundHead(m, p))
+      sched.charge(cost.bookkeepingNs)
+      return major
     },
     folioMapcount(pfn) {
       assertPfn(m, pfn, 'folioMapcount')

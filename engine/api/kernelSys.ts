@@ -56,8 +56,17 @@ export interface KernelSys {
   // ---- folio handles that follow migration (folioHandles.ts) ----
   /** A new handle id for the folio whose head is `pfn`. */
   handleNew(pfn: number): number
-  /** The head pfn the handle names now. */
+  /** The head pfn the handle names now (-1 while its folio is swapped out). */
   handlePfn(id: number): number
+  /** True while the handle's folio is swapped out. */
+  handleSwapped(id: number): boolean
+  /** munmap of a swapped-out folio's default mapping: frees its swap entry. */
+  handleRelease(id: number): void
+  /**
+   * A workload access to the handle's folio: sets the PTE accessed bit (folio_mark_young), or
+   * faults a swapped-out folio back in (do_swap_page). True when it was a swap-in (major fault).
+   */
+  touch(id: number): boolean
 
   /** filemap_alloc_folio + filemap_add_folio: head pfn of a clean page-cache folio, or -1. */
   filemapAddFolio(gfp: number, order: number): number

@@ -392,7 +392,16 @@ it('kcompactd compacts proactively every 500 ms while vm.compaction_proactivenes
     runModule(
       {
         machine: small,
-        variants: { v: { sysctl: { 'vm.compaction_proactiveness': proactiveness } } },
+        // No watermark boost: kswapd's boosted reclaim would wake kcompactd at pageblock order
+        // (balance_pgdat), which is not proactive compaction.
+        variants: {
+          v: {
+            sysctl: {
+              'vm.compaction_proactiveness': proactiveness,
+              'vm.watermark_boost_factor': 0,
+            },
+          },
+        },
         async default(k) {
           const kept = fragment(k, 8)
           await k.sleep(2_100_000_000) // four HPAGE_FRAG_CHECK_INTERVAL_MSEC ticks

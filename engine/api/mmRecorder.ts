@@ -30,13 +30,7 @@ export const MAX_RUN_EVENTS = 100_000
  * the retry after an OOM kill, `__GFP_NOFAIL`'s reserves, or failure.
  */
 export type AllocPath =
-  | 'freelist'
-  | 'kswapd'
-  | 'direct_compaction'
-  | 'direct_reclaim'
-  | 'oom'
-  | 'nofail'
-  | 'failure'
+  'freelist' | 'kswapd' | 'direct_compaction' | 'direct_reclaim' | 'oom' | 'nofail' | 'failure'
 
 export class MmRecorder {
   readonly histograms = new HistogramSet()

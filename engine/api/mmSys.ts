@@ -6,6 +6,7 @@
  */
 import { cmaState } from '../cma'
 import { makeFileLruFolio, MIGRATE_REASONS } from '../migrate'
+import { lruAdd } from '../reclaim'
 import { folioPutLru } from '../migrate/isolate'
 import {
   __GFP_COMP,
@@ -88,6 +89,7 @@ export function createMmSys(deps: MmSysDeps): MmSys {
       // The page cache holds one reference per page; the caller keeps none (as after
       // filemap_add_folio and the read path's folio_put).
       makeFileLruFolio(m, pfn, 0)
+      lruAdd(m, pfn)
       sched.charge(cost.bookkeepingNs * 2 ** order)
       return pfn
     },

@@ -180,6 +180,12 @@ export interface Folio {
   readonly order: number
   /** Number of base pages (`folio_nr_pages`), `2^order`. */
   readonly nrPages: number
+  /**
+   * True while reclaim has swapped the folio out (its PTEs are swap entries; needs
+   * {@link MachineSpec.swap}). `pfn` is then -1 and calls that need the page throw;
+   * {@link Kernel.touch} faults it back in, {@link Kernel.freePages} frees the swap entry.
+   */
+  readonly swapped: boolean
 }
 
 /** A task created with {@link Kernel.spawn}. */
@@ -277,6 +283,7 @@ export type SysctlName =
   | 'vm.compaction_proactiveness'
   | 'vm.compact_unevictable_allowed'
   | 'vm.compact_memory'
+  | 'vm.swappiness'
 
 /** Sysctl access, as `sysctl -w` would do it. */
 export interface Sysctl {
@@ -345,8 +352,8 @@ export interface Extfrag {
 
 /**
  * Tracepoints a script can subscribe to, by their ftrace names: kmem
- * (include/trace/events/kmem.h), migrate (migrate.h), compaction (compaction.h), cma (cma.h)
- * and page isolation (page_isolation.h).
+ * (include/trace/events/kmem.h), migrate (migrate.h), compaction (compaction.h), cma (cma.h),
+ * page isolation (page_isolation.h), vmscan (vmscan.h) and oom (oom.h).
  */
 export type TracepointName =
   | 'mm_page_alloc'
@@ -375,6 +382,15 @@ export type TracepointName =
   | 'mm_compaction_kcompactd_sleep'
   | 'mm_compaction_wakeup_kcompactd'
   | 'mm_compaction_kcompactd_wake'
+  | 'compact_retry'
+  | 'reclaim_retry_zone'
+  | 'mm_vmscan_wakeup_kswapd'
+  | 'mm_vmscan_kswapd_wake'
+  | 'mm_vmscan_kswapd_sleep'
+  | 'mm_vmscan_direct_reclaim_begin'
+  | 'mm_vmscan_direct_reclaim_end'
+  | 'mm_vmscan_lru_shrink_inactive'
+  | 'mark_victim'
 
 /** One trace event, with the kernel's field names. */
 export interface TraceEvent {
@@ -639,14 +655,21 @@ export interface Kernel {
   /**
    * `alloc_pages(gfp, order)`: allocates `2^order` contiguous pages.
    *
-   * The fast path takes the free lists; when it fails, a caller whose gfp has
-   * `__GFP_DIRECT_RECLAIM` enters the slow path's compaction (`__alloc_pages_slowpath`): async
-   * direct compaction for costly orders (> 3) and non-movable high orders, then sync-light
-   * (after direct reclaim, which the model lacks), then for non-costly orders sync-full;
-   * `__GFP_NORETRY` and costly orders without `__GFP_RETRY_MAYFAIL` give up earlier, and
-   * deferred zones are skipped. `__GFP_KSWAPD_RECLAIM` wakes kcompactd. Every allocation above
-   * order 0 is counted in the series `alloc_path.freelist`, `alloc_path.direct_compaction` or
-   * `alloc_path.failure` (and per order, `alloc_path.order9.freelist`, ...).
+   * The fast path takes the free lists at the LOW watermark; when it fails,
+   * `__alloc_pages_slowpath` runs: `__GFP_KSWAPD_RECLAIM` wakes kswapd (a kernel thread per
+   * node that reclaims to the HIGH watermark concurrently, on its own simulated clock) and the
+   * retry at MIN follows; a caller whose gfp has `__GFP_DIRECT_RECLAIM` then gets async direct
+   * compaction for costly orders (> 3) and non-movable high orders, then loops over direct
+   * reclaim (LRU scanning: clean file pages dropped, dirty ones written back, anon swapped when
+   * {@link MachineSpec.swap} exists), direct compaction at the current priority,
+   * `should_reclaim_retry` / `should_compact_retry`, and the OOM killer, which kills the
+   * process of {@link Kernel.createProcess} with the largest RSS + swap (counted `oom_kill`).
+   * `__GFP_NORETRY` and costly orders without `__GFP_RETRY_MAYFAIL` give up earlier.
+   * Every allocation above order 0 is counted by the path that satisfied it, in the series
+   * `alloc_path.freelist`, `alloc_path.kswapd` (the retry after waking kswapd),
+   * `alloc_path.direct_compaction`, `alloc_path.direct_reclaim`, `alloc_path.oom` (after a
+   * kill), `alloc_path.nofail` (`__GFP_NOFAIL`'s reserves) or `alloc_path.failure`, and per
+   * order (`alloc_path.order9.direct_reclaim`, ...).
    *
    * A movable allocation (`__GFP_MOVABLE`, e.g. {@link GFP_HIGHUSER_MOVABLE} or
    * {@link GFP_TRANSHUGE}) is a page fault on anonymous memory: the folio is compound, anon, on
@@ -741,6 +764,22 @@ export interface Kernel {
    * @returns A promise that resolves when the folio is not under writeback.
    */
   folioWaitWriteback(folio: Folio): Promise<void>
+  /**
+   * A workload access to the memory of an allocation (a load or store through every PTE of
+   * the range the handle's allocation mapped, including every piece of a folio split since).
+   * Resident folios get their PTE accessed bit set (`folio_mark_young`), which reclaim reads as
+   * a reference (`folio_referenced`) and keeps or activates the folio for. Swapped-out pieces
+   * ({@link Folio.swapped}) are faulted back in (`do_swap_page`): every page is allocated (the
+   * full slow path), read from swap (charged the cost model's swap-read latency, counted
+   * `pswpin`) and mapped as an order-0 folio, as 6.1 swaps in; a handle whose folio was swapped
+   * then names the first page and its `order` is 0 (the large folio does not come back).
+   * Throws when the swap-in allocation fails (VM_FAULT_OOM).
+   * @param folio - A handle from {@link Kernel.allocPages} (or a swapped-out one).
+   * @returns True when the access was a major fault (swap-in), false when the folio was resident.
+   * @example
+   * if (f.swapped) k.log(`major fault: ${k.touch(f)}`)
+   */
+  touch(folio: Folio): boolean
   /**
    * `folio_mapcount`: how many page tables map the folio.
    * @param folio - The folio.
@@ -1031,6 +1070,26 @@ export interface MachineSpec {
   cma?: CmaAreaSpec[]
   /** A virtio-mem device (drivers/virtio/virtio_mem.c) whose region lies inside the machine. */
   virtioMem?: VirtioMemSpec
+  /**
+   * A swap device (swapon). Without it (the default) the machine has no swap, as a kernel
+   * without a swap device: reclaim only drops clean page cache and writes back dirty file
+   * folios, and anonymous memory stays resident until the OOM killer frees it.
+   * @example
+   * export const machine: MachineSpec = { memoryMiB: 256, swap: { sizeMiB: 512 } }
+   */
+  swap?: SwapSpec
+}
+
+/** The swap device of {@link MachineSpec.swap}. */
+export interface SwapSpec {
+  /** Size in MiB, rounded down to whole 2 MiB swap clusters (SWAPFILE_CLUSTER = 512 slots). */
+  sizeMiB: number
+  /**
+   * `SWP_SYNCHRONOUS_IO` (zram, pmem): swap writes complete inside reclaim, so a swapped folio
+   * is freed in the same pass. Default false: an SSD, where writes complete after the cost
+   * model's IO latency.
+   */
+  synchronousIo?: boolean
 }
 
 /** A CMA area of {@link MachineSpec.cma}. */
@@ -1097,6 +1156,14 @@ export interface DesignSpec {
    * watermark check for isolated pageblocks.
    */
   'contig.splitWatermark'?: 'low-2011' | 'isolated-exempt'
+  /**
+   * Seed 002 ("swap will split folios"): how reclaim swaps out a large anon folio.
+   * `'pmd-only'` (≤6.9 default, CONFIG_THP_SWAP): a PMD-sized folio swaps whole when a free
+   * swap cluster exists, any other large folio is split (`thp_swpout_fallback`);
+   * `'any-order'` (6.10+ default, mTHP swap-out): any large folio swaps whole into an aligned
+   * run of free slots; `'split'`: every large folio is split before swap-out.
+   */
+  'swap.largeFolios'?: 'pmd-only' | 'any-order' | 'split'
 }
 
 /** One named variant of an experiment. */

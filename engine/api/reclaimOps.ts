@@ -80,7 +80,12 @@ export class ReclaimOps {
     const t0 = clock.nowNs
     const r = allocPagesReclaim(this.m, gfp, order, this.env(clock))
     if (order > 0)
-      this.ops.recorder.allocPath(t0, order, PATH_LABEL[r.pfn === NO_PAGE ? 'fail' : r.path], r.latencyNs)
+      this.ops.recorder.allocPath(
+        t0,
+        order,
+        PATH_LABEL[r.pfn === NO_PAGE ? 'fail' : r.path],
+        r.latencyNs,
+      )
     if (r.directReclaimStalls > 0)
       this.ops.recorder.histograms.add('alloc_slowpath_reclaim_ns', r.latencyNs)
     this.kickKswapd(clock.nowNs)

@@ -271,7 +271,7 @@ describe('workload API', () => {
         k.allocPages(GFP_KERNEL, 1)
         off()
         k.allocPages(GFP_KERNEL, 1)
-        expect(() => k.trace.on('mm_vmscan_kswapd_wake' as never, () => {})).toThrow(
+        expect(() => k.trace.on('mm_vmscan_memcg_reclaim_begin' as never, () => {})).toThrow(
           /no tracepoint/,
         )
       },
@@ -319,7 +319,7 @@ describe('workload API', () => {
     expect(() => k.allocPages(GFP_KERNEL, 0)).toThrow(
       expect.objectContaining({ name: 'InternalError' }),
     )
-    expect(() => k.folioPut({ pfn: 5, order: 0, nrPages: 1 })).toThrow(
+    expect(() => k.folioPut({ pfn: 5, order: 0, nrPages: 1, swapped: false })).toThrow(
       expect.objectContaining({ name: 'Error', message: expect.stringMatching(/use after free/) }),
     )
   })

@@ -22,6 +22,7 @@ import {
   type Machine,
   type MachineConfig,
 } from '../mm'
+import { swapon } from '../reclaim'
 import { resolveCostModel, type CostModel } from '../sched/costModel'
 import { createVirtioMem, reserveCmaAreas } from './contigOps'
 import { designRecord, parseDesignSpec, resolveDesign, type DesignSpec } from './design'
@@ -152,6 +153,32 @@ export function resolveMachineSpec(
   return { spec: rest, cost, sysctl, design, expectViolation }
 }
 
+/**
+ * `machine.swap`: `{ sizeMiB, synchronousIo? }` runs swapon on a swap device of that size
+ * (whole 2 MiB clusters); without it the machine has no swap, and reclaim can only drop and
+ * write back page cache.
+ */
+function setupSwap(m: Machine, raw: unknown): void {
+  if (raw === undefined) return
+  if (!isObj(raw))
+    throw new ConfigError('machine.swap', 'must be { sizeMiB: number, synchronousIo?: boolean }')
+  const size = raw.sizeMiB
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > 1 << 20)
+    throw new ConfigError(
+      'machine.swap.sizeMiB',
+      `must be an integer number of MiB, got ${JSON.stringify(size)}`,
+    )
+  if (raw.synchronousIo !== undefined && typeof raw.synchronousIo !== 'boolean')
+    throw new ConfigError('machine.swap.synchronousIo', 'must be true or false')
+  for (const k of Object.keys(raw))
+    if (k !== 'sizeMiB' && k !== 'synchronousIo')
+      throw new ConfigError(`machine.swap.${k}`, 'unknown field (known: sizeMiB, synchronousIo)')
+  swapon(m, {
+    nrPages: size * 256 /* 4 KiB pages per MiB */,
+    synchronousIo: raw.synchronousIo === true,
+  })
+}
+
 export class WorkloadRun {
   readonly sys: KernelSys
   readonly log: string[] = []
@@ -213,9 +240,10 @@ export class WorkloadRun {
     } catch (e) {
       throw new ConfigError('cost', (e as Error).message)
     }
-    const { cma: cmaSpec, virtioMem: virtioSpec, ...mmSpec } = spec
+    const { cma: cmaSpec, virtioMem: virtioSpec, swap: swapSpec, ...mmSpec } = spec
     const cfg = parseMachineConfig(mmSpec)
     const m = createMachine(cfg)
+    setupSwap(m, swapSpec)
     const design = resolveDesign(m, resolved.design)
     // Boot-time reservations, before any workload allocation (cma_declare_contiguous, virtio-mem probe).
     reserveCmaAreas(m, cmaSpec, design.contig.alignment)
@@ -267,6 +295,7 @@ export class WorkloadRun {
       design: designRecord(design),
       ...(cmaSpec !== undefined ? { cma: cmaSpec } : {}),
       ...(virtioSpec !== undefined ? { virtioMem: virtioSpec } : {}),
+      ...(swapSpec !== undefined ? { swap: swapSpec } : {}),
     }
     sched.spawn('main', () => (main as (k: unknown) => unknown)(guestKernel))
     // kcompactd's proactive timer (vm.compaction_proactiveness > 0, the kernel's default 20).

@@ -221,4 +221,23 @@ export class ProcessTable {
       pre = 0
     }
   }
+
+  /** remove_migration_ptes: every mapping of `src` now points at `dst`. */
+  moved(src: number, dst: number): void {
+    for (const p of this.procs) {
+      const n = p.mapped.get(src)
+      if (n === undefined) continue
+      p.mapped.delete(src)
+      p.mapped.set(dst, (p.mapped.get(dst) ?? 0) + n)
+    }
+  }
+
+  /** A split large folio: each mapping of the head now maps every piece (PTE-mapped). */
+  split(head: number, pieces: readonly number[]): void {
+    for (const p of this.procs) {
+      const n = p.mapped.get(head)
+      if (n === undefined) continue
+      for (const piece of pieces) p.mapped.set(piece, n)
+    }
+  }
 }

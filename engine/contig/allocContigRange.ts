@@ -20,7 +20,7 @@ import { freeContigRange } from './freeContigRange'
 import { isolateFreepagesRange } from './isolateFreepages'
 import { allocContigMigrateRange } from './migrateRange'
 import { reclaimPages, SWAP_CLUSTER_MAX } from './reclaim'
-import { charge, drainAllPagesNs, newRecord, reclaimPageNs, type ContigReq } from './request'
+import { charge, chargeSince, drainAllPagesNs, newRecord, type ContigReq } from './request'
 import { recordContig } from './series'
 import {
   contigOutcome,
@@ -40,8 +40,10 @@ function reclaimBeforeIsolate(req: ContigReq, count: number): void {
   const { z, rec } = req
   let noProgress = 0
   while (z.nrFreePages <= z.wmarkLow + count + z.lowmemReserve[0]) {
-    const r = reclaimPages(req.m, z, SWAP_CLUSTER_MAX)
-    charge(req, r.nrScanned * req.env.cost.pfnScanNs + r.nrReclaimed * reclaimPageNs(req))
+    const t0 = req.env.clock.nowNs
+    const wasBelowMin = z.nrFreePages < z.wmarkMin
+    const r = reclaimPages(req.m, z, SWAP_CLUSTER_MAX, req.env)
+    chargeSince(req, t0, wasBelowMin)
     rec.nrReclaimed += r.nrReclaimed
     rec.nrReclaimedOtherZones += r.nrOtherZones
     if (r.nrReclaimed === 0) {

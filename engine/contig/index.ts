@@ -16,9 +16,8 @@
  * kernel (`defaultContigVariant`).
  *
  * ## Where the model departs from the kernel
- * - `reclaimPages` is a stand-in for try_to_free_pages: clean unmapped page cache only, in pfn
- *   order over the node, no LRU ageing, no kswapd; it should be replaced by the engine's reclaim
- *   when one exists. Its cost is `reclaimPageNs` per page (ContigCostExtension).
+ * - `reclaimPages` is engine/reclaim's try_to_free_pages over the node's LRU lists (no kswapd
+ *   from here); its time is reclaim's own cost model, advanced on the request's clock.
  * - The 2011 OOM call on a reclaim pass without progress is counted, not performed; after
  *   MAX_RECLAIM_RETRIES such passes the block is refused (the 2011 patch retried forever).
  * - `'max-order'` clips the widened range to the zone (5.18 assumed callers kept it inside).

@@ -26,7 +26,7 @@ import {
 import { getPfnblockMigratetype } from '../mm/pageblock'
 import { zoneWatermarkOk } from '../mm/watermark'
 import { reclaimPages, SWAP_CLUSTER_MAX } from './reclaim'
-import { charge, reclaimPageNs, type ContigReq } from './request'
+import { charge, chargeSince, type ContigReq } from './request'
 
 /** `MAX_RECLAIM_RETRIES` (mm/internal.h). */
 export const MAX_RECLAIM_RETRIES = 16
@@ -73,8 +73,9 @@ function splitWatermarkWithReclaim(
   let noProgress = 0
   while (!watermarkOk2011(req, order, pendingIsolated)) {
     const t0 = req.env.clock.nowNs
-    const r = reclaimPages(req.m, req.z, SWAP_CLUSTER_MAX)
-    charge(req, r.nrScanned * req.env.cost.pfnScanNs + r.nrReclaimed * reclaimPageNs(req))
+    const wasBelowMin = req.z.nrFreePages < req.z.wmarkMin
+    const r = reclaimPages(req.m, req.z, SWAP_CLUSTER_MAX, req.env)
+    chargeSince(req, t0, wasBelowMin)
     rec.reclaimUnderZoneLockNs += req.env.clock.nowNs - t0
     rec.nrReclaimed += r.nrReclaimed
     rec.nrReclaimedOtherZones += r.nrOtherZones

@@ -1,11 +1,11 @@
 /**
- * A minimal page reclaim for the seed-004 variants and for `reclaim_clean_pages_from_list`:
- * it frees clean, unmapped page-cache folios (PG_lru & PG_file & !PG_dirty, no writeback, not
- * locked, evictable, referenced only by the page cache). It stands in for mm/vmscan.c
- * `try_to_free_pages` until the engine has a reclaim module (issue 5), which should replace
- * `reclaimPages`. No anon reclaim (no swap), no LRU ageing: folios are taken in pfn order from a
- * per-machine cursor over the node's zones, so reclaim also hits zones other than the one the
- * caller cares about, as Mel Gorman warned for the 2011 patch.
+ * Reclaim for the seed-004 variants and `reclaim_clean_pages_from_list`. `reclaimPages` is
+ * engine/reclaim's direct reclaim (mm/vmscan.c:try_to_free_pages over the node's LRU lists:
+ * clean file folios dropped, dirty ones written back, anon swapped when a swap device exists);
+ * it works node-wide, so it also frees pages in zones other than the one the caller cares
+ * about, as Mel Gorman warned for the 2011 patch. `reclaimCleanPagesFromList` frees clean,
+ * unmapped page-cache folios of an isolated list (PG_lru & PG_file & !PG_dirty, no writeback,
+ * not locked, evictable, referenced only by the page cache and the isolation).
  */
 import { folioPut } from '../mm/folio'
 import { type Machine } from '../mm/machine'
@@ -26,7 +26,8 @@ import {
   pageOrder,
   setPageFlags,
 } from '../mm/memmap'
-import { drainAllPages } from '../mm/pcp'
+import { reclaimPages as reclaimPagesLru, type ReclaimPagesResult } from '../reclaim/directReclaim'
+import { type CostModel } from '../sched/costModel'
 import { type Zone } from '../mm/zone'
 import { type ContigMigrateApi } from './types'
 
@@ -34,8 +35,6 @@ const BUSY = PG_dirty | PG_writeback | PG_locked | PG_unevictable | PG_mlocked |
 
 /** `SWAP_CLUSTER_MAX`: what one `try_to_free_pages` pass aims to reclaim. */
 export const SWAP_CLUSTER_MAX = 32
-
-const cursors = new WeakMap<Machine, number>()
 
 function nrPagesOf(m: Machine, head: number): number {
   return (pageFlags(m, head) & PG_head) !== 0 ? 1 << pageOrder(m, head) : 1
@@ -59,45 +58,21 @@ function dropFolio(m: Machine, head: number): void {
   folioPut(m, head)
 }
 
-export interface ReclaimResult {
-  /** Base pages freed. */
-  nrReclaimed: number
-  /** Of which outside `target`. */
-  nrOtherZones: number
-  /** Pfns examined. */
-  nrScanned: number
-}
+export type ReclaimResult = ReclaimPagesResult
 
 /**
- * Reclaim at least `nrPages` base pages from the node of `target` (all its zones, in pfn
- * order from where the last call stopped), then `drain_all_pages` so the freed pages reach the
- * buddy lists and NR_FREE_PAGES, as `__alloc_pages_direct_reclaim` drains after a reclaim that
- * did not yet make the allocation succeed.
+ * `try_to_free_pages` for alloc_contig_range's callers (engine/reclaim `reclaimPages`: LRU
+ * reclaim of the target's node, zones up to its type, until `nrPages` are reclaimed or a pass
+ * reclaims nothing, then `drain_all_pages`). Reclaim advances `env.clock` by its own costs;
+ * callers account that time with `chargeSince` rather than charging it again.
  */
-export function reclaimPages(m: Machine, target: Zone, nrPages: number): ReclaimResult {
-  const zones = m.zones.filter((z) => z.nid === target.nid)
-  const lo = zones[0].startPfn
-  const hi = zones[zones.length - 1].endPfn
-  let pfn = cursors.get(m) ?? lo
-  if (pfn < lo || pfn >= hi) pfn = lo
-  const res: ReclaimResult = { nrReclaimed: 0, nrOtherZones: 0, nrScanned: 0 }
-  for (let seen = 0; seen < hi - lo && res.nrReclaimed < nrPages;) {
-    const f = pageFlags(m, pfn)
-    const step = (f & PAGE_ALLOC) !== 0 ? nrPagesOf(m, pfn) : 1
-    res.nrScanned++
-    if ((f & PG_lru) !== 0 && reclaimable(m, pfn, 0)) {
-      const inTarget = pfn >= target.startPfn && pfn < target.endPfn
-      dropFolio(m, pfn)
-      res.nrReclaimed += step
-      if (!inTarget) res.nrOtherZones += step
-    }
-    seen += step
-    pfn += step
-    if (pfn >= hi) pfn = lo
-  }
-  cursors.set(m, pfn)
-  if (res.nrReclaimed > 0) drainAllPages(m, null)
-  return res
+export function reclaimPages(
+  m: Machine,
+  target: Zone,
+  nrPages: number,
+  env: { clock: { nowNs: number }; cost: CostModel },
+): ReclaimResult {
+  return reclaimPagesLru(m, target, nrPages, { clock: env.clock, cost: env.cost })
 }
 
 /**

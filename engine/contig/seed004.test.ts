@@ -85,9 +85,14 @@ describe("seed 004: split_free_page's watermark and where reclaim runs", () => {
     const m = machine(1400, 512)
     const rec = allocContigRange(m, R0, R1, MIGRATE_MOVABLE, env(), v2011('in-split-free-page'))
     expect(rec.ret).toBe(0)
-    // 888 free elsewhere + 1024 pending must exceed LOW + 1024: 4 passes of SWAP_CLUSTER_MAX.
-    expect(rec.nrReclaimed).toBe(128)
-    expect(rec.reclaimUnderZoneLockNs).toBeGreaterThanOrEqual(128 * 1_000)
+    // 888 free elsewhere + 1024 pending must exceed LOW + 1024: at least 113 pages, and
+    // reclaim stops at the first SWAP_CLUSTER_MAX pass that gets there.
+    expect(rec.nrReclaimed).toBeGreaterThanOrEqual(113)
+    expect(rec.nrReclaimed).toBeLessThan(113 + 32)
+    // Every reclaimed page was scanned and freed under the lock (shrink_folio_list's costs).
+    expect(rec.reclaimUnderZoneLockNs).toBeGreaterThanOrEqual(
+      rec.nrReclaimed * (100 + DEFAULT_COST_MODEL.freeNs),
+    )
     expect(checkInvariants(m)).toBeNull()
   })
 
@@ -95,7 +100,9 @@ describe("seed 004: split_free_page's watermark and where reclaim runs", () => {
     const m = machine(1400, 512)
     const rec = allocContigRange(m, R0, R1, MIGRATE_MOVABLE, env(), v2011('in-alloc-contig-range'))
     expect(rec.ret).toBe(0)
-    expect(rec.nrReclaimed).toBe(128) // free 1912 must exceed LOW + count = 2024
+    // free 1912 must exceed LOW + count = 2024: at least 113 pages, in SWAP_CLUSTER_MAX passes.
+    expect(rec.nrReclaimed).toBeGreaterThanOrEqual(113)
+    expect(rec.nrReclaimed).toBeLessThan(113 + 32)
     expect(rec.reclaimUnderZoneLockNs).toBe(0)
     expect(checkInvariants(m)).toBeNull()
   })

@@ -11,7 +11,7 @@ import {
   type Machine,
 } from '../mm'
 import { pageFlags, pageOrder } from '../mm/memmap'
-import { migrateVmEvents, onFolioSplit } from './counters'
+import { migrateVmEvents, nrIsolated, onFolioSplit } from './counters'
 import { putbackMovablePages } from './isolate'
 import { migratePages } from './migratePages'
 import { trySplitFolio } from './split'
@@ -101,6 +101,37 @@ describe('migrate_pages: no destination (-ENOMEM)', () => {
     expect(st.nrSucceeded).toBe(4)
     expect(migrateVmEvents(m).thp_migration_split).toBe(0)
   })
+
+  for (const mode of ['sync-light', 'sync'] as const) {
+    it(`${mode}: an mTHP split for want of a destination whose pieces fail is a failure, not 0`, () => {
+      // migrate_pages_sync counts every large folio its async pass split (nr_split, a259945efe6a
+      // "mm/migrate: correct nr_failed in migrate_pages_sync()"): with nr_thp_split alone an
+      // order-4 split left its failed pieces on `from` while migrate_pages returned 0, and
+      // compact_zone never put them back.
+      m = migrateTestMachine()
+      const clock = testClock()
+      const [f] = isolatedAnonFolios(m, 1, 4)
+      let budget = 4
+      const t = countingTargets(m, clock, testCost, {
+        refuseOrders: (o) => o > 0 || budget-- <= 0,
+      })
+      const from = [f]
+      const st = migratePages(m, from, t.getNew, null, {
+        mode,
+        reason: 'compaction',
+        clock,
+        cost: testCost,
+      })
+      expect(st.nrSplit).toBe(1)
+      expect(st.nrThpSplit).toBe(0)
+      expect(st.nrSucceeded).toBe(4)
+      expect(st.retval).toBe(1)
+      expect(from).toHaveLength(12)
+      expect(nrIsolated(m, 0).anon).toBe(12)
+      putbackMovablePages(m, from)
+      expect(nrIsolated(m, 0).anon).toBe(0)
+    })
+  }
 
   it('NUMA-misplaced large folios are not split (nosplit): -ENOMEM', () => {
     m = migrateTestMachine()

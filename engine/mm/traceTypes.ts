@@ -5,6 +5,7 @@
  * - kmem (include/trace/events/kmem.h): emitted by engine/mm, below.
  * - migrate, page_isolation, cma: traceTypesMigrate.ts (engine/migrate, isolation, cma).
  * - compaction: traceTypesCompaction.ts (engine/compaction).
+ * - vmscan, oom: traceTypesReclaim.ts (engine/reclaim).
  * `page` is the `struct page *` a real trace prints, derived from the x86_64 vmemmap base
  * (0xffffea0000000000 + pfn * 64); `pfn` is -1 for a NULL page.
  */
@@ -19,6 +20,7 @@ import {
   type CompactionSuitableEvent,
   type CompactionTryToCompactPagesEvent,
 } from './traceTypesCompaction'
+import { type ReclaimTraceEventType } from './traceTypesReclaim'
 import {
   type CmaAllocFinishEvent,
   type CmaAllocStartEvent,
@@ -59,7 +61,17 @@ export const TP_MM_COMPACTION_DEFER_RESET = 22
 export const TP_MM_COMPACTION_KCOMPACTD_SLEEP = 23
 export const TP_MM_COMPACTION_WAKEUP_KCOMPACTD = 24
 export const TP_MM_COMPACTION_KCOMPACTD_WAKE = 25
-export const NR_TRACE_EVENTS = 26
+// oom, vmscan
+export const TP_COMPACT_RETRY = 26
+export const TP_RECLAIM_RETRY_ZONE = 27
+export const TP_MM_VMSCAN_WAKEUP_KSWAPD = 28
+export const TP_MM_VMSCAN_KSWAPD_WAKE = 29
+export const TP_MM_VMSCAN_KSWAPD_SLEEP = 30
+export const TP_MM_VMSCAN_DIRECT_RECLAIM_BEGIN = 31
+export const TP_MM_VMSCAN_DIRECT_RECLAIM_END = 32
+export const TP_MM_VMSCAN_LRU_SHRINK_INACTIVE = 33
+export const TP_MARK_VICTIM = 34
+export const NR_TRACE_EVENTS = 35
 
 export const TRACE_EVENT_NAMES = [
   'mm_page_alloc',
@@ -88,6 +100,15 @@ export const TRACE_EVENT_NAMES = [
   'mm_compaction_kcompactd_sleep',
   'mm_compaction_wakeup_kcompactd',
   'mm_compaction_kcompactd_wake',
+  'compact_retry',
+  'reclaim_retry_zone',
+  'mm_vmscan_wakeup_kswapd',
+  'mm_vmscan_kswapd_wake',
+  'mm_vmscan_kswapd_sleep',
+  'mm_vmscan_direct_reclaim_begin',
+  'mm_vmscan_direct_reclaim_end',
+  'mm_vmscan_lru_shrink_inactive',
+  'mark_victim',
 ] as const
 
 export type TraceEventName = (typeof TRACE_EVENT_NAMES)[number]
@@ -163,6 +184,7 @@ export type TraceEvent =
   | CompactionDeferEvent
   | CompactionKcompactdSleepEvent
   | CompactionKcompactdWakeEvent
+  | ReclaimTraceEventType
 
 /** The event type of tracepoint `N` (several tracepoints share a template, whose `name` is a union). */
 export type TraceEventOf<N extends TraceEventName> = TraceEvent extends infer E

@@ -39,7 +39,33 @@ export const VM_CMA_ALLOC_SUCCESS = 26
 export const VM_CMA_ALLOC_FAIL = 27
 /** `THP_SPLIT_PAGE`, mm/huge_memory.c:split_huge_page_to_list. */
 export const VM_THP_SPLIT_PAGE = 28
-export const NR_VM_EVENTS = 29
+/** Reclaim (mm/vmscan.c, mm/page_io.c, mm/page_alloc.c, mm/oom_kill.c), engine/reclaim. */
+export const VM_PSWPIN = 29
+export const VM_PSWPOUT = 30
+export const VM_PGACTIVATE = 31
+export const VM_PGDEACTIVATE = 32
+export const VM_PGREFILL = 33
+export const VM_PGSTEAL_KSWAPD = 34
+export const VM_PGSTEAL_DIRECT = 35
+export const VM_PGSCAN_KSWAPD = 36
+export const VM_PGSCAN_DIRECT = 37
+export const VM_PGSCAN_ANON = 38
+export const VM_PGSCAN_FILE = 39
+export const VM_PGSTEAL_ANON = 40
+export const VM_PGSTEAL_FILE = 41
+export const VM_PAGEOUTRUN = 42
+export const VM_PGROTATED = 43
+/** `ALLOCSTALL_DMA` .. `ALLOCSTALL_MOVABLE`: add the zone type. */
+export const VM_ALLOCSTALL = 44
+export const VM_OOM_KILL = 48
+export const VM_THP_SWPOUT = 49
+export const VM_THP_SWPOUT_FALLBACK = 50
+export const VM_KSWAPD_LOW_WMARK_HIT_QUICKLY = 51
+export const VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY = 52
+/** Node counters `NR_VMSCAN_WRITE` / `NR_VMSCAN_IMMEDIATE`, which only grow: kept as events. */
+export const VM_NR_VMSCAN_WRITE = 53
+export const VM_NR_VMSCAN_IMMEDIATE = 54
+export const NR_VM_EVENTS = 55
 
 /**
  * The `vm_event_item` slots above by their /proc/vmstat names (`vmstat_text[]`), for
@@ -63,10 +89,48 @@ export const VM_EVENT_ITEMS = {
   cma_alloc_success: VM_CMA_ALLOC_SUCCESS,
   cma_alloc_fail: VM_CMA_ALLOC_FAIL,
   thp_split_page: VM_THP_SPLIT_PAGE,
+  pswpin: VM_PSWPIN,
+  pswpout: VM_PSWPOUT,
+  pgactivate: VM_PGACTIVATE,
+  pgdeactivate: VM_PGDEACTIVATE,
+  pgrefill: VM_PGREFILL,
+  pgsteal_kswapd: VM_PGSTEAL_KSWAPD,
+  pgsteal_direct: VM_PGSTEAL_DIRECT,
+  pgscan_kswapd: VM_PGSCAN_KSWAPD,
+  pgscan_direct: VM_PGSCAN_DIRECT,
+  pgscan_anon: VM_PGSCAN_ANON,
+  pgscan_file: VM_PGSCAN_FILE,
+  pgsteal_anon: VM_PGSTEAL_ANON,
+  pgsteal_file: VM_PGSTEAL_FILE,
+  pageoutrun: VM_PAGEOUTRUN,
+  pgrotated: VM_PGROTATED,
+  allocstall_dma: VM_ALLOCSTALL,
+  allocstall_dma32: VM_ALLOCSTALL + 1,
+  allocstall_normal: VM_ALLOCSTALL + 2,
+  allocstall_movable: VM_ALLOCSTALL + 3,
+  oom_kill: VM_OOM_KILL,
+  thp_swpout: VM_THP_SWPOUT,
+  thp_swpout_fallback: VM_THP_SWPOUT_FALLBACK,
+  kswapd_low_wmark_hit_quickly: VM_KSWAPD_LOW_WMARK_HIT_QUICKLY,
+  kswapd_high_wmark_hit_quickly: VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+  nr_vmscan_write: VM_NR_VMSCAN_WRITE,
+  nr_vmscan_immediate_reclaim: VM_NR_VMSCAN_IMMEDIATE,
 } as const
 export type VmEventName = keyof typeof VM_EVENT_ITEMS
 
 /** `NR_ISOLATED_ANON` / `NR_ISOLATED_FILE`: index `nid * NR_NODE_STAT_ITEMS + item` of `nodeStat`, in pages. */
 export const NR_ISOLATED_ANON = 0
 export const NR_ISOLATED_FILE = 1
-export const NR_NODE_STAT_ITEMS = 2
+/**
+ * `NR_LRU_BASE + lru` (`NR_INACTIVE_ANON` .. `NR_UNEVICTABLE`, lru = LRU_INACTIVE_ANON 0,
+ * LRU_ACTIVE_ANON 1, LRU_INACTIVE_FILE 2, LRU_ACTIVE_FILE 3, LRU_UNEVICTABLE 4): pages on each
+ * LRU list of the node (engine/reclaim's lists). The zone items `nr_zone_inactive_anon` … sum
+ * to the same machine-wide totals, so /proc/vmstat prints both from these.
+ */
+export const NR_LRU_BASE = 2
+export const NR_INACTIVE_ANON = 2
+export const NR_ACTIVE_ANON = 3
+export const NR_INACTIVE_FILE = 4
+export const NR_ACTIVE_FILE = 5
+export const NR_UNEVICTABLE = 6
+export const NR_NODE_STAT_ITEMS = 7

@@ -37,6 +37,7 @@ import {
   VM_THP_SPLIT_PAGE,
 } from '../mm/vmstatItems'
 import { onFolioMoved, onFolioSplit } from '../migrate/counters'
+import { NR_LRU_BASE, NR_NODE_STAT_ITEMS } from '../mm/vmstatItems'
 import { countReclaimEvent, PGACTIVATE } from './counters'
 
 /** `enum lru_list`. */
@@ -107,6 +108,10 @@ export function lruOf(m: Machine): Lru {
     const lru = new Lru(m)
     l = lru
     tables.set(m, lru)
+    // A restored snapshot carries the gauges of lists this fresh table will rebuild.
+    for (let nid = 0; nid < m.cfg.nrNodes; nid++)
+      for (let i = 0; i < NR_LRU_LISTS; i++)
+        m.nodeStat[nid * NR_NODE_STAT_ITEMS + NR_LRU_BASE + i] = 0
     // migrate_pages' putback of the destination (folio_add_lru) and the source leaving the LRU.
     onFolioMoved(m, (src, dst) => {
       unlinkFolio(m, lru, src)
@@ -194,6 +199,8 @@ export function linkFolio(m: Machine, l: Lru, head: number, lru: number, atTail:
   l.order[head] = order
   l.nrFolios[li]++
   l.zonePages[zoneIdOf(m, head) * NR_LRU_LISTS + lru] += 1 << order
+  // update_lru_size: the node's NR_LRU_BASE + lru gauge (engine/mm registry).
+  m.nodeStat[nidOf(m, head) * NR_NODE_STAT_ITEMS + NR_LRU_BASE + lru] += 1 << order
 }
 
 /** `lruvec_del_folio()`: unlink if linked (flags untouched). */
@@ -212,6 +219,7 @@ export function unlinkFolio(m: Machine, l: Lru, head: number): void {
   l.list[head] = -1
   l.nrFolios[li]--
   l.zonePages[zoneIdOf(m, head) * NR_LRU_LISTS + lru] -= 1 << l.order[head]
+  m.nodeStat[nidOf(m, head) * NR_NODE_STAT_ITEMS + NR_LRU_BASE + lru] -= 1 << l.order[head]
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
- * Reclaim's /proc/vmstat lines: the LRU gauges (`nr_zone_inactive_anon` … per zone summed,
- * `nr_inactive_anon` … per node summed: `enum zone_stat_item` / `enum node_stat_item`), swap
- * and writeback, then reclaim's events. Merge with engine/mm's `vmstat(m)` and order with
- * engine/proc's `sortVmstat`.
+ * Reclaim's /proc/vmstat lines: the LRU gauges (`nr_zone_inactive_anon` …, `nr_inactive_anon`
+ * …, engine/mm node items `NR_LRU_BASE + lru` that lru.ts keeps) and reclaim's events, read
+ * from engine/mm's registry, in `vmstat_text[]` order. engine/mm's `vmstat(m)` prints them
+ * with every other counter.
  */
 import { type Machine } from '../mm/machine'
-import { reclaimEventLines } from './counters'
+import { vmstat } from '../mm/vmstat'
+import { RECLAIM_EVENT_NAMES } from './counters'
 import { LRU_NAMES, lruOf, NR_LRU_LISTS } from './lru'
 
 /** Pages on each LRU list, summed over nodes, keyed `inactive_anon` … `unevictable`. */
@@ -20,11 +21,14 @@ export function lruCounts(m: Machine): Record<string, number> {
   return out
 }
 
+const NAMES = new Set<string>([
+  ...LRU_NAMES.map((n) => `nr_zone_${n}`),
+  ...LRU_NAMES.map((n) => `nr_${n}`),
+  ...RECLAIM_EVENT_NAMES,
+])
+
 /** `[name, value]` pairs for reclaim's part of /proc/vmstat. */
 export function reclaimVmstat(m: Machine): [string, number][] {
-  const c = lruCounts(m)
-  const lines: [string, number][] = []
-  for (const n of LRU_NAMES) lines.push([`nr_zone_${n}`, c[n]])
-  for (const n of LRU_NAMES) lines.push([`nr_${n}`, c[n]])
-  return [...lines, ...reclaimEventLines(m)]
+  lruOf(m)
+  return vmstat(m).filter(([n]) => NAMES.has(n))
 }
