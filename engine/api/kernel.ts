@@ -325,17 +325,34 @@ export function createKernel(deps: KernelDeps): Kernel {
       const key = handles.swapKey(id)
       const first = key !== 0 ? key : handles.pfn(id)
       if (first >= 0) assertLiveFolio(m, first, 'touch')
-      let major = false
-      for (const p of handles.rangeOf(first)) {
-        if (p >= 0) continue
-        const nrPages = handles.swapNrPages(p)
-        const byDefault = handles.defaultSwapped.has(p)
-        const pfns = ops.timed((clock) => ops.reclaim.swapin(-p - 1, nrPages, clock)).value
+      // Contiguous swap slots of the range are read together (swap readahead).
+      const entries = handles
+        .rangeOf(first)
+        .filter((p) => p < 0)
+        .map((key) => ({ key, slot: -key - 1, nrPages: handles.swapNrPages(key) }))
+        .sort((a, b) => a.slot - b.slot)
+      for (let i = 0; i < entries.length;) {
+        let j = i + 1
+        while (
+          j < entries.length &&
+          entries[j].slot === entries[j - 1].slot + entries[j - 1].nrPages
+        )
+          j++
+        const run = entries.slice(i, j)
+        const nrPages = run.reduce((n, e) => n + e.nrPages, 0)
+        const byDefault = run.map((e) => handles.defaultSwapped.has(e.key))
+        const pfns = ops.timed((clock) => ops.reclaim.swapin(run[0].slot, nrPages, clock)).value
         if (pfns === null) throw new Error('touch: out of memory: swap-in failed (VM_FAULT_OOM)')
-        handles.swappedIn(p, pfns)
-        procs.swappedIn(p, pfns, !byDefault)
-        major = true
+        let at = 0
+        run.forEach((e, k) => {
+          const mine = pfns.slice(at, at + e.nrPages)
+          at += e.nrPages
+          handles.swappedIn(e.key, mine)
+          procs.swappedIn(e.key, mine, !byDefault[k])
+        })
+        i = j
       }
+      const major = entries.length > 0
       const now = handles.swapKey(id) !== 0 ? handles.swapKey(id) : handles.pfn(id)
       for (const p of handles.rangeOf(now))
         if (p >= 0 && m.refcount[compoundHead(m, p)] > 0) folioMarkYoung(m, compoundHead(m, p))

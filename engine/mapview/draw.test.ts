@@ -122,4 +122,34 @@ describe('drawMap, page zoom', () => {
     const after = pfnToPixelRect(layout, view, head + 8)
     expect(at(after.x, after.y + 4)).toBe(edge) // the next block starts here
   })
+
+  it('keeps the isolate border and the PB_migrate_skip dot on their own pixels over page detail', () => {
+    const m = testMachine()
+    const frame = pageblockFrame(m)
+    frame.pbFlags[0] |= MF_SKIP // compaction will pass over pageblock 0
+    frame.pbFlags[1] |= MF_ISOLATE // pageblock 1 is isolated (start_isolate_page_range)
+    const layout = mapLayout(frame.nrPageblocks, frame.pageblockOrder)
+    expect(layout.cols).toBeGreaterThan(1)
+    const details = [pageDetail(m, 0, 1024)]
+    // 8 px per page: a cell is 256 x 128 px; the border is 3 px, the dot 6 px from pixel 1
+    const view: Viewport = { widthPx: 600, heightPx: 200, originX: 0, originY: 0, pxPerPage: 8 }
+    const out = new Uint32Array(600 * 200)
+    drawMap(out, {
+      layout,
+      view,
+      frame,
+      pbColor: pageblockColors(frame, LIGHT_THEME),
+      theme: LIGHT_THEME,
+      details,
+    })
+    const at = (x: number, y: number) => out[y * 600 + x]
+    const skip = packRgb(LIGHT_THEME.skip)
+    const isolate = packRgb(LIGHT_THEME.isolate)
+    for (let x = 1; x <= 6; x++) expect(at(x, 3), `dot column ${x}`).toBe(skip)
+    expect(at(7, 3)).not.toBe(skip) // the page goes on past the dot
+    expect(at(7, 3)).toBe(at(5, 10)) // ... in the colour of the same page below the dot
+    expect(at(3, 7)).not.toBe(skip)
+    for (const x of [257, 258, 509, 510, 511]) expect(at(x, 40), `border column ${x}`).toBe(isolate)
+    for (const x of [259, 300, 508]) expect(at(x, 40), `inside, column ${x}`).not.toBe(isolate)
+  })
 })

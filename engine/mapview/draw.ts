@@ -66,6 +66,8 @@ interface Tables {
   rowPagePx: Int32Array
   /** Per row: its marker class, or -1 for a row that repeats no other (a cell or page edge). */
   rowCls: Int32Array
+  /** Per column: its marker class (grid, isolate border, skip dot), -1 outside the map. */
+  colCls: Int32Array
 }
 let tables: Tables | null = null
 
@@ -114,6 +116,7 @@ export function drawMap(out: Uint32Array, inp: DrawInput): void {
       rowPx: new Int32Array(H),
       rowPagePx: new Int32Array(H),
       rowCls: new Int32Array(H),
+      colCls: new Int32Array(W),
     }
   }
   const t = tables
@@ -140,6 +143,18 @@ export function drawMap(out: Uint32Array, inp: DrawInput): void {
   const subCols = l.subCols
   const nrPb = l.nrPageblocks
   const cmaHatch = packRgb(theme.cma)
+  // What a pixel's column contributes to the cell markers; with the cell and the page, it
+  // decides the pixel at page zoom (see the column copy below).
+  const colCls = t.colCls
+  for (let x = 0; x < W; x++) {
+    const cx = t.colPx[x]
+    colCls[x] =
+      t.colCell[x] < 0
+        ? -1
+        : (cx < 1 ? 1 : 0) |
+          (cx < border || cx >= cellW - border ? 2 : 0) |
+          (cx >= dotAt && cx < dotAt + dot ? 4 : 0)
+  }
 
   // Page colours: free pages tinted by their pageblock's type, used pages by owner.
   const kindColor = PAGE_KIND_RGB.map(packRgb)
@@ -196,6 +211,23 @@ export function drawMap(out: Uint32Array, inp: DrawInput): void {
     }
     for (let x = 0; x < W; x++) {
       const cc = t.colCell[x]
+      // At page zoom a page is several pixels wide, and they all show the same thing unless a
+      // marker or a block edge falls on one: copy the left neighbour when it shows the same
+      // page with the same column markers and neither is a page's first column (where block
+      // edges are drawn). CMA hatching, which varies by pixel, is not drawn over page detail.
+      if (
+        rowDetails !== undefined &&
+        x > 0 &&
+        cc >= 0 &&
+        t.colCell[x - 1] === cc &&
+        t.colPage[x - 1] === t.colPage[x] &&
+        colCls[x - 1] === colCls[x] &&
+        t.colPagePx[x] >= 1 &&
+        t.colPagePx[x - 1] >= 1
+      ) {
+        out[base + x] = out[base + x - 1]
+        continue
+      }
       const pb = rowFirstPb + cc
       if (cc < 0 || pb >= nrPb) {
         out[base + x] = bg

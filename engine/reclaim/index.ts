@@ -14,9 +14,12 @@
  * - Swap: `swapon(m, { nrPages, synchronousIo })`, `swapFree`, `swapinFolio`, `swapUsage`;
  *   `onFolioUnmapped(m, cb)` tells the owner of page tables which folios reclaim unmapped and
  *   which swap slots now back them.
- * - Observability: `reclaimVmstat(m)` (pgscan_*, pgsteal_*, pswpin/out, thp_swpout(_fallback),
- *   allocstall_*, oom_kill, nr_{inactive,active}_{anon,file}, …) and `reclaimTraceSubscribe`
- *   (compact_retry, reclaim_retry_zone, mm_vmscan_*, mark_victim).
+ * - Observability, in engine/mm's registry: the counters are `m.vmEvents` slots (`VM_PSWPIN` …)
+ *   and the LRU gauges node items (`NR_LRU_BASE + lru`), so engine/mm's `vmstat(m)` prints
+ *   pgscan_*, pgsteal_*, pswpin/out, thp_swpout(_fallback), allocstall_*, oom_kill,
+ *   nr_{inactive,active}_{anon,file} … in `vmstat_text[]` order (`reclaimVmstat(m)` is that
+ *   subset); the tracepoints (compact_retry, reclaim_retry_zone, mm_vmscan_*, mark_victim) are
+ *   `TP_*` ids reachable with `traceSubscribe` (`reclaimTraceSubscribe` is the same call).
  *
  * Variants (`env.variants`, seed 002): `swapoutLargeFolios: 'pmd-only' | 'any-order' | 'split'`.
  *
@@ -31,7 +34,10 @@
  *   first IO completes (at most HZ/10).
  * - `shrink_lruvec` stops at the target without the proportional rebalancing.
  * - kswapd runs inline on its own clock (or is left to a scheduler with `kswapdMode:
- *   'wake-only'`); kcompactd runs inline when woken (`runKcompactd`).
+ *   'wake-only'`, as engine/api runs it: a kernel thread per node); kcompactd runs inline when
+ *   woken (`runKcompactd`), or is handed to the caller's thread (`onKcompactdWake`).
+ * - Swap-in reads one IO per SWAP_READAHEAD_PAGES (8) contiguous slots (`swapinRange`), a
+ *   stand-in for swap readahead; there is no swap cache after swap-in.
  * - Swap slots: per-cpu cluster allocation for order 0 from one CPU's view; no swap cache
  *   readahead; swap-in is order 0.
  * - The LRU lists are a side table that other modules do not update: migration is followed

@@ -50,7 +50,7 @@ import { ZONE_NORMAL } from '../mm/zoneType'
 import { countReclaimEvent, emitReclaimTrace, OOM_KILL, reclaimTraceOn } from './counters'
 import { tryToFreePages } from './directReclaim'
 import { wakeupKswapd } from './kswapd'
-import { lruSync, lruTrusted } from './lru'
+import { lruTrusted } from './lru'
 import { type AllocContext, type RetryState, shouldCompactRetry, shouldReclaimRetry } from './retry'
 import { type OomVictim, reclaimCost, type ReclaimEnv } from './types'
 
@@ -254,7 +254,8 @@ export function allocPagesSlowpath(
   const res = newResult(order)
   if (order < 0 || order > m.maxOrder) return done(m, gfp, order, env, res, startNs)
   m.op = 'alloc_pages_slowpath'
-  lruSync(m)
+  // No lruSync here: the LRU is read only by reclaim (try_to_free_pages and kswapd sync on
+  // entry), and most slow-path allocations are served by the MIN retry without reclaiming.
   slowpath(m, gfp, order, env, nid, res)
   return done(m, gfp, order, env, res, startNs)
 }

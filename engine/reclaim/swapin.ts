@@ -13,7 +13,7 @@ import { countReclaimEvent, PSWPIN } from './counters'
 import { lruAdd } from './lru'
 import { allocPagesReclaim, type AllocResult } from './slowpath'
 import { swapFree } from './swap'
-import { reclaimCost, type ReclaimEnv } from './types'
+import { reclaimCost, type ReclaimEnv, SWAP_READAHEAD_PAGES } from './types'
 
 /** Fault `slot` back in; returns the allocation result (pfn NO_PAGE if it failed; the slot stays). */
 export function swapinFolio(
@@ -35,8 +35,10 @@ export function swapinFolio(
 }
 
 /**
- * do_swap_page for every page of a swap entry of `nrPages` slots (a large folio swapped out
- * whole comes back as order-0 folios, as swap-in is in 6.1): all pages are allocated first, so
+ * do_swap_page for every page of `nrPages` contiguous slots (a large folio swapped out whole
+ * comes back as order-0 folios, as swap-in is in 6.1), read in SWAP_READAHEAD_PAGES windows
+ * (one IO latency per window, as swap readahead brings its neighbours into the swap cache for
+ * the next faults): all pages are allocated first, so
  * that a failure leaves the entry intact (VM_FAULT_OOM); then each is read, mapped once as an
  * anon LRU folio, and its slot freed. Returns the pfns, or null if an allocation failed.
  */
@@ -57,7 +59,9 @@ export function swapinRange(
     pfns.push(res.pfn)
   }
   const rc = reclaimCost(env)
-  env.clock.nowNs += rc.swapReadLatencyNs + rc.swapReadNsPerPage * nrPages
+  // One read per readahead window of contiguous slots.
+  const reads = Math.ceil(nrPages / SWAP_READAHEAD_PAGES)
+  env.clock.nowNs += reads * rc.swapReadLatencyNs + rc.swapReadNsPerPage * nrPages
   countReclaimEvent(m, PSWPIN, nrPages)
   for (const pfn of pfns) {
     makeAnonLruFolio(m, pfn, 1)

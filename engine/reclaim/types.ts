@@ -17,6 +17,12 @@ export const MAX_RECLAIM_RETRIES = 16
 export const MAX_COMPACT_RETRIES = 16
 /** `SWAPFILE_CLUSTER` (mm/swapfile.c, = HPAGE_PMD_NR with THP_SWAP): slots per swap cluster. */
 export const SWAPFILE_CLUSTER = 512
+/**
+ * Pages one swap-in IO brings (`1 << page_cluster`, vm.page-cluster default 3): the swap
+ * readahead window (mm/swap_state.c:swap_cluster_readahead), so contiguous slots fault in 8 per
+ * read.
+ */
+export const SWAP_READAHEAD_PAGES = 8
 /** vm.swappiness default. */
 export const DEFAULT_SWAPPINESS = 60
 

@@ -24,6 +24,7 @@ import {
 import { DARK_THEME, LIGHT_THEME } from '../../../engine/mapview/palette'
 import type { MapFrameMsg } from '../../../protocol/mapview'
 import { describePfn } from './describe'
+import { recordDraw } from './drawStats'
 import type { FetchPages } from './frameStore'
 import { MapLegend } from './MapLegend'
 import { drawOrderLabels } from './orderLabels'
@@ -121,6 +122,7 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
     const canvas = canvasRef.current
     if (!canvas || !view) return
     const id = requestAnimationFrame(() => {
+      const t0 = performance.now()
       const ctx = canvas.getContext('2d')
       if (!ctx) return
       const W = view.widthPx
@@ -140,6 +142,8 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
       drawMap(new Uint32Array(img.data.buffer), { layout, view, frame, pbColor, theme, details })
       ctx.putImageData(img, 0, 0)
       drawOrderLabels(ctx, layout, view, details, theme)
+      const t1 = performance.now()
+      recordDraw(t1 - t0, t1)
     })
     return () => cancelAnimationFrame(id)
   }, [view, frame, layout, pbColor, theme, details])

@@ -17,6 +17,8 @@
  * Run it:  npx mmwb compare resources/examples/seed-004-cma-reclaim/scripts/cma-reclaim.ts
  */
 import {
+  __GFP_DIRECT_RECLAIM,
+  __GFP_KSWAPD_RECLAIM,
   GFP_HIGHUSER_MOVABLE,
   type Folio,
   type Kernel,
@@ -53,15 +55,18 @@ export const seeds: Seeds = [1, 2, 3]
 
 const BUFFER_PAGES = 1024 // 4 MiB
 const REQUESTS = 12
+/** GFP_HIGHUSER_MOVABLE without __GFP_RECLAIM: take free memory only. */
+const FILL_GFP = GFP_HIGHUSER_MOVABLE & ~(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 
 export default async function (k: Kernel) {
   // 1. Memory pressure: about 3 in 4 pages clean page cache, 1 in 4 anonymous (drawn at
-  //    random), until allocation fails.
+  //    random), until allocation fails. The fill neither reclaims nor wakes kswapd (a GFP
+  //    without __GFP_RECLAIM), so the page cache stays for the variants' reclaim to find.
   const cache: Folio[] = []
   const anon: Folio[] = []
   for (;;) {
     const isAnon = k.rng.int(4) === 0
-    const f = isAnon ? k.allocPages(GFP_HIGHUSER_MOVABLE, 0) : k.filemapAddFolio(0)
+    const f = isAnon ? k.allocPages(FILL_GFP, 0) : k.filemapAddFolio(0, FILL_GFP)
     if (!f) break
     ;(isAnon ? anon : cache).push(f)
   }
