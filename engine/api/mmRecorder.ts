@@ -8,10 +8,9 @@
  * Series names are the kernel's counter names where one exists; the others say what they count
  * (`alloc_path.direct_compaction`) and carry their unit (`_ns`).
  */
-import type { Machine } from '../mm'
+import { vmstat, type Machine } from '../mm'
 import type { MigrateStats } from '../migrate'
 import { HistogramSet } from './histogram'
-import { allVmstat } from './vmstatAll'
 import type { SeriesRecorder } from './series'
 
 /** One outcome record of a run (protocol RunResult.events). */
@@ -85,7 +84,8 @@ export class MmRecorder {
 
   /** The machine-wide compaction ratios after any compaction run. */
   compactionTotals(timeNs: number): void {
-    const v = Object.fromEntries(allVmstat(this.m))
+    // Compaction counters only: no LRU reconcile needed (see vmstatAll.ts).
+    const v = Object.fromEntries(vmstat(this.m))
     if (v.compact_stall > 0)
       this.sr.record('compact_success_rate', timeNs, v.compact_success / v.compact_stall)
     if (v.compact_free_scanned > 0) {

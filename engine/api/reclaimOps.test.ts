@@ -213,3 +213,24 @@ describe('swap (seed 002: swap will split folios)', () => {
     expect(out.vmstat.pswpout).toBeGreaterThan(0)
   })
 })
+
+describe('LRU gauges in /proc/vmstat (mm/swap.c:__page_cache_release → lruvec_del_folio)', () => {
+  it('a freed anon folio leaves nr_inactive_anon at once, as the kernel unlinks it on free', async () => {
+    const seen: Record<string, number> = {}
+    await runModule({
+      machine: small,
+      async default(k) {
+        const held: Folio[] = []
+        for (let i = 0; i < 2000; i++) held.push(k.allocPages(GFP_HIGHUSER_MOVABLE, 0)!)
+        seen.before = Number(k.vmstat('nr_inactive_anon'))
+        for (let i = 0; i < held.length; i += 2) k.folioPut(held[i])
+        seen.after = Number(k.vmstat('nr_inactive_anon'))
+        const text = k.proc.vmstat()
+        seen.proc = Number(/^nr_inactive_anon (\d+)$/m.exec(text)![1])
+      },
+    })
+    expect(seen.before).toBe(2000)
+    expect(seen.after).toBe(1000)
+    expect(seen.proc).toBe(1000)
+  })
+})

@@ -275,3 +275,4 @@ export { traceSubscribe, traceSubscribeAll, emitTrace, traceEnabled, pageAddress
 export * from './traceTypes'
 export * from './traceTypesMigrate'
 export * from './traceTypesCompaction'
+export * from './traceTypesReclaim'

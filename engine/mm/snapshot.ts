@@ -9,7 +9,8 @@ import { Machine } from './machine'
 import { type Zone } from './zone'
 
 const MAGIC = 0x42574d4d // "MMWB" little-endian
-const VERSION = 2
+// 3: the event and per-node counter arrays grew with the reclaim counters.
+const VERSION = 3
 
 type Arrays = (Uint8Array | Uint32Array | Int32Array | Float64Array)[]
 
