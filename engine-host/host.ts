@@ -12,6 +12,7 @@ import { RESULT_SCHEMA_VERSION, type RunResult } from '../protocol/result'
 import { parseClientMessage, toWireError } from '../protocol/guards'
 import { PROTOCOL_VERSION, type DescribeMsg, type RunMsg } from '../protocol/messages'
 import type { WorkloadRun } from '../engine/api/run'
+import type { RecordedTraceEvent } from '../engine/api/traceRecorder'
 import type { Endpoint } from './endpoint'
 import { HostError } from './errors'
 import { MapFrameStreamer } from './mapFrames'
@@ -74,17 +75,32 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
     const frames = msg.options.mapFrames ? new MapFrameStreamer(msg.id, post) : null
     if (frames) mapStream = frames
     let lastProgress = 0
+    let traceRun: WorkloadRun | null = null
+    const sendTrace = (records: readonly RecordedTraceEvent[], written: number): void => {
+      for (let i = 0; i < records.length; i += TRACE_CHUNK)
+        post({ type: 'trace', id: msg.id, records: records.slice(i, i + TRACE_CHUNK), written })
+    }
+    // With traceLimit, the newest records are kept here, as an overwriting ring buffer keeps
+    // them, and sent when the run ends; without, every record is sent at the tick it arrived.
+    const traceLimit = msg.options.traceLimit ?? 0
+    let traceRing: RecordedTraceEvent[] = []
     const flushTrace = (r: WorkloadRun): void => {
       if (!msg.options.trace) return
+      traceRun = r
       const records = r.takeNewTrace()
-      for (let i = 0; i < records.length; i += TRACE_CHUNK) {
-        post({
-          type: 'trace',
-          id: msg.id,
-          records: records.slice(i, i + TRACE_CHUNK),
-          written: r.traceEventsWritten(),
-        })
-      }
+      if (traceLimit === 0) return sendTrace(records, r.traceEventsWritten())
+      for (const rec of records) traceRing.push(rec)
+      // amortised: trim to the newest traceLimit once the ring holds twice as many
+      if (traceRing.length >= 2 * traceLimit) traceRing = traceRing.slice(-traceLimit)
+    }
+    /** The run ended: the kept records of a limited trace, or at least the final count. */
+    const endTrace = (): void => {
+      if (!traceRun || traceLimit === 0) return
+      const kept = traceRing.slice(-traceLimit)
+      traceRing = []
+      const written = traceRun.traceEventsWritten()
+      if (kept.length === 0) post({ type: 'trace', id: msg.id, records: [], written })
+      else sendTrace(kept, written)
     }
     try {
       post({ type: 'progress', id: msg.id, phase: 'transpile', fraction: -1, simTimeNs: 0 })
@@ -121,7 +137,8 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
           }
         },
       })
-      frames?.finish(null)
+      endTrace()
+      frames?.finish(null, outcome.proc)
       post({
         type: 'progress',
         id: msg.id,
@@ -138,6 +155,7 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
       }
       post({ type: 'result', id: msg.id, result })
     } catch (e) {
+      endTrace()
       frames?.finish(null)
       fail(msg.id, e)
     } finally {

@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from 'vitest'
 import { parseHostMessage } from '../protocol/guards'
-import { PROTOCOL_VERSION, type HostMessage } from '../protocol/messages'
+import { PROTOCOL_VERSION, type HostMessage, type TraceMsg } from '../protocol/messages'
 import type { MapFrameMsg, MapPageResultMsg } from '../protocol/mapview'
 import { PK_KERNEL } from '../engine/mapview/detail'
+import { PROC_FILES } from '../engine/proc/machineProc'
+import { parseVmstat } from '../engine/proc/vmstat'
 import { startHost } from './host'
 import { VmRunner } from './sandbox/vmRunner'
 
@@ -146,5 +148,70 @@ describe('mapframe / mappage', () => {
     // moving pages does not change how many there are
     const total = (f: MapFrameMsg) => f.frame.movablePages.reduce((a, b) => a + b, 0)
     expect(total(frames[frames.length - 1])).toBe(total(frames[i - 1]))
+  })
+})
+
+describe('kernel files in frames, trace limit', () => {
+  it('each frame carries the kernel files at its moment; the final one is the result’s /proc', async () => {
+    const h = harness()
+    h.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION })
+    const script = { path: 'compact.ts', source: COMPACT_SCRIPT }
+    h.send({
+      type: 'run',
+      id: 4,
+      script,
+      options: { seed: 1, timeBudgetMs: 60_000, mapFrames: true },
+    })
+    const end = await h.next((m) => m.type === 'result' || m.type === 'error')
+    expect(end.type).toBe('result')
+    const result = end.type === 'result' ? end.result : null
+    const frames = h.received.filter((m): m is MapFrameMsg => m.type === 'mapframe')
+    for (const f of frames) expect(Object.keys(f.proc ?? {})).toEqual([...PROC_FILES])
+    const last = frames[frames.length - 1]
+    expect(last.proc).toEqual(result!.proc)
+    // The first frame is taken while the script fills memory with order-0 movable pages,
+    // which never compacts; the final one follows `compact_memory`, whose scanners ran.
+    const counter = (f: MapFrameMsg, name: string) =>
+      parseVmstat(f.proc!['/proc/vmstat']!).find(([n]) => n === name)?.[1]
+    expect(counter(frames[0], 'compact_migrate_scanned')).toBe(0)
+    expect(counter(last, 'compact_migrate_scanned')).toBeGreaterThan(0)
+    expect(frames[0].proc!['/proc/buddyinfo']).toMatch(/^Node 0, zone\s+\w+(\s+\d+){11}\s*$/m)
+  })
+
+  it('traceLimit keeps the newest records, sent at the end with how many were written', async () => {
+    const h = harness()
+    h.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION })
+    const script = { path: 'map.ts', source: SCRIPT }
+    const run = (id: number, traceLimit?: number) => {
+      h.send({
+        type: 'run',
+        id,
+        script,
+        options: {
+          seed: 1,
+          timeBudgetMs: 20_000,
+          trace: true,
+          ...(traceLimit ? { traceLimit } : {}),
+        },
+      })
+      return h.next((m) => (m.type === 'result' || m.type === 'error') && m.id === id)
+    }
+    expect((await run(5)).type).toBe('result')
+    const all = h.received.filter((m): m is TraceMsg => m.type === 'trace' && m.id === 5)
+    const nrAll = all.reduce((n, m) => n + m.records.length, 0)
+    // 200 order-0 allocations each hit mm_page_alloc at least
+    expect(nrAll).toBeGreaterThanOrEqual(200)
+    expect(all[all.length - 1].written).toBe(nrAll)
+
+    expect((await run(6, 50)).type).toBe('result')
+    const capped = h.received.filter((m): m is TraceMsg => m.type === 'trace' && m.id === 6)
+    expect(capped.reduce((n, m) => n + m.records.length, 0)).toBe(50)
+    expect(capped[capped.length - 1].written).toBe(nrAll)
+    // the newest records, as an overwriting ring buffer keeps them (same seed, same events),
+    // all before the result
+    const last50 = all.flatMap((m) => m.records).slice(-50)
+    expect(capped.flatMap((m) => m.records)).toEqual(last50)
+    const iResult = h.received.findIndex((m) => m.type === 'result' && m.id === 6)
+    expect(h.received.indexOf(capped[capped.length - 1])).toBeLessThan(iResult)
   })
 })

@@ -18,10 +18,17 @@
  * (all 16M pages allocated at order 0), which the 20× rule turns into a frame per ~3.6 s.
  * The tracepoints are subscribed at the first tick (the machine exists from then on), so a
  * migration within the first ~25 ms of a run gets no frames of its own.
+ *
+ * Each frame also carries the kernel text files at its moment (`proc`: buddyinfo,
+ * pagetypeinfo, vmstat, extfrag indices; ~10 KB), printed by `readProcFile` as the run's
+ * result does (engine/api/run.ts:collect), and the final frame carries the result's own
+ * texts, so the kernel views' last moment is exactly the result's /proc. Their printing time
+ * counts as encoding time in the budgets above.
  */
 import { pageDetail, type PageDetail } from '../engine/mapview/detail'
 import { pageblockFrame, type MapFrame } from '../engine/mapview/frame'
 import type { Machine } from '../engine/mm/machine'
+import { PROC_FILES, readProcFile } from '../engine/proc/machineProc'
 import { traceSubscribe } from '../engine/mm/trace'
 import type { WorkloadRun } from '../engine/api/run'
 import type { HostMessage } from '../protocol/messages'
@@ -45,6 +52,20 @@ export function runMachine(r: WorkloadRun): Machine | null {
 
 function frameBytes(f: MapFrame): number {
   return f.nrPageblocks * (1 + 2 * 5 + 1)
+}
+
+/** The kernel text files of `m` now, as `cat` prints them. */
+export function procTexts(m: Machine): Record<string, string> {
+  const proc: Record<string, string> = {}
+  for (const path of PROC_FILES) {
+    try {
+      proc[path] = readProcFile(m, path)
+    } catch (e) {
+      // As collect(): after an (expected) invariant violation the state may not format.
+      proc[path] = `(unavailable: ${(e as Error).message})\n`
+    }
+  }
+  return proc
 }
 
 export class MapFrameStreamer {
@@ -102,25 +123,31 @@ export class MapFrameStreamer {
     this.unsubscribe = () => offs.forEach((off) => off())
   }
 
-  /** The run ended (result or error): its last state. */
-  finish(r: WorkloadRun | null): void {
+  /**
+   * The run ended (result or error): its last state, with the result's /proc texts when there
+   * is a result.
+   */
+  finish(r: WorkloadRun | null, resultProc?: Record<string, string>): void {
     if (this.done) return
     this.done = true
     this.unsubscribe?.()
     const run = r ?? this.run
-    if (run) this.send(run, 'final')
+    if (run) this.send(run, 'final', resultProc)
   }
 
-  private send(r: WorkloadRun, reason: MapFrameReason): void {
+  private send(r: WorkloadRun, reason: MapFrameReason, resultProc?: Record<string, string>): void {
     const m = runMachine(r)
     if (!m) return
     const t0 = performance.now()
     const frame = pageblockFrame(m)
+    const proc = resultProc ?? procTexts(m)
     this.encodeMs = performance.now() - t0
     this.encodeTotalMs += this.encodeMs
     this.lastWallMs = performance.now()
     this.lastSimNs = r.simTimeNs()
-    this.bytes += frameBytes(frame)
+    let procBytes = 0
+    for (const text of Object.values(proc)) procBytes += text.length
+    this.bytes += frameBytes(frame) + procBytes
     this.migrated = 0
     this.run = r
     this.post({
@@ -131,6 +158,7 @@ export class MapFrameStreamer {
       final: reason === 'final',
       reason,
       frame,
+      proc,
     })
   }
 

@@ -93,6 +93,7 @@ function runOptions(v: unknown, path: string): RunOptions {
   if (stream !== undefined) out.stream = stream
   const trace = bool(o, 'trace', path)
   if (trace !== undefined) out.trace = trace
+  if (o.traceLimit !== undefined) out.traceLimit = int(o, 'traceLimit', path, 1)
   const mapFrames = bool(o, 'mapFrames', path)
   if (mapFrames !== undefined) out.mapFrames = mapFrames
   if (o.machine !== undefined) out.machine = obj(o.machine, `${path}.machine`)

@@ -49,6 +49,42 @@ describe('memory-map messages', () => {
     expect(bad({ ...frame(4), maxFreeOrder: new Uint8Array(4) })).toThrow(InvalidMessageError)
   })
 
+  it('accepts the kernel files a frame carries, and rejects non-text ones by path', () => {
+    const msg = (proc: unknown) => ({
+      type: 'mapframe',
+      id: 1,
+      seq: 0,
+      timeNs: 5,
+      final: true,
+      reason: 'final',
+      frame: frame(2),
+      proc,
+    })
+    const buddyinfo = 'Node 0, zone   Normal      1      0 \n'
+    const parsed = parseHostMessage(structuredClone(msg({ '/proc/buddyinfo': buddyinfo })))
+    expect(parsed.type === 'mapframe' && parsed.proc).toEqual({ '/proc/buddyinfo': buddyinfo })
+    // a host without kernel files still validates, and the field stays absent
+    const { proc: _, ...without } = msg(undefined)
+    expect('proc' in parseHostMessage(without)).toBe(false)
+    expect(() => parseHostMessage(msg({ '/proc/vmstat': 5 }))).toThrow(
+      /mapframe\.proc\["\/proc\/vmstat"\] must be a string/,
+    )
+    expect(() => parseHostMessage(msg(['x']))).toThrow(/mapframe\.proc must be an object/)
+  })
+
+  it('validates a run’s traceLimit as a positive integer', () => {
+    const run = (traceLimit: unknown) => ({
+      type: 'run',
+      id: 1,
+      script: { path: 'a.ts', source: '' },
+      options: { seed: 1, timeBudgetMs: 1000, trace: true, traceLimit },
+    })
+    const ok = parseClientMessage(run(50_000))
+    expect(ok.type === 'run' && ok.options.traceLimit).toBe(50_000)
+    expect(() => parseClientMessage(run(0))).toThrow(/run\.options\.traceLimit/)
+    expect(() => parseClientMessage(run(1.5))).toThrow(/traceLimit/)
+  })
+
   it('validates mappage requests', () => {
     expect(
       parseClientMessage({ type: 'mappage', id: 2, runId: 1, startPfn: 512, nrPages: 512 }),

@@ -42,6 +42,13 @@ export interface MapFrameMsg {
   final: boolean
   reason: MapFrameReason
   frame: MapFrame
+  /**
+   * The kernel text files at `timeNs`, by path (engine/proc/machineProc.ts `PROC_FILES`:
+   * /proc/buddyinfo, /proc/pagetypeinfo, /proc/vmstat and the debugfs extfrag indices), as
+   * `cat` prints them, so the kernel views can show and diff any two moments. Absent from
+   * hosts that predate it.
+   */
+  proc?: Record<string, string>
 }
 
 export interface MapPageMsg {
@@ -152,6 +159,13 @@ function pageDetail(v: unknown, path: string): PageDetail {
   }
 }
 
+function procFiles(v: unknown, path: string): Record<string, string> {
+  const o = obj(v, path)
+  for (const [k, text] of Object.entries(o))
+    if (typeof text !== 'string') fail(`${path}[${JSON.stringify(k)}]`, 'must be a string')
+  return o as Record<string, string>
+}
+
 /** Validates a `mapframe` message (type already checked). */
 export function parseMapFrameMsg(o: Obj): MapFrameMsg {
   const p = 'mapframe'
@@ -159,7 +173,7 @@ export function parseMapFrameMsg(o: Obj): MapFrameMsg {
   const reason = o.reason as MapFrameReason
   if (!MAP_FRAME_REASONS.includes(reason))
     fail(`${p}.reason`, `must be one of ${MAP_FRAME_REASONS.join(', ')}`)
-  return {
+  const msg: MapFrameMsg = {
     type: 'mapframe',
     id: uint(o, 'id', p),
     seq: uint(o, 'seq', p),
@@ -168,6 +182,8 @@ export function parseMapFrameMsg(o: Obj): MapFrameMsg {
     reason,
     frame: mapFrame(o.frame, `${p}.frame`),
   }
+  if (o.proc !== undefined) msg.proc = procFiles(o.proc, `${p}.proc`)
+  return msg
 }
 
 /** Validates a `mappage` request (type already checked). */

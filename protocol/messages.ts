@@ -48,6 +48,13 @@ export interface RunOptions {
    */
   trace?: boolean
   /**
+   * With `trace`: keep only the newest this many records of the run, as an overwriting ring
+   * buffer does, and send them when the run ends (before its result or error); `written`
+   * counts every event. Without it every recorded event is sent as it comes (the CLI's
+   * `--trace`).
+   */
+  traceLimit?: number
+  /**
    * Stream memory-map snapshots (`mapframe`, see mapview.ts) while the run goes, plus the
    * final state, and keep the final machine for `mappage` requests. Off by default.
    */

@@ -256,7 +256,7 @@ export function App() {
   }, [engine, onEdit])
 
   const live = exp.state?.path === activePath ? exp.state : null
-  const { seriesRuns, shownRun, summary, map, fetchPages } = useResultsView(
+  const { seriesRuns, shownRun, summary, map, fetchPages, trace } = useResultsView(
     experiment,
     live,
     selectedRun,
@@ -352,6 +352,8 @@ export function App() {
             ctx={ctx}
             createdWith={CREATED_WITH}
             memmap={<MemoryMapTab map={map} fetchPages={fetchPages} dark={dark} />}
+            mapFrames={map?.frames ?? null}
+            trace={trace}
             welcome={
               <Welcome
                 examples={EXAMPLES}

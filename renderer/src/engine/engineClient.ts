@@ -17,6 +17,7 @@ import {
   type ProgressMsg,
   type RunOptions,
   type ScriptSource,
+  type TraceMsg,
   type WireError,
 } from '../../../protocol/messages'
 import type { RunResult, SeriesPoint } from '../../../protocol/result'
@@ -33,6 +34,8 @@ export interface RunHandlers {
   onStart?(runId: number): void
   /** A memory-map snapshot (runs with `options.mapFrames`). */
   onMapFrame?(msg: MapFrameMsg): void
+  /** Trace records (runs with `options.trace`) and the events written so far. */
+  onTrace?(msg: TraceMsg): void
   onProgress(p: ProgressMsg): void
   onSeries(series: Record<string, SeriesPoint[]>): void
   onLog(level: 'info' | 'warn', text: string): void
@@ -169,6 +172,9 @@ export class EngineClient {
         return
       case 'mapframe':
         if (this.active?.id === msg.id) this.active.handlers.onMapFrame?.(msg)
+        return
+      case 'trace':
+        if (this.active?.id === msg.id) this.active.handlers.onTrace?.(msg)
         return
       case 'mappage-result': {
         const pending = this.mapPages.get(msg.id)

@@ -3,7 +3,13 @@
  * progress of the running script.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { MapFrameMsg, ProgressMsg, RunOptions, ScriptSource } from '../../../protocol/messages'
+import type {
+  MapFrameMsg,
+  ProgressMsg,
+  RunOptions,
+  ScriptSource,
+  TraceMsg,
+} from '../../../protocol/messages'
 import type { SeriesPoint } from '../../../protocol/result'
 import { EngineClient, type EngineStatus, type RunOutcome } from './engineClient'
 import { createTransport, WorkerTransport } from './transport'
@@ -22,6 +28,7 @@ export interface RunCallbacks {
   onProgress?(p: ProgressMsg): void
   onStart?(runId: number): void
   onMapFrame?(msg: MapFrameMsg): void
+  onTrace?(msg: TraceMsg): void
 }
 
 export function useEngine() {
@@ -58,6 +65,7 @@ export function useEngine() {
           onLog: cb.onLog,
           onStart: cb.onStart,
           onMapFrame: cb.onMapFrame,
+          onTrace: cb.onTrace,
         })
       } finally {
         setProgress(null)

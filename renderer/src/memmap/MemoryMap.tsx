@@ -36,6 +36,12 @@ export interface MemoryMapProps {
   /** Page detail of the run's machine; without it the map stops at pageblocks. */
   fetchPages?: FetchPages
   dark?: boolean
+  /**
+   * A moment to show (from the trace log): the scrubber moves to the last frame at or before
+   * it whenever `focusSeq` changes.
+   */
+  focusTimeNs?: number | null
+  focusSeq?: number
 }
 
 /** Canvas height bounds; between them the height follows the map's aspect. */
@@ -44,7 +50,13 @@ const MAX_HEIGHT_PX = 520
 /** Most pages fetched for one view (visible spans beyond this are left at pageblock level). */
 const MAX_DETAIL_PAGES = 1 << 20
 
-export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) {
+export function MemoryMap({
+  frames,
+  fetchPages,
+  dark = false,
+  focusTimeNs = null,
+  focusSeq = 0,
+}: MemoryMapProps) {
   const wrapRef = useRef<HTMLDivElement>(null)
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const [widthPx, setWidthPx] = useState(800)
@@ -55,6 +67,19 @@ export function MemoryMap({ frames, fetchPages, dark = false }: MemoryMapProps) 
   const [details, setDetails] = useState<PageDetail[]>([])
   const drag = useRef<{ x: number; y: number } | null>(null)
   const imageRef = useRef<ImageData | null>(null)
+
+  // jump to a focused moment once per focus (later scrubbing is the user's)
+  const framesRef = useRef(frames)
+  framesRef.current = frames
+  useEffect(() => {
+    if (focusTimeNs === null) return
+    const fs = framesRef.current
+    if (fs.length === 0) return
+    let i = 0
+    while (i + 1 < fs.length && fs[i + 1]!.timeNs <= focusTimeNs) i++
+    setFollow(false)
+    setIndex(i)
+  }, [focusTimeNs, focusSeq])
 
   const sel = follow || index < 0 || index >= frames.length ? frames.length - 1 : index
   const msg = sel >= 0 ? frames[sel] : null

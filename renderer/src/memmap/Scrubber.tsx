@@ -66,7 +66,11 @@ export function Scrubber({ frames, index, onIndex }: Props) {
         }}
         style={{ flex: 1 }}
       />
-      <span data-testid="memmap-time" style={{ minWidth: 300, fontFamily: 'var(--mono)' }}>
+      <span
+        data-testid="memmap-time"
+        data-time-ns={cur ? cur.timeNs : undefined}
+        style={{ minWidth: 300, fontFamily: 'var(--mono)' }}
+      >
         {cur
           ? `t = ${formatSimMs(cur.timeNs)} · ${index + 1}/${n} · ${REASON_LABEL[cur.reason]}`
           : 'no snapshots'}

@@ -1,5 +1,6 @@
 /** The memory-map tab: U2's MemoryMap over the snapshots of the latest run of this session. */
 import type { MapFrameMsg } from '../../../protocol/messages'
+import { useFocusTime } from '../kernelviews/focusTime'
 import { MemoryMap } from '../memmap/MemoryMap'
 import type { FetchPages } from '../memmap/frameStore'
 
@@ -8,6 +9,7 @@ export function MemoryMapTab(p: {
   fetchPages?: FetchPages
   dark: boolean
 }) {
+  const focus = useFocusTime()
   if (!p.map) {
     return (
       <div className="chart-nodata">
@@ -20,7 +22,13 @@ export function MemoryMapTab(p: {
       <div className="muted small-text memmap-caption">
         {p.map.key.replace('/', ' · seed ')} · {p.map.frames.length} snapshot(s)
       </div>
-      <MemoryMap frames={p.map.frames} fetchPages={p.fetchPages} dark={p.dark} />
+      <MemoryMap
+        frames={p.map.frames}
+        fetchPages={p.fetchPages}
+        dark={p.dark}
+        focusTimeNs={focus.timeNs}
+        focusSeq={focus.seq}
+      />
     </div>
   )
 }

@@ -159,3 +159,42 @@ export function renderSpecPng(
 }
 
 export { Chart }
+
+/**
+ * The moment focused from the trace log, drawn as a dashed vertical line on every chart whose
+ * x axis is simulated time (its title reads `simulated time (unit)`); other charts ignore it.
+ */
+let focusTimeNs: number | null = null
+const TIME_AXIS = /^simulated time \((ns|µs|ms|s)\)$/
+const NS_PER_UNIT: Record<string, number> = { ns: 1, µs: 1e3, ms: 1e6, s: 1e9 }
+
+Chart.register({
+  id: 'focusTimeMarker',
+  afterDatasetsDraw(chart: Chart) {
+    if (focusTimeNs === null || chart.options.responsive === false) return
+    const x = chart.scales.x
+    const title = (x?.options as { title?: { text?: unknown } } | undefined)?.title?.text
+    const m = typeof title === 'string' ? TIME_AXIS.exec(title) : null
+    if (!x || !m) return
+    const px = x.getPixelForValue(focusTimeNs / NS_PER_UNIT[m[1]!]!)
+    const area = chart.chartArea
+    if (!Number.isFinite(px) || px < area.left || px > area.right) return
+    const ctx = chart.ctx
+    ctx.save()
+    ctx.strokeStyle = '#d9480f'
+    ctx.lineWidth = 1.5
+    ctx.setLineDash([5, 3])
+    ctx.beginPath()
+    ctx.moveTo(px, area.top)
+    ctx.lineTo(px, area.bottom)
+    ctx.stroke()
+    ctx.restore()
+  },
+})
+
+/** Sets the focused moment (null clears it) and redraws the charts on the page. */
+export function setChartFocusTime(timeNs: number | null): void {
+  if (timeNs === focusTimeNs) return
+  focusTimeNs = timeNs
+  for (const c of Object.values(Chart.instances)) c.draw()
+}

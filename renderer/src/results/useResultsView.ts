@@ -55,5 +55,7 @@ export function useResultsView(
       (shownRun ? ` · /proc of ${variantLabel(shownRun.variant)} seed ${shownRun.seed}` : '')
     : null
 
-  return { seriesRuns, shownRun, summary, map, fetchPages }
+  const trace = live?.trace ?? null
+
+  return { seriesRuns, shownRun, summary, map, fetchPages, trace }
 }

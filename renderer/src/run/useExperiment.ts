@@ -6,6 +6,7 @@
  */
 import { useCallback, useRef, useState } from 'react'
 import type { MapFrameMsg, RunOptions, ScriptSource, WireError } from '../../../protocol/messages'
+import type { TraceRecord } from '../../../protocol/results/ftrace'
 import type { RunResult, SeriesPoint } from '../../../protocol/result'
 import { appendSeries } from '../results/chartPlan'
 import type { useEngine } from '../engine/useEngine'
@@ -23,7 +24,29 @@ export interface ExperimentRun {
   log: string[]
   /** Memory-map snapshots of the latest run that sent any, and its engine-host run id. */
   map: { key: string; runId: number; frames: MapFrameMsg[] } | null
+  /** Trace records of the latest run (its newest TRACE_LIMIT, sent when it ends). */
+  trace: RunTrace | null
 }
+
+/**
+ * The trace of one run. `records` grows in place as messages arrive; `count` is its length
+ * when this object was made, so a new object means new records.
+ */
+export interface RunTrace {
+  key: string
+  records: TraceRecord[]
+  count: number
+  /** Events the run emitted, including those past the limit. */
+  written: number
+  limit: number
+}
+
+/**
+ * Trace records kept per run: ~50k records are ~15 MB in the page and filter in a few ms; a
+ * busy workload emits millions, so the host keeps the newest ones, as the kernel's
+ * overwriting ring buffer does, and counts the rest.
+ */
+export const TRACE_LIMIT = 50_000
 
 /** Snapshots kept per run: past this, every other one is dropped (the final one is kept). */
 const MAX_MAP_FRAMES = 400
@@ -72,6 +95,7 @@ export function useExperiment(engine: Engine, cb: ExperimentCallbacks) {
         running: true,
         log,
         map: null,
+        trace: null,
       })
       await engine.describeSettled()
       const results: RunResult[] = []
@@ -91,12 +115,24 @@ export function useExperiment(engine: Engine, cb: ExperimentCallbacks) {
           timeBudgetMs: req.budgetMs,
           stream: true,
           mapFrames: true,
+          trace: true,
+          traceLimit: TRACE_LIMIT,
           ...(entry.variant !== null ? { variant: entry.variant } : {}),
           ...(req.machine ? { machine: req.machine } : {}),
         }
         const many = entries.length > 1
         let runId = -1
         let frames: MapFrameMsg[] = []
+        const traceRecords: TraceRecord[] = []
+        let traceWritten = 0
+        let traceFrame = 0
+        const traceState = (): RunTrace => ({
+          key: entry.key,
+          records: traceRecords,
+          count: traceRecords.length,
+          written: Math.max(traceWritten, traceRecords.length),
+          limit: TRACE_LIMIT,
+        })
         const outcome = await engine.run(req.script, options, {
           onSeries: (more) => {
             const series = appendSeries(acc, more)
@@ -120,6 +156,15 @@ export function useExperiment(engine: Engine, cb: ExperimentCallbacks) {
               frames = frames.filter((_, i) => i % 2 === 0 || i === frames.length - 1)
             update({ map: { key: entry.key, runId, frames } })
           },
+          onTrace: (m) => {
+            for (const r of m.records) traceRecords.push(r)
+            traceWritten = m.written
+            if (traceFrame) return
+            traceFrame = requestAnimationFrame(() => {
+              traceFrame = 0
+              update({ trace: traceState() })
+            })
+          },
           onProgress: (p) => {
             const now = performance.now()
             if (now - lastProgress < 100 && p.phase === 'run') return
@@ -128,6 +173,8 @@ export function useExperiment(engine: Engine, cb: ExperimentCallbacks) {
           },
         })
         if (frame) cancelAnimationFrame(frame)
+        if (traceFrame) cancelAnimationFrame(traceFrame)
+        if (traceRecords.length > 0 || traceWritten > 0) update({ trace: traceState() })
         if (outcome.kind === 'result') {
           results.push(outcome.result)
           setEntry(entry.key, {
