@@ -60,6 +60,20 @@ describe('TP_printk formats', () => {
     ).toBe('page=0000000000000000 pfn=0x0 order=9 migratetype=0 gfp_flags=none')
   })
 
+  it('mm_page_alloc_zone_locked and mm_page_pcpu_drain print pfn in hex (kmem.h class mm_page, mm_page_pcpu_drain)', () => {
+    expect(
+      formatTraceFields('mm_page_alloc_zone_locked', {
+        pfn: 103380,
+        order: 3,
+        migratetype: 1,
+        percpu_refill: true,
+      }),
+    ).toBe('page=ffffea000064f500 pfn=0x193d4 order=3 migratetype=1 percpu_refill=1')
+    expect(formatTraceFields('mm_page_pcpu_drain', { pfn: 4096, order: 0, migratetype: 2 })).toBe(
+      'page=ffffea0000040000 pfn=0x1000 order=0 migratetype=2',
+    )
+  })
+
   it('mm_page_free and mm_page_alloc_extfrag compute fragmenting from pageblock_order', () => {
     expect(formatTraceFields('mm_page_free', { pfn: 4096, order: 0 })).toBe(
       'page=ffffea0000040000 pfn=0x1000 order=0',
@@ -233,7 +247,9 @@ describe('TP_printk formats', () => {
       'cma_release',
       'test_pages_isolated',
     ]
-    expect(Object.keys(TRACEPOINT_FORMATS).sort()).toEqual([...names].sort())
+    // §8's list, plus kmem.h's per-cpu tracepoints that engine/mm also emits.
+    const extra = ['mm_page_alloc_zone_locked', 'mm_page_pcpu_drain']
+    expect(Object.keys(TRACEPOINT_FORMATS).sort()).toEqual([...names, ...extra].sort())
   })
 
   it('prints pointers and hex like the kernel', () => {

@@ -180,6 +180,18 @@ export const TRACEPOINT_FORMATS: Record<string, (f: FieldReader) => string> = {
       `migratetype=${migratetype(f, 'migratetype')} gfp_flags=${gfp(f, 'gfp_flags')}`
     )
   },
+  // kmem.h (class mm_page): "page=%p pfn=0x%lx order=%u migratetype=%d percpu_refill=%d"
+  mm_page_alloc_zone_locked: (f) => {
+    const pfn = f.num('pfn')
+    return (
+      `page=${pagePointer(pfn)} pfn=${hex(Math.max(pfn, 0))} order=${f.num('order')} ` +
+      `migratetype=${f.num('migratetype')} percpu_refill=${f.num('percpu_refill')}`
+    )
+  },
+  // kmem.h: "page=%p pfn=0x%lx order=%d migratetype=%d"
+  mm_page_pcpu_drain: (f) =>
+    `page=${pagePointer(f.num('pfn'))} pfn=${hex(f.num('pfn'))} order=${f.num('order')} ` +
+    `migratetype=${f.num('migratetype')}`,
   // kmem.h: "page=%p pfn=0x%lx order=%d"
   mm_page_free: (f) =>
     `page=${pagePointer(f.num('pfn'))} pfn=${hex(f.num('pfn'))} order=${f.num('order')}`,
