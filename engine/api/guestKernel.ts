@@ -22,7 +22,7 @@ export interface Guest {
   require: (name: string) => unknown
   /** `console` whose output goes to the run log. */
   console: unknown
-  /** Updates the values `require('mmwb')` exposes (host-side call, primitives only). */
+  /** Updates the values the module 'mmwb' exposes (host-side call, primitives only). */
   setConstants: (values: Record<string, number>) => void
 }
 
@@ -443,7 +443,7 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
   function setConstants(values: Record<string, number>): void {
     for (const key of G.Object.keys(values)) if (key in table) table[key] = values[key]
   }
-  function require(name: string): unknown {
+  function requireShim(name: string): unknown {
     if (name === 'mmwb') return mmwb
     throw new G.Error(
       "Cannot find module '" +
@@ -451,5 +451,5 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
         "': workloads run in a sandbox and can import only 'mmwb'",
     )
   }
-  return { kernel: kernel, require: require, console: console, setConstants: setConstants }
+  return { kernel: kernel, require: requireShim, console: console, setConstants: setConstants }
 }

@@ -220,7 +220,7 @@ export class WorkloadRun {
 
   /**
    * Builds the machine from the module's exports and starts the default export as task
-   * "main". Returns the constants `require('mmwb')` should expose for this machine.
+   * "main". Returns the constants the module 'mmwb' should expose for this machine.
    */
   start(mod: unknown, guestKernel: unknown): Record<string, number> {
     if (!isObj(mod)) throw new ConfigError('(module)', 'the script did not evaluate to a module')

@@ -1,5 +1,5 @@
 /**
- * Runtime values of the constants mmwb.d.ts declares: what `require('mmwb')` returns inside
+ * Runtime values of the constants mmwb.d.ts declares: what `import … from 'mmwb'` yields inside
  * a workload (the guest's require shim copies this table). Values come from the engine's own
  * definitions, so the API and the model can never disagree.
  */
