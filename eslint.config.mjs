@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     files: ['engine/**/*.ts'],
-    ignores: ['engine/**/*.test.ts', 'engine/**/*.bench.ts'],
+    ignores: ['engine/**/*.test.ts', 'engine/**/*.testutil.ts', 'engine/**/*.bench.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: ['electron', 'react', 'react-dom'],

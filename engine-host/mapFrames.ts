@@ -42,12 +42,9 @@ const MAX_FRAME_BYTES = 32 * 1024 * 1024
 /** A migration frame per this fraction of the machine's pages migrated. */
 const MIGRATED_FRACTION_PER_FRAME = 1 / 32
 
-/**
- * The run's machine. WorkloadRun keeps it private; until it exposes an accessor this reads
- * the field (engine/api is another helper's; see the report).
- */
+/** The run's machine (`WorkloadRun.currentMachine`), or null before the run starts. */
 export function runMachine(r: WorkloadRun): Machine | null {
-  return (r as unknown as { machine: Machine | null }).machine ?? null
+  return r.currentMachine()
 }
 
 function frameBytes(f: MapFrame): number {

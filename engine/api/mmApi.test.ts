@@ -12,42 +12,9 @@ import {
   GFP_TRANSHUGE,
   GFP_TRANSHUGE_LIGHT,
   MIGRATE_MOVABLE,
-  type Machine,
 } from '../mm'
-import { CURRENT_REALM } from '../sched/realm'
-import { buildGuest } from './guestKernel'
 import type { Folio, Kernel } from './mmwb'
-import { WorkloadRun, type RunOutcome } from './run'
-import { MMWB_CONSTANTS } from './runtime'
-
-interface Mod {
-  default: (k: Kernel) => unknown
-  machine?: object
-  variants?: object
-}
-
-async function runModule(
-  mod: Mod,
-  opts: { seed?: number; variant?: string } = {},
-): Promise<RunOutcome & { run: WorkloadRun }> {
-  const run = new WorkloadRun({
-    seed: opts.seed ?? 1,
-    variant: opts.variant,
-    realm: CURRENT_REALM,
-    log: () => {},
-  })
-  const guest = buildGuest(run.sys, { ...MMWB_CONSTANTS })
-  guest.setConstants(run.start(mod, guest.kernel))
-  while (!run.check()) {
-    run.step()
-    await new Promise((r) => setImmediate(r))
-  }
-  return { ...run.collect(), run }
-}
-
-function machineOf(run: WorkloadRun): Machine {
-  return (run as unknown as { machine: Machine }).machine
-}
+import { machineOf, runModule, type TestModule } from './runModule.testutil'
 
 /**
  * Fill with movable order-0 folios, then free all but one in `keep` (pfn order). GFP_ATOMIC
@@ -323,7 +290,7 @@ describe('design variants', () => {
     // Page-cache folios with a reader's reference: isolate_migratepages_block takes them (they
     // have a mapping), migrate_pages gets a destination from compaction_alloc, then fails
     // with -EAGAIN on the reference count and gives it back through compaction_free.
-    const mod = (freeRefcount: string): Mod => ({
+    const mod = (freeRefcount: string): TestModule => ({
       machine: { ...small, debugVm: true, design: { 'compaction.freeRefcount': freeRefcount } },
       variants: { racy: { expect: { invariantViolation: true } }, fixed: {} },
       async default(k) {

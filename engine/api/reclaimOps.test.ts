@@ -11,39 +11,10 @@ import {
   GFP_KERNEL,
   GFP_TRANSHUGE,
   GFP_TRANSHUGE_LIGHT,
-  type Machine,
 } from '../mm'
 import { pgdatBalanced } from '../reclaim'
-import { CURRENT_REALM } from '../sched/realm'
-import { buildGuest } from './guestKernel'
-import type { Folio, Kernel } from './mmwb'
-import { WorkloadRun, type RunOutcome } from './run'
-import { MMWB_CONSTANTS } from './runtime'
-
-interface Mod {
-  default: (k: Kernel) => unknown
-  machine?: object
-  variants?: object
-}
-
-async function runModule(
-  mod: Mod,
-  opts: { variant?: string } = {},
-): Promise<RunOutcome & { m: Machine }> {
-  const run = new WorkloadRun({
-    seed: 1,
-    variant: opts.variant,
-    realm: CURRENT_REALM,
-    log: () => {},
-  })
-  const guest = buildGuest(run.sys, { ...MMWB_CONSTANTS })
-  guest.setConstants(run.start(mod, guest.kernel))
-  while (!run.check()) {
-    run.step()
-    await new Promise((r) => setImmediate(r))
-  }
-  return { ...run.collect(), m: (run as unknown as { machine: Machine }).machine }
-}
+import type { Folio } from './mmwb'
+import { runModule, type TestModule } from './runModule.testutil'
 
 const small = { memoryMiB: 64, nrCpus: 2, kernelEra: '6.12', pcp: false }
 
@@ -173,7 +144,7 @@ describe('the OOM killer (mm/oom_kill.c:out_of_memory, select_bad_process)', () 
 })
 
 describe('swap (seed 002: swap will split folios)', () => {
-  const mod = (): Mod => ({
+  const mod = (): TestModule => ({
     machine: { ...small, swap: { sizeMiB: 64, synchronousIo: true } },
     variants: {
       pmd: { design: { 'swap.largeFolios': 'pmd-only' } },

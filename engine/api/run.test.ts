@@ -3,55 +3,20 @@
  * export) runs through WorkloadRun with the guest kernel, driven like the runners drive it.
  */
 import { describe, expect, it } from 'vitest'
-import {
-  __GFP_COMP,
-  GFP_HIGHUSER_MOVABLE,
-  GFP_KERNEL,
-  GUP_PIN_COUNTING_BIAS,
-  type Machine,
-} from '../mm'
+import { __GFP_COMP, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GUP_PIN_COUNTING_BIAS } from '../mm'
 import { CURRENT_REALM } from '../sched/realm'
 import { buildGuest } from './guestKernel'
 import type { Folio, Kernel } from './mmwb'
 import { WorkloadRun, type RunOutcome } from './run'
+import { machineOf, runModule, type TestModule } from './runModule.testutil'
 import { MMWB_CONSTANTS } from './runtime'
-
-interface Mod {
-  default: (k: Kernel) => unknown
-  machine?: object
-  variants?: object
-}
-
-async function runModule(
-  mod: Mod,
-  opts: { seed?: number; variant?: string } = {},
-): Promise<RunOutcome & { run: WorkloadRun }> {
-  const run = new WorkloadRun({
-    seed: opts.seed ?? 1,
-    variant: opts.variant,
-    realm: CURRENT_REALM,
-    log: () => {},
-  })
-  const guest = buildGuest(run.sys, { ...MMWB_CONSTANTS })
-  guest.setConstants(run.start(mod, guest.kernel))
-  while (!run.check()) {
-    run.step()
-    await new Promise((r) => setImmediate(r))
-  }
-  return { ...run.collect(), run }
-}
-
-/** The machine behind a run, for white-box checks of what the API did to the model. */
-function machineOf(run: WorkloadRun): Machine {
-  return (run as unknown as { machine: Machine }).machine
-}
 
 const small = { memoryMiB: 64, nrCpus: 2 }
 
 describe('workload API', () => {
   it('two tasks contend for a folio lock with deterministic waits in simulated ns', async () => {
     const waits: Record<string, number> = {}
-    const mod: Mod = {
+    const mod: TestModule = {
       machine: { ...small, cost: { lockNs: 10, wakeupNs: 1000, spawnNs: 0, allocNs: 0 } },
       async default(k) {
         const f = k.allocPages(GFP_KERNEL, 0) as Folio
@@ -80,7 +45,7 @@ describe('workload API', () => {
   })
 
   it('gives identical outcomes for the same seed and different draws for another', async () => {
-    const mod: Mod = {
+    const mod: TestModule = {
       machine: small,
       async default(k) {
         const kept: Folio[] = []
@@ -105,7 +70,7 @@ describe('workload API', () => {
 
   it('applies a variant: machine fields merged over the base, sysctls at boot', async () => {
     let seen = { boost: -1, cpus: 0 }
-    const mod: Mod = {
+    const mod: TestModule = {
       machine: { ...small, cost: { allocNs: 7 } },
       variants: {
         noboost: {
@@ -130,7 +95,7 @@ describe('workload API', () => {
   it('sysctl vm.min_free_kbytes recomputes the watermarks; bad values are EINVAL', async () => {
     const mins: number[] = []
     const run = new WorkloadRun({ seed: 1, realm: CURRENT_REALM, log: () => {} })
-    const mod: Mod = {
+    const mod: TestModule = {
       machine: small,
       default(k) {
         const wmarkMin = () => machineOf(run).zones.reduce((a, z) => a + z.wmarkMin, 0)

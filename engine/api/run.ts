@@ -190,6 +190,11 @@ export class WorkloadRun {
   private bound: KernelSys | null = null
   private tracer: TraceRecorder | null = null
   private kernel: Kernel | null = null
+
+  /** The run's simulated machine, null before `start`: for views that read the model (map frames, tests). */
+  currentMachine(): Machine | null {
+    return this.machine
+  }
   private recorder: MmRecorder | null = null
   private expectViolation: string | null = null
   private violation: ViolationRecord | null = null

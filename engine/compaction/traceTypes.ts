@@ -30,6 +30,8 @@ import {
   TP_MM_COMPACTION_SUITABLE,
   TP_MM_COMPACTION_TRY_TO_COMPACT_PAGES,
   TP_MM_COMPACTION_WAKEUP_KCOMPACTD,
+  TRACE_EVENT_NAMES,
+  type TraceEventName,
 } from '../mm/traceTypes'
 
 export type {
@@ -44,23 +46,11 @@ export type {
   CompactionTryToCompactPagesEvent,
 }
 
-export const COMPACTION_TRACE_NAMES = [
-  'mm_compaction_isolate_migratepages',
-  'mm_compaction_isolate_freepages',
-  'mm_compaction_migratepages',
-  'mm_compaction_begin',
-  'mm_compaction_end',
-  'mm_compaction_try_to_compact_pages',
-  'mm_compaction_finished',
-  'mm_compaction_suitable',
-  'mm_compaction_deferred',
-  'mm_compaction_defer_compaction',
-  'mm_compaction_defer_reset',
-  'mm_compaction_kcompactd_sleep',
-  'mm_compaction_wakeup_kcompactd',
-  'mm_compaction_kcompactd_wake',
-] as const
-export type CompactionTraceName = (typeof COMPACTION_TRACE_NAMES)[number]
+/** The `mm_compaction_*` names of engine/mm's registry (one list, kept there). */
+export type CompactionTraceName = Extract<TraceEventName, `mm_compaction_${string}`>
+export const COMPACTION_TRACE_NAMES: readonly CompactionTraceName[] = TRACE_EVENT_NAMES.filter(
+  (n): n is CompactionTraceName => n.startsWith('mm_compaction_'),
+)
 
 export const TP_ISOLATE_MIGRATEPAGES = TP_MM_COMPACTION_ISOLATE_MIGRATEPAGES
 export const TP_ISOLATE_FREEPAGES = TP_MM_COMPACTION_ISOLATE_FREEPAGES
