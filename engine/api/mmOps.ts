@@ -183,7 +183,7 @@ export class MmOps {
 
   /** try_to_compact_pages at a priority, without allocating (the caller allocates after). */
   tryToCompactPages(order: number, gfp: number, prio: CompactPriority): CompactResult {
-    const allocFlags = gfpToAllocFlagsCma(gfp, gfpToAllocFlags(gfp, order, this.m.allocHarder))
+    const allocFlags = gfpToAllocFlagsCma(gfp, gfpToAllocFlags(this.m, gfp, order))
     const r = this.timed((clock) =>
       tryToCompactPages(this.m, this.compactEnv(clock), gfp, order, allocFlags, prio),
     )

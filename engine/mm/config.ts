@@ -14,7 +14,8 @@ import {
 
 /**
  * Kernel eras with distinct page-allocator behaviour:
- * - `'6.1'`: pre-6.3 `ALLOC_HARDER` watermark rules; ≤6.9 free-list rules.
+ * - `'6.1'`: the 6.1 stable kernel (Debian 6.1.192): 6.3's `ALLOC_NON_BLOCK`/`ALLOC_RESERVES`
+ *   (backported), `__GFP_ATOMIC` in `zone_watermark_fast`; ≤6.9 free-list rules.
  * - `'6.6'`, `'6.9'`: free blocks keep the freer's migratetype (no freelist hygiene).
  * - `'6.10'`: Johannes Weiner's freelist hygiene (a free block is always on its pageblock's
  *   list, `account_freepages`, `split_large_buddy`, merge relabelling).

@@ -64,8 +64,10 @@
  *   wakes kswapd, but the boost itself stays until reclaim exists to reset it.
  * - Per-cpu lists follow 6.1's `nr_pcp_free`/`free_factor` and batch rules in every era (the
  *   6.6+ high_min/high_max auto-tuning is not modelled); the pcp lock never fails.
- * - Eras: the 6.1 `ALLOC_HARDER` is represented by ALLOC_NON_BLOCK (|ALLOC_HIGHATOMIC above order
- *   0) for `__GFP_HIGH` requests without direct reclaim, with 6.1's watermark arithmetic.
+ * - Era 6.1 is the 6.1 stable kernel (Debian 6.1.192), which has 6.3's ALLOC_NON_BLOCK and
+ *   ALLOC_RESERVES; its one `__GFP_ATOMIC` test left (`zone_watermark_fast`'s boost-free retry)
+ *   is modelled as GFP_ATOMIC's `__GFP_HIGH` without `__GFP_DIRECT_RECLAIM`: the model's gfp
+ *   has no `__GFP_ATOMIC` bit.
  * - NR_FREE_PAGES accounting follows list membership (equal to both eras' kernel rules; the
  *   kernel's ≤6.9 accounting races are not reproduced). PGFREE is counted for every free.
  * - `page` in trace events is a synthetic vmemmap address (0xffffea0000000000 + 64 * pfn).

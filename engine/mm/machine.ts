@@ -22,8 +22,6 @@ export class Machine {
   readonly claimSteal: boolean
   /** [2025] standalone `PB_migrate_isolate` bit. */
   readonly isolateBit: boolean
-  /** [6.1] `ALLOC_HARDER` rather than 6.3's `ALLOC_NON_BLOCK`/`ALLOC_MIN_RESERVE`/`ALLOC_HIGHATOMIC`. */
-  readonly allocHarder: boolean
   readonly pageblockOrder: number
   readonly pageblockNrPages: number
   readonly maxOrder: number
@@ -112,7 +110,6 @@ export class Machine {
     this.freeHighatomicAcct = rank >= eraRankOf('6.12')
     this.claimSteal = rank >= eraRankOf('6.15')
     this.isolateBit = rank >= eraRankOf('2025')
-    this.allocHarder = rank === eraRankOf('6.1')
     this.pageblockOrder = cfg.pageblockOrder
     this.pageblockNrPages = 1 << cfg.pageblockOrder
     this.maxOrder = cfg.maxPageOrder

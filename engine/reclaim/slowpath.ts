@@ -282,7 +282,7 @@ function slowpath(
     compactPriority: DEF_COMPACT_PRIORITY,
   }
   let compactResult: CompactResult = 'skipped'
-  let allocFlags = gfpToAllocFlags(gfp, order, m.allocHarder)
+  let allocFlags = gfpToAllocFlags(m, gfp, order)
   // After an OOM kill, the page the retry finds is the kill's doing.
   let afterOom = false
   const got = (pfn: number, path: AllocPath): boolean => {
