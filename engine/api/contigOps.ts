@@ -14,7 +14,7 @@ import {
   freeContigRange,
   MIGRATE_API,
 } from '../contig'
-import { ConfigError, type Machine } from '../mm'
+import { ConfigError, PG_reserved, pageFlags, type Machine } from '../mm'
 import type { SimClock } from '../migrate'
 import {
   createVirtioMemDevice,
@@ -60,6 +60,18 @@ function num(v: unknown, field: string, min = 0): number {
   return v
 }
 
+/**
+ * The first pfn of the PG_reserved run that ends at `end` (the memmap at the top of memory).
+ * The model reserves the memmap before the CMA areas; the kernel reserves CMA first
+ * (`dma_contiguous_reserve` runs before `paging_init`), so there CMA sits above the memmap:
+ * the same sizes, pfns shifted by the memmap's size.
+ */
+function belowReserved(m: Machine, end: number): number {
+  let p = end
+  while (p > 0 && (pageFlags(m, p - 1) & PG_reserved) !== 0) p--
+  return p
+}
+
 /** `cma=`-style reservations at boot; throws ConfigError naming the bad field. */
 export function reserveCmaAreas(
   m: Machine,
@@ -70,7 +82,7 @@ export function reserveCmaAreas(
   if (!Array.isArray(raw)) throw new ConfigError('cma', 'must be an array of CMA areas')
   const align = cmaMinAlignmentPages(m, alignment)
   const top = [...m.zones].reverse().find((z) => z.type !== 3 && z.presentPages > 0)
-  let next = top ? top.endPfn : m.endPfn
+  let next = belowReserved(m, top ? top.endPfn : m.endPfn)
   raw.forEach((a: unknown, i) => {
     const f = `cma[${i}]`
     if (typeof a !== 'object' || a === null) throw new ConfigError(f, 'must be an object')

@@ -1043,10 +1043,30 @@ export interface MachineSpec {
   pageblockOrder?: number
   /** `MAX_PAGE_ORDER`. */
   maxPageOrder?: number
-  /** `vm.min_free_kbytes` at boot (default derived as the kernel does). */
+  /**
+   * `vm.min_free_kbytes` at boot. Default: as the kernel computes it,
+   * `clamp(int_sqrt(lowmem_kB * 16), 128, 262144)` over the managed pages of the zones up to
+   * Normal, raised by khugepaged when {@link MachineSpec.thpRecommendedMinFree} is on. The run
+   * summary and the result's `machine.minFreeKbytes` show the value used.
+   */
   minFreeKbytes?: number
-  /** Apply THP's raised `min_free_kbytes` (khugepaged). */
+  /**
+   * THP enabled at boot (Debian's `CONFIG_TRANSPARENT_HUGEPAGE_ALWAYS`): khugepaged raises
+   * `min_free_kbytes` to 11 pageblocks per zone, at most 5% of lowmem
+   * (`set_recommended_min_free_kbytes`). Default true; false for a kernel booted with THP
+   * `never`.
+   */
   thpRecommendedMinFree?: boolean
+  /**
+   * Memory kept outside the buddy allocator from boot (PG_reserved, not in `managed`): the
+   * first MiB, the kernel image and the memmap, as a real x86_64 machine keeps them. Default:
+   * all three for the default layout (none with explicit {@link MachineSpec.zones}); `'none'`
+   * gives the buddy allocator every page. The run summary and the result's
+   * `machine.reservedPages` say what was reserved.
+   * @example
+   * export const machine: MachineSpec = { memoryMiB: 256, reserve: { kernelImageKiB: 20480 } }
+   */
+  reserve?: ReserveSpec | 'none'
   /** `vm.watermark_scale_factor`. */
   watermarkScaleFactor?: number
   /** `vm.watermark_boost_factor`. */
@@ -1078,6 +1098,19 @@ export interface MachineSpec {
    * export const machine: MachineSpec = { memoryMiB: 256, swap: { sizeMiB: 512 } }
    */
   swap?: SwapSpec
+}
+
+/** The boot reservations of {@link MachineSpec.reserve}; a missing key takes its default. */
+export interface ReserveSpec {
+  /** The first MiB, which x86 always reserves (BIOS use, the real-mode trampoline). Default true. */
+  firstMiB?: boolean
+  /**
+   * KiB of kernel image kept after boot, from 16 MiB (`CONFIG_PHYSICAL_START`). Default: the
+   * Debian kernel's (45448 for era 6.1, from 6.1.192; 38408 otherwise, from 6.12.117). 0: none.
+   */
+  kernelImageKiB?: number
+  /** The memmap: 64 bytes per 4 KiB page (2 MiB per 128 MiB section), at the top of each node. Default true. */
+  memmap?: boolean
 }
 
 /** The swap device of {@link MachineSpec.swap}. */

@@ -18,6 +18,8 @@ import {
   InvariantError,
   createMachine,
   parseMachineConfig,
+  reservedRanges,
+  reservedSummary,
   setCurrentCpu,
   type Machine,
   type MachineConfig,
@@ -154,6 +156,20 @@ export function resolveMachineSpec(
 }
 
 /**
+ * The pfn range of `machine.virtioMem`'s region (default: the top of memory), which is
+ * hotplugged memory, not boot RAM: the boot memmap goes below it. Malformed specs give none
+ * here; createVirtioMem reports them.
+ */
+function virtioRegion(cfg: MachineConfig, raw: unknown): [number, number][] {
+  if (!isObj(raw) || typeof raw.regionMiB !== 'number') return []
+  const pages = Math.round(raw.regionMiB * 256)
+  const last = cfg.zones[cfg.zones.length - 1]
+  const end = last.startPfn + last.nrPages
+  const start = typeof raw.startMiB === 'number' ? Math.round(raw.startMiB * 256) : end - pages
+  return [[start, start + pages]]
+}
+
+/**
  * `machine.swap`: `{ sizeMiB, synchronousIo? }` runs swapon on a swap device of that size
  * (whole 2 MiB clusters); without it the machine has no swap, and reclaim can only drop and
  * write back page cache.
@@ -247,7 +263,8 @@ export class WorkloadRun {
     }
     const { cma: cmaSpec, virtioMem: virtioSpec, swap: swapSpec, ...mmSpec } = spec
     const cfg = parseMachineConfig(mmSpec)
-    const m = createMachine(cfg)
+    const memmapAvoid = virtioRegion(cfg, virtioSpec)
+    const m = createMachine(cfg, { memmapAvoid })
     setupSwap(m, swapSpec)
     const design = resolveDesign(m, resolved.design)
     // Boot-time reservations, before any workload allocation (cma_declare_contiguous, virtio-mem probe).
@@ -298,6 +315,7 @@ export class WorkloadRun {
       ...cfg,
       cost,
       design: designRecord(design),
+      reservedPages: reservedSummary(reservedRanges(cfg.zones, cfg.reserve, memmapAvoid)),
       ...(cmaSpec !== undefined ? { cma: cmaSpec } : {}),
       ...(virtioSpec !== undefined ? { virtioMem: virtioSpec } : {}),
       ...(swapSpec !== undefined ? { swap: swapSpec } : {}),

@@ -55,9 +55,12 @@
  *   ./vmstatItems), not through this index: sucrase compiles re-exports into getters.
  *
  * ## Where the model departs from the kernel
- * - No memory holes; zones are pageblock-aligned and contiguous; no PCI hole below 4 GiB; the
- *   first DMA page is not reserved unless `reservePages` says so.
- * - Boot frees all memory; nothing is allocated by the "kernel" unless a workload does it.
+ * - No memory holes; zones are pageblock-aligned and contiguous; no PCI hole below 4 GiB.
+ * - Boot keeps the first MiB, the kernel image and the memmap reserved (`cfg.reserve`, see
+ *   ./reserve); the kernel's other memblock allocations (page tables, percpu first chunk, early
+ *   hash tables: ~0.7 MiB on the 256 MiB guests) are not reserved, and the image is one range
+ *   (the kernel frees its init sections and alignment gaps in place). Nothing else is
+ *   allocated by the "kernel" unless a workload does it.
  * - No kswapd, direct reclaim, compaction or OOM in `allocPages`: after the fast path fails,
  *   one retry with `gfp_to_alloc_flags` (MIN watermark, reserves) is made. A boosted watermark
  *   (`ZONE_BOOSTED_WATERMARK`) is cleared on the next allocation as the kernel does when it
@@ -127,6 +130,13 @@ export {
   parseMachineConfig,
 } from './config'
 export { type Machine, eraAtLeast, setCurrentCpu, cpuToNode, pfnZone } from './machine'
+export {
+  type ReserveConfig,
+  type ReservedRange,
+  defaultKernelImageKiB,
+  reservedRanges,
+  reservedSummary,
+} from './reserve'
 export { type Zone } from './zone'
 export {
   ZONE_DMA,
@@ -136,7 +146,13 @@ export {
   MAX_NR_ZONES,
   ZONE_NAMES,
 } from './zoneType'
-export { createMachine, initFreeBlock, reservePages, recomputeWatermarks } from './boot'
+export {
+  createMachine,
+  type CreateMachineOptions,
+  initFreeBlock,
+  reservePages,
+  recomputeWatermarks,
+} from './boot'
 export { allocPagesNode } from './alloc'
 export { putPageTestzero } from './free'
 export { freePagesPrepare, prepNewPage } from './prep'
