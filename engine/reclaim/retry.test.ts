@@ -112,7 +112,8 @@ describe('should_reclaim_retry', () => {
   })
 
   it('gives up at once when free + reclaimable cannot meet MIN, unless a highatomic block is left', () => {
-    const m = reclaimTestMachine()
+    // 256 MiB: on 6.8+ a zone whose 1% is under a pageblock (64 MiB) reserves no highatomic block.
+    const m = reclaimTestMachine('6.12', { zones: [{ type: 'Normal', sizeMiB: 256 }] })
     // A highatomic reserve first, then memory full of unreclaimable anon (no swap).
     const pfn = allocPagesFlags(m, GFP_KERNEL, 1, ALLOC_NO_WATERMARKS)
     reserveHighatomicPageblock(m, m.zones[0], pfn, 1)
