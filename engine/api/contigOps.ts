@@ -14,7 +14,7 @@ import {
   freeContigRange,
   MIGRATE_API,
 } from '../contig'
-import { ConfigError, PG_reserved, pageFlags, type Machine } from '../mm'
+import { ConfigError, PG_reserved, pageFlags, type Machine, type MachineConfig } from '../mm'
 import type { SimClock } from '../migrate'
 import {
   createVirtioMemDevice,
@@ -104,6 +104,23 @@ export function reserveCmaAreas(
       throw new ConfigError(f, (e as Error).message)
     }
   })
+}
+
+/**
+ * The pfn range of `machine.virtioMem`'s region (default: the top of memory), which is
+ * hotplugged memory, not boot RAM: the boot memmap goes below it. Malformed specs give none
+ * here; createVirtioMem reports them.
+ */
+export function virtioMemRegion(cfg: MachineConfig, raw: unknown): [number, number][] {
+  if (typeof raw !== 'object' || raw === null) return []
+  const o = raw as Record<string, unknown>
+  if (typeof o.regionMiB !== 'number') return []
+  const pages = Math.round(o.regionMiB * PAGES_PER_MIB)
+  const last = cfg.zones[cfg.zones.length - 1]
+  const end = last.startPfn + last.nrPages
+  const start =
+    typeof o.startMiB === 'number' ? Math.round(o.startMiB * PAGES_PER_MIB) : end - pages
+  return [[start, start + pages]]
 }
 
 export function createVirtioMem(m: Machine, raw: unknown): VirtioMemDevice | null {

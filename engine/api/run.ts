@@ -26,7 +26,7 @@ import {
 } from '../mm'
 import { swapon } from '../reclaim'
 import { resolveCostModel, type CostModel } from '../sched/costModel'
-import { createVirtioMem, reserveCmaAreas } from './contigOps'
+import { createVirtioMem, reserveCmaAreas, virtioMemRegion } from './contigOps'
 import { designRecord, parseDesignSpec, resolveDesign, type DesignSpec } from './design'
 import type { Histogram } from './histogram'
 import { MmRecorder, type RunEvent } from './mmRecorder'
@@ -156,20 +156,6 @@ export function resolveMachineSpec(
 }
 
 /**
- * The pfn range of `machine.virtioMem`'s region (default: the top of memory), which is
- * hotplugged memory, not boot RAM: the boot memmap goes below it. Malformed specs give none
- * here; createVirtioMem reports them.
- */
-function virtioRegion(cfg: MachineConfig, raw: unknown): [number, number][] {
-  if (!isObj(raw) || typeof raw.regionMiB !== 'number') return []
-  const pages = Math.round(raw.regionMiB * 256)
-  const last = cfg.zones[cfg.zones.length - 1]
-  const end = last.startPfn + last.nrPages
-  const start = typeof raw.startMiB === 'number' ? Math.round(raw.startMiB * 256) : end - pages
-  return [[start, start + pages]]
-}
-
-/**
  * `machine.swap`: `{ sizeMiB, synchronousIo? }` runs swapon on a swap device of that size
  * (whole 2 MiB clusters); without it the machine has no swap, and reclaim can only drop and
  * write back page cache.
@@ -263,7 +249,7 @@ export class WorkloadRun {
     }
     const { cma: cmaSpec, virtioMem: virtioSpec, swap: swapSpec, ...mmSpec } = spec
     const cfg = parseMachineConfig(mmSpec)
-    const memmapAvoid = virtioRegion(cfg, virtioSpec)
+    const memmapAvoid = virtioMemRegion(cfg, virtioSpec)
     const m = createMachine(cfg, { memmapAvoid })
     setupSwap(m, swapSpec)
     const design = resolveDesign(m, resolved.design)
