@@ -26,7 +26,7 @@ describe('design keys', () => {
       'compaction.freeRefcount': 'put-testzero',
       'isolation.representation': 'migratetype',
       'contig.alignment': 'pageblock',
-      'contig.reclaim': 'none',
+      'contig.reclaim': 'migration-target',
     })
     expect(resolveDesign(machine('6.1'), {}).batching).toBe('per-folio')
     expect(resolveDesign(machine('2025'), {}).contig.representation).toBe('flag')
@@ -38,14 +38,14 @@ describe('design keys', () => {
       'compaction.freeRefcount': 'set-count-zero',
     })
     expect(d.contig.alignment).toBe('max-order')
-    expect(d.contig.reclaim).toBe('none')
+    expect(d.contig.reclaim).toBe('migration-target')
     expect(d.compaction.freeRefcount).toBe('set-count-zero')
     expect(d.compaction.freepages).toBe('per-order')
   })
 
   it('rejects unknown keys and values, naming the field', () => {
     expect(() => parseDesignSpec({ 'contig.reclaim': 'kswapd' }, 'variants.a.design')).toThrow(
-      /variants\.a\.design\.contig\.reclaim.*'none', 'in-split-free-page', 'in-alloc-contig-range'/,
+      /variants\.a\.design\.contig\.reclaim.*'migration-target', 'in-split-free-page', 'in-alloc-contig-range'/,
     )
     expect(() => parseDesignSpec({ nope: 1 }, 'machine.design')).toThrow(/unknown design key/)
     expect(() => parseDesignSpec([], 'machine.design')).toThrow(/must be an object/)

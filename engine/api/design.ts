@@ -20,7 +20,7 @@ export const DESIGN_KEYS = {
   'compaction.freeRefcount': ['set-count-zero', 'put-testzero'],
   'isolation.representation': ['migratetype', 'flag'],
   'contig.alignment': ['max-order', 'pageblock'],
-  'contig.reclaim': ['none', 'in-split-free-page', 'in-alloc-contig-range'],
+  'contig.reclaim': ['migration-target', 'in-split-free-page', 'in-alloc-contig-range'],
   'contig.splitWatermark': ['low-2011', 'isolated-exempt'],
   'swap.largeFolios': ['pmd-only', 'any-order', 'split'],
 } as const
