@@ -1177,6 +1177,15 @@ export interface DesignSpec {
    * run of free slots; `'split'`: every large folio is split before swap-out.
    */
   'swap.largeFolios'?: 'pmd-only' | 'any-order' | 'split'
+  /**
+   * Seed 003: `__free_one_page`'s rule for merging free buddies across pageblocks.
+   * `'mergeable'` (5.18+, the default in every era): pageblocks of different types merge only
+   * if both are UNMOVABLE, MOVABLE or RECLAIMABLE, so CMA, HIGHATOMIC and isolated pageblocks
+   * never merge with another type. `'isolate-only'` (≤5.17): only isolation stops a merge, so a
+   * CMA pageblock and its MOVABLE buddy become one MAX_ORDER block on the list of whichever was
+   * freed last; the reason CMA areas had to be MAX_ORDER-aligned.
+   */
+  'buddy.mergeRule'?: 'mergeable' | 'isolate-only'
 }
 
 /** One named variant of an experiment. */
