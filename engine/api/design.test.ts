@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createMachine, parseMachineConfig } from '../mm'
-import { designRecord, parseDesignSpec, resolveDesign } from './design'
+import { applyMachineDesign, designRecord, parseDesignSpec, resolveDesign } from './design'
 import { HistogramSet, histogramPercentile, log2Bucket } from './histogram'
 
 function machine(kernelEra: string) {
@@ -41,6 +41,18 @@ describe('design keys', () => {
     expect(d.contig.reclaim).toBe('migration-target')
     expect(d.compaction.freeRefcount).toBe('set-count-zero')
     expect(d.compaction.freepages).toBe('per-order')
+  })
+
+  it("buddy.mergeRule: 5.18+ 'mergeable' in every era; 'isolate-only' (≤5.17 __free_one_page) goes on the machine", () => {
+    for (const era of ['6.1', '6.12', '2025']) {
+      const m = machine(era)
+      const d = resolveDesign(m, {})
+      expect(designRecord(d)['buddy.mergeRule']).toBe('mergeable')
+      applyMachineDesign(m, d)
+      expect(m.mergeIsolateOnly).toBe(false)
+      applyMachineDesign(m, resolveDesign(m, { 'buddy.mergeRule': 'isolate-only' }))
+      expect(m.mergeIsolateOnly).toBe(true)
+    }
   })
 
   it('rejects unknown keys and values, naming the field', () => {
