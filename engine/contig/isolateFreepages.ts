@@ -7,10 +7,9 @@
  * The watermark rule follows `variant.splitWatermark` (see types.ts). With the 2011 rule,
  * `variant.reclaim === 'in-split-free-page'` models Marek Szyprowski's CMA v18 patch 07: when
  * the check fails, `__force_memory_reclaim(order, zone)` (wake kswapd, one try_to_free_pages
- * pass) runs right there, with
- * the zone lock held, and the check is retried; a pass without progress would have invoked the
- * OOM killer and is counted; after MAX_RECLAIM_RETRIES such passes the block is refused
- * (the patch itself looped on).
+ * call at the block's order) runs right there, with the zone lock held, and the check is
+ * retried; a call without progress would have invoked the OOM killer and is counted; after
+ * MAX_RECLAIM_RETRIES such calls the block is refused (the patch itself looped on).
  */
 import { ALLOC_CMA } from '../mm/allocFlags'
 import { FPI_NONE, freeOnePage } from '../mm/buddy'

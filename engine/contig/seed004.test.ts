@@ -219,9 +219,9 @@ describe('seed 004 under pressure: four 2 MiB cma_alloc calls into a loaded CMA 
     // split_free_page's LOW + 2^order check refuses it: -EBUSY, and cma_alloc slides on.
     const refused = v18.filter((r) => r.outcome !== 'success')
     expect(refused.length).toBeGreaterThan(0)
-    expect(refused.every((r) => r.outcome === 'busy' && r.nrMigrated > 0 && r.busyRetries > 0)).toBe(
-      true,
-    )
+    expect(
+      refused.every((r) => r.outcome === 'busy' && r.nrMigrated > 0 && r.busyRetries > 0),
+    ).toBe(true)
     expect(reclaimed(v18)).toBe(0)
     expect(reclaimed(inSplit)).toBeGreaterThan(0)
     expect(reclaimed(inAcr)).toBeGreaterThan(0)

@@ -80,7 +80,10 @@ export function freeOnePage(
           (mt === MIGRATE_ISOLATE || buddyMt === MIGRATE_ISOLATE)
         )
           break
-      } else if (mt !== buddyMt && (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddyMt)))
+      } else if (
+        mt !== buddyMt &&
+        (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddyMt))
+      )
         break
     }
     delFromFreeList(m, z, buddyPfn, order)

@@ -12,12 +12,7 @@
 import { describe, expect, it } from 'vitest'
 import { KERNEL_ERAS } from './config'
 import { checkInvariants } from './invariants'
-import {
-  MIGRATE_CMA,
-  MIGRATE_HIGHATOMIC,
-  MIGRATE_ISOLATE,
-  MIGRATE_MOVABLE,
-} from './migratetype'
+import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_ISOLATE, MIGRATE_MOVABLE } from './migratetype'
 import { getPfnblockMigratetype, setPageblockIsolate, setPageblockMigratetype } from './pageblock'
 import { freeList, freeRange, testMachine } from './testing'
 

@@ -44,10 +44,6 @@ export const variants: Variants = {
       'current kernels (3.8+): reclaim through alloc_migration_target only; isolated blocks exempt from the watermark',
     design: { 'contig.reclaim': 'migration-target', 'contig.splitWatermark': 'isolated-exempt' },
   },
-  'v18-no-reclaim': {
-    description: 'CMA v18 without patch 07: split_free_page keeps LOW + 2^order free, no extra reclaim',
-    design: { 'contig.reclaim': 'migration-target', 'contig.splitWatermark': 'low-2011' },
-  },
   'in-split-free-page': {
     description: 'CMA v18 patch 07: forced reclaim inside split_free_page (zone lock held)',
     design: { 'contig.reclaim': 'in-split-free-page', 'contig.splitWatermark': 'low-2011' },
