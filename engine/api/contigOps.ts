@@ -179,9 +179,15 @@ export class ContigOps {
     readonly virtioMem: VirtioMemDevice | null,
   ) {}
 
+  /**
+   * The contiguous allocator's environment on `clock`; its page allocations (migration targets)
+   * run the slow path with the run's reclaim environment: kswapd threads, compaction designs.
+   */
   private env(clock: SimClock): ContigEnv {
     const migrateFn = this.ops.migrateFn
+    const { clock: _c, cost: _k, ...reclaim } = this.ops.reclaim.env(clock)
     return {
+      reclaim,
       clock,
       cost: { ...DEFAULT_CONTIG_COSTS, ...this.ops.costModel },
       migrate: {
@@ -191,6 +197,13 @@ export class ContigOps {
       },
       locks: this.ops.locks,
     }
+  }
+
+  /** Runs `fn`, then wakes the kswapd threads its page allocations left pending. */
+  private kicking<T>(clock: SimClock, fn: () => T): T {
+    const v = fn()
+    this.ops.reclaim.kickKswapd(clock.nowNs)
+    return v
   }
 
   private outcome(
@@ -219,7 +232,9 @@ export class ContigOps {
     if (!Number.isInteger(align) || align < 0)
       throw new RangeError('cma.alloc: align must be an order >= 0')
     const r = this.ops.timed((clock) =>
-      cmaAlloc(this.m, area, count, align, this.env(clock), this.ops.design.contig),
+      this.kicking(clock, () =>
+        cmaAlloc(this.m, area, count, align, this.env(clock), this.ops.design.contig),
+      ),
     )
     const v = r.value
     this.outcome('cma_alloc', r.startNs, v.outcome, r.latencyNs, v.nrMigrated, v)
@@ -263,7 +278,9 @@ export class ContigOps {
   /** `alloc_contig_range(start, end, migratetype, GFP_KERNEL)`. */
   allocContigRange(start: number, end: number, migratetype: number) {
     const r = this.ops.timed((clock) =>
-      allocContigRange(this.m, start, end, migratetype, this.env(clock), this.ops.design.contig),
+      this.kicking(clock, () =>
+        allocContigRange(this.m, start, end, migratetype, this.env(clock), this.ops.design.contig),
+      ),
     )
     const v = r.value
     this.outcome('alloc_contig_range', r.startNs, v.outcome, r.latencyNs, v.nrMigrated, v)
@@ -303,7 +320,9 @@ export class ContigOps {
     if (!dev)
       throw new Error('virtioMem.request: the machine has no virtio-mem device (machine.virtioMem)')
     virtioMemSetRequestedSize(dev, Math.round(sizeMiB * PAGES_PER_MIB))
-    const r = this.ops.timed((clock) => virtioMemRun(dev, this.env(clock), this.ops.design.contig))
+    const r = this.ops.timed((clock) =>
+      this.kicking(clock, () => virtioMemRun(dev, this.env(clock), this.ops.design.contig)),
+    )
     const v = r.value
     this.outcome('virtio_mem', r.startNs, v.outcome, r.latencyNs, v.pagesMigrated)
     this.rec.series(

@@ -20,9 +20,10 @@ export const DESIGN_KEYS = {
   'compaction.freeRefcount': ['set-count-zero', 'put-testzero'],
   'isolation.representation': ['migratetype', 'flag'],
   'contig.alignment': ['max-order', 'pageblock'],
-  'contig.reclaim': ['none', 'in-split-free-page', 'in-alloc-contig-range'],
+  'contig.reclaim': ['migration-target', 'in-split-free-page', 'in-alloc-contig-range'],
   'contig.splitWatermark': ['low-2011', 'isolated-exempt'],
   'swap.largeFolios': ['pmd-only', 'any-order', 'split'],
+  'buddy.mergeRule': ['mergeable', 'isolate-only'],
 } as const
 
 export type DesignKey = keyof typeof DESIGN_KEYS
@@ -40,6 +41,12 @@ export interface Design {
    * any large folio with an aligned free run in a cluster), `split` (always split first).
    */
   swapLargeFolios: ReclaimVariants['swapoutLargeFolios']
+  /**
+   * `__free_one_page`'s pageblock rule (seed 003): `mergeable` (5.18+, every modelled era) or
+   * `isolate-only` (≤5.17: CMA and HIGHATOMIC pageblocks merge with any type). Applied to the
+   * machine with `applyMachineDesign` before the CMA areas are reserved.
+   */
+  buddyMergeRule: 'mergeable' | 'isolate-only'
 }
 
 /** Checks a `design` object; `where` names it in errors (`machine.design`, `variants.x.design`). */
@@ -87,7 +94,13 @@ export function resolveDesign(m: Machine, spec: DesignSpec): Design {
       splitWatermark: spec['contig.splitWatermark'] ?? g.splitWatermark,
     },
     swapLargeFolios: spec['swap.largeFolios'] ?? defaultReclaimVariants(m).swapoutLargeFolios,
+    buddyMergeRule: spec['buddy.mergeRule'] ?? 'mergeable',
   }
+}
+
+/** Designs that live on the machine itself (the buddy's merge rule), set at boot. */
+export function applyMachineDesign(m: Machine, d: Design): void {
+  m.mergeIsolateOnly = d.buddyMergeRule === 'isolate-only'
 }
 
 /** The resolved designs as dotted keys (for the result's machine record). */
@@ -103,5 +116,6 @@ export function designRecord(d: Design): Record<DesignKey, string> {
     'contig.reclaim': d.contig.reclaim,
     'contig.splitWatermark': d.contig.splitWatermark,
     'swap.largeFolios': d.swapLargeFolios,
+    'buddy.mergeRule': d.buddyMergeRule,
   }
 }

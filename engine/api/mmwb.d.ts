@@ -506,7 +506,10 @@ export interface CmaAllocResult {
   readonly busyRetries: number
   /** Base pages migrated out of the way by all attempts. */
   readonly nrMigrated: number
-  /** Pages reclaimed by the `contig.reclaim` variants. */
+  /**
+   * Pages direct reclaim freed for the call: the migration targets' slow path, plus the
+   * `contig.reclaim` variant's own reclaim.
+   */
   readonly nrReclaimed: number
   /** Simulated ns the zone spent below its MIN watermark during the call. */
   readonly belowMinNs: number
@@ -568,7 +571,10 @@ export interface ContigRangeResult {
   readonly latencyNs: number
   /** Base pages migrated out of the range. */
   readonly nrMigrated: number
-  /** Pages reclaimed by the `contig.reclaim` variants. */
+  /**
+   * Pages direct reclaim freed for the call: the migration targets' slow path, plus the
+   * `contig.reclaim` variant's own reclaim.
+   */
   readonly nrReclaimed: number
   /** Simulated ns the zone spent below its MIN watermark during the call. */
   readonly belowMinNs: number
@@ -1181,8 +1187,15 @@ export interface DesignSpec {
   'isolation.representation'?: 'migratetype' | 'flag'
   /** Seed 003: alloc_contig_range isolates MAX_ORDER-aligned (≤5.18) or pageblock-aligned (5.19+). */
   'contig.alignment'?: 'max-order' | 'pageblock'
-  /** Seed 004: no reclaim, reclaim in split_free_page (2011), or before isolating. */
-  'contig.reclaim'?: 'none' | 'in-split-free-page' | 'in-alloc-contig-range'
+  /**
+   * Seed 004: where a contiguous allocation reclaims. `'migration-target'` (current kernels, the
+   * default): only through its migration targets, which `alloc_migration_target` allocates with
+   * the whole slow path (kswapd, direct reclaim; never the OOM killer). `'in-split-free-page'`
+   * (CMA v18 patch 07, 2011): also forced reclaim inside `split_free_page`, zone lock held.
+   * `'in-alloc-contig-range'` (v19–v24, mainline 3.5–3.7): also the caller reclaims the range's
+   * size with raised watermarks before isolating.
+   */
+  'contig.reclaim'?: 'migration-target' | 'in-split-free-page' | 'in-alloc-contig-range'
   /**
    * Seed 004: what the free-page grab checks. `'low-2011'`: the 2011 `split_free_page` refuses
    * a block unless NR_FREE_PAGES ≥ LOW + 2^order; `'isolated-exempt'` (current kernels): no
@@ -1197,6 +1210,15 @@ export interface DesignSpec {
    * run of free slots; `'split'`: every large folio is split before swap-out.
    */
   'swap.largeFolios'?: 'pmd-only' | 'any-order' | 'split'
+  /**
+   * Seed 003: `__free_one_page`'s rule for merging free buddies across pageblocks.
+   * `'mergeable'` (5.18+, the default in every era): pageblocks of different types merge only
+   * if both are UNMOVABLE, MOVABLE or RECLAIMABLE, so CMA, HIGHATOMIC and isolated pageblocks
+   * never merge with another type. `'isolate-only'` (≤5.17): only isolation stops a merge, so a
+   * CMA pageblock and its MOVABLE buddy become one MAX_ORDER block on the list of whichever was
+   * freed last; the reason CMA areas had to be MAX_ORDER-aligned.
+   */
+  'buddy.mergeRule'?: 'mergeable' | 'isolate-only'
 }
 
 /** One named variant of an experiment. */

@@ -102,7 +102,7 @@ export class ReclaimOps {
   }
 
   /** Wakes the kswapd thread of every node whose kswapd a wake-only wakeup left pending. */
-  private kickKswapd(atNs: number): void {
+  kickKswapd(atNs: number): void {
     for (const p of kswapdPending(this.m)) {
       this.startKswapd()
       if (this.kswapdKicked[p.nid]) continue

@@ -27,7 +27,13 @@ import {
 import { swapon } from '../reclaim'
 import { resolveCostModel, type CostModel } from '../sched/costModel'
 import { createVirtioMem, reserveCmaAreas, virtioMemRegion } from './contigOps'
-import { designRecord, parseDesignSpec, resolveDesign, type DesignSpec } from './design'
+import {
+  applyMachineDesign,
+  designRecord,
+  parseDesignSpec,
+  resolveDesign,
+  type DesignSpec,
+} from './design'
 import type { Histogram } from './histogram'
 import { MmRecorder, type RunEvent } from './mmRecorder'
 import { vmSysctlSet } from './vmSysctl'
@@ -253,6 +259,7 @@ export class WorkloadRun {
     const m = createMachine(cfg, { memmapAvoid })
     setupSwap(m, swapSpec)
     const design = resolveDesign(m, resolved.design)
+    applyMachineDesign(m, design)
     // Boot-time reservations, before any workload allocation (cma_declare_contiguous, virtio-mem probe).
     reserveCmaAreas(m, cmaSpec, design.contig.alignment)
     const virtioMem = createVirtioMem(m, virtioSpec)

@@ -40,10 +40,16 @@ export function buddyMergeLikely(
 
 /**
  * `__free_one_page()` (mm/page_alloc.c). Merges with free buddies while `order <
- * MAX_PAGE_ORDER`. At `order >= pageblock_order` the buddy's pageblock type must equal `mt`
- * unless both are mergeable (UNMOVABLE/MOVABLE/RECLAIMABLE): ISOLATE, CMA and HIGHATOMIC
- * blocks never merge across a pageblock boundary with another type. [6.10+] a merge of two
- * different mergeable types relabels the buddy's pageblock to `mt`.
+ * MAX_PAGE_ORDER`. At `order >= pageblock_order` the pageblock rule depends on the design:
+ * - [5.18+] (Zi Yan, "mm: page_alloc: avoid merging non-fallbackable pageblocks with others",
+ *   1dd214b8f21c; 6.1 and 6.12 alike) the buddy's pageblock type must equal `mt` unless both are
+ *   mergeable (UNMOVABLE/MOVABLE/RECLAIMABLE): ISOLATE, CMA and HIGHATOMIC blocks never merge
+ *   across a pageblock boundary with another type. [6.10+] a merge of two different mergeable
+ *   types relabels the buddy's pageblock to `mt`.
+ * - [≤5.17] (`m.mergeIsolateOnly`) only while the zone has isolated pageblocks
+ *   (`has_isolate_pageblock`), and only an ISOLATE/non-ISOLATE pair stops the merge; CMA and
+ *   HIGHATOMIC pageblocks merge with any other type into a block on the freer's list, with no
+ *   relabelling (no freelist hygiene then). This is why CMA areas had to be MAX_ORDER-aligned.
  */
 export function freeOnePage(
   m: Machine,
@@ -57,6 +63,7 @@ export function freeOnePage(
   const pg = m.pg
   const startPfn = z.startPfn
   const endPfn = z.endPfn
+  const isolateOnly = m.mergeIsolateOnly
   let buddyPfn = 0
   while (order < maxOrder) {
     buddyPfn = pfn ^ (1 << order)
@@ -66,10 +73,21 @@ export function freeOnePage(
     let buddyMt = mt
     if (order >= m.pageblockOrder) {
       buddyMt = getPfnblockMigratetype(m, buddyPfn)
-      if (mt !== buddyMt && (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddyMt))) break
+      if (isolateOnly) {
+        if (
+          z.nrIsolatePageblock !== 0 &&
+          mt !== buddyMt &&
+          (mt === MIGRATE_ISOLATE || buddyMt === MIGRATE_ISOLATE)
+        )
+          break
+      } else if (
+        mt !== buddyMt &&
+        (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddyMt))
+      )
+        break
     }
     delFromFreeList(m, z, buddyPfn, order)
-    if (m.hygiene && buddyMt !== mt) changePageblockRange(m, buddyPfn, order, mt)
+    if (m.hygiene && buddyMt !== mt && !isolateOnly) changePageblockRange(m, buddyPfn, order, mt)
     pfn &= buddyPfn
     order++
   }

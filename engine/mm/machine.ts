@@ -34,6 +34,12 @@ export class Machine {
   readonly nrCpus: number
   debugVm: boolean
   pcpEnabled: boolean
+  /**
+   * Design `buddy.mergeRule: 'isolate-only'`: the ≤5.17 `__free_one_page`, where at orders ≥
+   * pageblock_order only isolation stops a merge (CMA and HIGHATOMIC pageblocks merge with any
+   * type); false is 5.18+'s `migratetype_is_mergeable` rule. Set before any pageblock changes type.
+   */
+  mergeIsolateOnly = false
 
   /** Per pfn, interleaved: flags, info (order | listMt << 8), next, prev (see memmap.ts). */
   pg: Int32Array
