@@ -42,6 +42,7 @@
  */
 export type {
   AllocateTarget,
+  DeferredSplitRequeue,
   MigrateBatching,
   MigrateCostExtension,
   MigrateMode,
@@ -62,7 +63,7 @@ export {
 } from './types'
 export { type SimClock, createSimClock } from './simClock'
 export { type LockHold, LockTimeline, MIGRATION_HOLD } from './lockTimeline'
-export { migratePages, defaultMigrateBatching } from './migratePages'
+export { migratePages, defaultMigrateBatching, defaultDeferredSplitRequeue } from './migratePages'
 export {
   NR_MAX_BATCHED_MIGRATION,
   NR_MAX_MIGRATE_PAGES_RETRY,
