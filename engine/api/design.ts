@@ -8,7 +8,13 @@
 import { ConfigError, type Machine } from '../mm'
 import { defaultCompactionVariants, type CompactionVariants } from '../compaction'
 import { defaultContigVariant, type ContigVariant } from '../contig'
-import { defaultMigrateBatching, type AllocateTarget, type MigrateBatching } from '../migrate'
+import {
+  defaultDeferredSplitRequeue,
+  defaultMigrateBatching,
+  type AllocateTarget,
+  type DeferredSplitRequeue,
+  type MigrateBatching,
+} from '../migrate'
 import { defaultReclaimVariants, type ReclaimVariants } from '../reclaim'
 
 /** Every design key, with the values it accepts. */
@@ -23,6 +29,7 @@ export const DESIGN_KEYS = {
   'contig.reclaim': ['none', 'in-split-free-page', 'in-alloc-contig-range'],
   'contig.splitWatermark': ['low-2011', 'isolated-exempt'],
   'swap.largeFolios': ['pmd-only', 'any-order', 'split'],
+  'migration.deferredSplitRequeue': ['none', 'requeue'],
 } as const
 
 export type DesignKey = keyof typeof DESIGN_KEYS
@@ -40,6 +47,12 @@ export interface Design {
    * any large folio with an aligned free run in a cluster), `split` (always split first).
    */
   swapLargeFolios: ReclaimVariants['swapoutLargeFolios']
+  /**
+   * Seed 002: whether migration requeues a destination whose source was on the deferred split
+   * queue (engine/migrate `DeferredSplitRequeue`): `requeue` (6.12.y with the 2026 fix),
+   * `none` (mainline before it).
+   */
+  deferredSplitRequeue: DeferredSplitRequeue
 }
 
 /** Checks a `design` object; `where` names it in errors (`machine.design`, `variants.x.design`). */
@@ -87,6 +100,8 @@ export function resolveDesign(m: Machine, spec: DesignSpec): Design {
       splitWatermark: spec['contig.splitWatermark'] ?? g.splitWatermark,
     },
     swapLargeFolios: spec['swap.largeFolios'] ?? defaultReclaimVariants(m).swapoutLargeFolios,
+    deferredSplitRequeue:
+      spec['migration.deferredSplitRequeue'] ?? defaultDeferredSplitRequeue(m),
   }
 }
 
@@ -103,5 +118,6 @@ export function designRecord(d: Design): Record<DesignKey, string> {
     'contig.reclaim': d.contig.reclaim,
     'contig.splitWatermark': d.contig.splitWatermark,
     'swap.largeFolios': d.swapLargeFolios,
+    'migration.deferredSplitRequeue': d.deferredSplitRequeue,
   }
 }
