@@ -708,7 +708,11 @@ export interface Kernel {
    * the LRU and mapped once by the workload's default process, whose mapping holds its one
    * reference, so compaction and migration can move it (its handle follows it). Dropping that
    * reference ({@link Kernel.folioPut} or {@link Kernel.freePages}) unmaps it from the default
-   * process. Other allocations are plain kernel pages that never move.
+   * process. Other allocations are plain kernel pages that never move. A large movable folio
+   * counts in `hugepages-<size>kB/stats` ({@link Kernel.transparentHugepage}): `anon_fault_alloc`
+   * and `nr_anon`; with 6.12's `shrink_underused` a PMD-size one is queued for deferred split.
+   * A 64 KiB folio is PTE-mapped: migrating it unmaps it PTE by PTE, which on 6.12 leaves it
+   * queued as partially mapped (design key `migration.deferredSplitRequeue`).
    * @param gfp - GFP flags, e.g. {@link GFP_KERNEL} or {@link GFP_HIGHUSER_MOVABLE}.
    * @param order - 0..{@link MAX_PAGE_ORDER}.
    * @returns The folio, with a reference count of 1, or null when the allocation fails.

@@ -1,6 +1,8 @@
 /**
  * Splitting a large folio into order-0 folios when migration cannot get a destination of its
- * order (mm/migrate.c:try_split_folio → mm/huge_memory.c:split_huge_page_to_list, 6.1).
+ * order, or finds it queued for deferred split (mm/migrate.c:try_split_folio →
+ * mm/huge_memory.c:split_huge_page_to_list, 6.1; split_huge_page_to_list_to_order, 6.12), and
+ * in place for the deferred split shrinker (`split_folio`).
  *
  * Reference convention (as in the kernel): every mapping of a folio holds one reference, the
  * page cache holds one per page, and the isolator holds one. `can_split_folio` therefore
