@@ -20,7 +20,15 @@
  * compacted away when they outnumber the live ones.
  */
 import { type Machine, eraAtLeast } from './machine'
-import { PG_anon, PG_head, PG_partially_mapped, pageFlags, pageOrder, setPageFlags } from './memmap'
+import {
+  PAGE_ALLOC,
+  PG_anon,
+  PG_head,
+  PG_partially_mapped,
+  pageFlags,
+  pageOrder,
+  setPageFlags,
+} from './memmap'
 import { HPAGE_PMD_ORDER } from './pcpIndex'
 import { VM_THP_DEFERRED_SPLIT_PAGE } from './vmstatItems'
 
@@ -183,10 +191,14 @@ export function folioUnqueueDeferredSplit(m: Machine, head: number): boolean {
   return true
 }
 
+/** `pos` of a folio on a running `deferred_split_scan`'s on-stack list (still counted in len). */
+const ON_SCAN_LIST = -1
+
 /**
  * Take up to `nrToScan` queued folios off node `nid`'s queue head, in list order (the first loop
- * of `deferred_split_scan`, which moves them to its on-stack list). Their entries are dead
- * until `deferredSplitRequeueTail` puts the survivors back at the tail.
+ * of `deferred_split_scan`, which moves them to its on-stack list). They stay "queued" for
+ * everybody else (`split_queue_len` still counts them, `deferred_split_folio` leaves them, a
+ * split or free takes them off) until `deferredSplitScanDone` puts the survivors back at the tail.
  */
 export function deferredSplitTakeHead(m: Machine, nid: number, nrToScan: number): number[] {
   const s = deferredSplitState(m)
@@ -200,23 +212,33 @@ export function deferredSplitTakeHead(m: Machine, nid: number, nrToScan: number)
   }
   qp.splice(0, i)
   qs.splice(0, i)
-  for (const h of out) {
-    delete s.pos[h]
-    s.len[nid]--
-  }
+  for (const h of out) s.pos[h] = ON_SCAN_LIST
   return out
 }
 
-/** `list_splice_tail(&list, &ds_queue->split_queue)`: survivors of a scan back at the tail. */
-export function deferredSplitRequeueTail(m: Machine, nid: number, heads: readonly number[]): void {
+/**
+ * The end of `deferred_split_scan`: `keep` (still partially mapped, not split) go back at the
+ * tail (`list_splice_tail`), `drop` leave the queue (`list_del_init`, `split_queue_len -=
+ * removed`). Folios a split or free already took off are skipped.
+ */
+export function deferredSplitScanDone(
+  m: Machine,
+  nid: number,
+  keep: readonly number[],
+  drop: readonly number[],
+): void {
   const s = deferredSplitState(m)
-  for (const h of heads) {
-    if (s.pos[h] !== undefined) continue
+  for (const h of drop) {
+    if (s.pos[h] !== ON_SCAN_LIST) continue
+    delete s.pos[h]
+    s.len[nid]--
+  }
+  for (const h of keep) {
+    if (s.pos[h] !== ON_SCAN_LIST) continue
     const seq = s.nextSeq++
     s.pos[h] = seq
     s.qPfn[nid].push(h)
     s.qSeq[nid].push(seq)
-    s.len[nid]++
   }
   compactQueue(s, nid)
 }
@@ -251,4 +273,42 @@ export function freeLargeAnonFolio(m: Machine, head: number, order: number): voi
   if ((pageFlags(m, head) & PG_partially_mapped) !== 0)
     modMthpStat(m, order, MTHP_STAT_NR_ANON_PARTIALLY_MAPPED, -1)
   if ((pageFlags(m, head) & PG_anon) !== 0) modMthpStat(m, order, MTHP_STAT_NR_ANON, -1)
+}
+
+/**
+ * Invariants of the queue (for engine/mm's checkInvariants): every queued folio is an allocated
+ * large head of order > 1, `split_queue_len` counts the live entries of its node, and
+ * PG_partially_mapped is set only on queued folios (`nr_anon_partially_mapped` of each order
+ * counts them). Returns a message, or null.
+ */
+export function checkDeferredSplit(m: Machine): { pfn: number; message: string } | null {
+  const s = states.get(m)
+  if (s === undefined) return null
+  const live = new Array<number>(m.cfg.nrNodes).fill(0)
+  const flagged = new Array<number>(HPAGE_PMD_ORDER + 1).fill(0)
+  for (const key of Object.keys(s.pos)) {
+    const h = Number(key)
+    const f = pageFlags(m, h)
+    if ((f & (PAGE_ALLOC | PG_head)) !== (PAGE_ALLOC | PG_head) || pageOrder(m, h) <= 1)
+      return { pfn: h, message: 'a folio on the deferred split queue is not a large folio head' }
+    live[nidOf(m, h)]++
+    if ((f & PG_partially_mapped) !== 0 && pageOrder(m, h) <= HPAGE_PMD_ORDER)
+      flagged[pageOrder(m, h)]++
+  }
+  for (let p = 0; p < m.endPfn; p++)
+    if ((m.pg[p << 2] & PG_partially_mapped) !== 0 && s.pos[p] === undefined)
+      return { pfn: p, message: 'PG_partially_mapped on a folio that is not queued' }
+  for (let nid = 0; nid < live.length; nid++)
+    if (live[nid] !== s.len[nid])
+      return {
+        pfn: -1,
+        message: `split_queue_len ${s.len[nid]} of node ${nid}, ${live[nid]} queued`,
+      }
+  for (let o = 2; o <= HPAGE_PMD_ORDER; o++)
+    if (flagged[o] !== s.mthp[o * NR_MTHP_STAT_ITEMS + MTHP_STAT_NR_ANON_PARTIALLY_MAPPED])
+      return {
+        pfn: -1,
+        message: `nr_anon_partially_mapped of order ${o} is ${s.mthp[o * NR_MTHP_STAT_ITEMS + MTHP_STAT_NR_ANON_PARTIALLY_MAPPED]}, ${flagged[o]} queued folios are`,
+      }
+  return null
 }

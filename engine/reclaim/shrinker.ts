@@ -13,7 +13,7 @@
  */
 import {
   deferredSplitCount,
-  deferredSplitRequeueTail,
+  deferredSplitScanDone,
   deferredSplitState,
   deferredSplitTakeHead,
   folioTestPartiallyMapped,
@@ -48,6 +48,7 @@ export function deferredSplitScan(
   const flagged = eraAtLeast(m, '6.12')
   const list = deferredSplitTakeHead(m, nid, nrToScan)
   const keep: number[] = []
+  const drop: number[] = []
   let split = 0
   for (const h of list) {
     m.refcount[h]++ // folio_try_get
@@ -65,11 +66,12 @@ export function deferredSplitScan(
       }
       folioUnlock(m, h)
     }
-    // split_folio removed it from the queue; an unsplit partially mapped folio goes back.
-    if (!didSplit && partial) keep.push(h)
+    // split_folio took it off the queue; an unsplit partially mapped folio goes back, any
+    // other leaves it.
+    if (!didSplit) (partial ? keep : drop).push(h)
     folioPut(m, h)
   }
-  deferredSplitRequeueTail(m, nid, keep)
+  deferredSplitScanDone(m, nid, keep, drop)
   if (split === 0 && deferredSplitCount(m, nid) === 0) return SHRINK_STOP
   return split
 }
