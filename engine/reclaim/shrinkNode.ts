@@ -310,11 +310,12 @@ function shouldContinueReclaim(
   nid: number,
   nrReclaimed: number,
   sc: ScanControl,
+  extfragThreshold: number | undefined,
 ): boolean {
   if (!inReclaimCompaction(sc) || nrReclaimed === 0) return false
   for (const z of m.zones) {
     if (z.nid !== nid || z.type > sc.reclaimIdx || z.managedPages === 0) continue
-    if (compactionSuitable(m, z, sc.order, sc.reclaimIdx)) return false
+    if (compactionSuitable(m, z, sc.order, sc.reclaimIdx, extfragThreshold)) return false
   }
   let inactive = lruvecLruSize(m, nid, LRU_INACTIVE_FILE, 3)
   if (canReclaimAnonPages(m)) inactive += lruvecLruSize(m, nid, LRU_INACTIVE_ANON, 3)
@@ -344,7 +345,7 @@ function shrinkNodeLoop(m: Machine, nid: number, sc: ScanControl, env: ReclaimEn
     const progress = sc.nrReclaimed - nrReclaimed
     if (progress > 0) lruOf(m).kswapdFailures[nid] = 0
     if (sc.nrScanned === nrScanned) break
-    if (!shouldContinueReclaim(m, nid, progress, sc)) break
+    if (!shouldContinueReclaim(m, nid, progress, sc, env.compaction?.extfragThreshold)) break
   }
 }
 

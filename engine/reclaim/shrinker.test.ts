@@ -18,8 +18,8 @@ import { folioOrder } from '../mm/folio'
 import { doAnonymousPage } from './anonFault'
 import { deferredSplitScan, SHRINK_STOP, shrinkSlab } from './shrinker'
 import { tryToFreePages } from './directReclaim'
-import { GFP_KERNEL } from '../mm/gfp'
-import { reclaimTestMachine, testEnv } from './testFixtures'
+import { GFP_HIGHUSER_MOVABLE, GFP_KERNEL } from '../mm/gfp'
+import { reclaimTestMachine, testEnv, unmapAndPut } from './testFixtures'
 
 let m: Machine | undefined
 
@@ -110,6 +110,43 @@ describe('do_shrink_slab arithmetic (mm/shrinker.c)', () => {
     const whole = heads.filter((h) => folioOrder(m as Machine, h) === 4).length
     expect(whole).toBe(50)
     expect(mthpStat(m, 4, 'split')).toBe(250)
+  })
+})
+
+describe('compaction_ready and vm.extfrag_threshold (mm/vmscan.c:shrink_zones)', () => {
+  /** One folio in eight kept and partially unmapped; the rest freed (fragmented free memory). */
+  function fragmented(mm: Machine): number[] {
+    const all: number[] = []
+    for (;;) {
+      const pfn = doAnonymousPage(mm, (gfp, order) => allocPages(mm, gfp, order), { orders: [4] })
+      if (pfn < 0) break
+      if (folioOrder(mm, pfn) !== 4) {
+        unmapAndPut(mm, pfn)
+        break
+      }
+      all.push(pfn)
+    }
+    const kept = all.filter((_, i) => i % 8 === 0)
+    for (const [i, h] of all.entries()) if (i % 8 !== 0) unmapAndPut(mm, h)
+    // What the fill left at the top: taken by the kernel, so that no order-9 block is free.
+    while (allocPages(mm, GFP_KERNEL, 9) >= 0);
+    for (const h of kept) deferredSplitFolio(mm, h, true)
+    return kept
+  }
+
+  it('an order-9 reclaim skips a zone ready for compaction: no shrink_node, no shrinker', () => {
+    m = reclaimTestMachine('6.12')
+    const kept = fragmented(m)
+    tryToFreePages(m, GFP_HIGHUSER_MOVABLE, 9, testEnv())
+    expect(kept.every((h) => folioOrder(m as Machine, h) === 4)).toBe(true)
+  })
+
+  it('with extfrag_threshold 1000 compaction is not suitable, so reclaim runs and the shrinker splits', () => {
+    m = reclaimTestMachine('6.12')
+    const kept = fragmented(m)
+    tryToFreePages(m, GFP_HIGHUSER_MOVABLE, 9, testEnv({ compaction: { extfragThreshold: 1000 } }))
+    expect(kept.every((h) => folioOrder(m as Machine, h) === 0)).toBe(true)
+    expect(mthpStat(m, 4, 'split')).toBe(kept.length)
   })
 })
 
