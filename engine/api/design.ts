@@ -8,7 +8,13 @@
 import { ConfigError, type Machine } from '../mm'
 import { defaultCompactionVariants, type CompactionVariants } from '../compaction'
 import { defaultContigVariant, type ContigVariant } from '../contig'
-import { defaultMigrateBatching, type AllocateTarget, type MigrateBatching } from '../migrate'
+import {
+  defaultDeferredSplitRequeue,
+  defaultMigrateBatching,
+  type AllocateTarget,
+  type DeferredSplitRequeue,
+  type MigrateBatching,
+} from '../migrate'
 import { defaultReclaimVariants, type ReclaimVariants } from '../reclaim'
 
 /** Every design key, with the values it accepts. */
@@ -24,6 +30,7 @@ export const DESIGN_KEYS = {
   'contig.splitWatermark': ['low-2011', 'isolated-exempt'],
   'swap.largeFolios': ['pmd-only', 'any-order', 'split'],
   'buddy.mergeRule': ['mergeable', 'isolate-only'],
+  'migration.deferredSplitRequeue': ['none', 'requeue'],
 } as const
 
 export type DesignKey = keyof typeof DESIGN_KEYS
@@ -47,6 +54,11 @@ export interface Design {
    * machine with `applyMachineDesign` before the CMA areas are reserved.
    */
   buddyMergeRule: 'mergeable' | 'isolate-only'
+   * Seed 002: whether migration requeues a destination whose source was on the deferred split
+   * queue (engine/migrate `DeferredSplitRequeue`): `requeue` (6.12.y with the 2026 fix),
+   * `none` (mainline before it).
+   */
+  deferredSplitRequeue: DeferredSplitRequeue
 }
 
 /** Checks a `design` object; `where` names it in errors (`machine.design`, `variants.x.design`). */
@@ -95,6 +107,8 @@ export function resolveDesign(m: Machine, spec: DesignSpec): Design {
     },
     swapLargeFolios: spec['swap.largeFolios'] ?? defaultReclaimVariants(m).swapoutLargeFolios,
     buddyMergeRule: spec['buddy.mergeRule'] ?? 'mergeable',
+    deferredSplitRequeue:
+      spec['migration.deferredSplitRequeue'] ?? defaultDeferredSplitRequeue(m),
   }
 }
 
@@ -117,5 +131,6 @@ export function designRecord(d: Design): Record<DesignKey, string> {
     'contig.splitWatermark': d.contig.splitWatermark,
     'swap.largeFolios': d.swapLargeFolios,
     'buddy.mergeRule': d.buddyMergeRule,
+    'migration.deferredSplitRequeue': d.deferredSplitRequeue,
   }
 }

@@ -117,6 +117,7 @@ export class MmOps {
       ...opts,
       allocateTarget: this.design.allocateTarget,
       batching: this.design.batching,
+      deferredSplitRequeue: this.design.deferredSplitRequeue,
       locks: this.locks,
     })
     this.rec.migration(opts.clock.nowNs, s, opts.reason)

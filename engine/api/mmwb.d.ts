@@ -333,6 +333,38 @@ export interface Proc {
   vmstat(): string
 }
 
+/** The files of `/sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/stats/` (6.12). */
+export type MthpStatName =
+  | 'anon_fault_alloc'
+  | 'anon_fault_fallback'
+  | 'anon_fault_fallback_charge'
+  | 'swpout'
+  | 'swpout_fallback'
+  | 'shmem_alloc'
+  | 'shmem_fallback'
+  | 'shmem_fallback_charge'
+  | 'split'
+  | 'split_failed'
+  | 'split_deferred'
+  | 'nr_anon'
+  | 'nr_anon_partially_mapped'
+
+/** `/sys/kernel/mm/transparent_hugepage/` (kernel era 6.12). */
+export interface TransparentHugepage {
+  /**
+   * One per-size mTHP counter, `hugepages-<size>/stats/<name>`: e.g. `split` (folios of that
+   * size split), `split_deferred` (folios found partially mapped and queued for deferred
+   * split), `nr_anon` and `nr_anon_partially_mapped` (anonymous folios of that size now, and
+   * those of them queued as partially mapped). Only the 6.12 era serves them.
+   * @param size - The directory's size, `'16kB'` .. `'2048kB'`.
+   * @param name - The file's name.
+   * @returns The counter's value.
+   * @example
+   * k.record('mthp64k_split', k.transparentHugepage.stat('64kB', 'split'))
+   */
+  stat(size: string, name: MthpStatName): number
+}
+
 /** The debugfs fragmentation indices (`/sys/kernel/debug/extfrag/`). */
 export interface Extfrag {
   /**
@@ -682,7 +714,11 @@ export interface Kernel {
    * the LRU and mapped once by the workload's default process, whose mapping holds its one
    * reference, so compaction and migration can move it (its handle follows it). Dropping that
    * reference ({@link Kernel.folioPut} or {@link Kernel.freePages}) unmaps it from the default
-   * process. Other allocations are plain kernel pages that never move.
+   * process. Other allocations are plain kernel pages that never move. A large movable folio
+   * counts in `hugepages-<size>kB/stats` ({@link Kernel.transparentHugepage}): `anon_fault_alloc`
+   * and `nr_anon`; with 6.12's `shrink_underused` a PMD-size one is queued for deferred split.
+   * A 64 KiB folio is PTE-mapped: migrating it unmaps it PTE by PTE, which on 6.12 leaves it
+   * queued as partially mapped (design key `migration.deferredSplitRequeue`).
    * @param gfp - GFP flags, e.g. {@link GFP_KERNEL} or {@link GFP_HIGHUSER_MOVABLE}.
    * @param order - 0..{@link MAX_PAGE_ORDER}.
    * @returns The folio, with a reference count of 1, or null when the allocation fails.
@@ -821,6 +857,8 @@ export interface Kernel {
   readonly proc: Proc
   /** The debugfs extfrag indices. */
   readonly extfrag: Extfrag
+  /** `/sys/kernel/mm/transparent_hugepage/`: the per-size mTHP counters. */
+  readonly transparentHugepage: TransparentHugepage
   /**
    * One /proc/vmstat counter.
    * @param name - The counter's kernel name, e.g. `'nr_free_pages'`.
@@ -1219,6 +1257,16 @@ export interface DesignSpec {
    * freed last; the reason CMA areas had to be MAX_ORDER-aligned.
    */
   'buddy.mergeRule'?: 'mergeable' | 'isolate-only'
+  /**
+   * Seed 002: what migration does with a source that was on the deferred split queue. Migrating
+   * a PTE-mapped mTHP unmaps it one PTE at a time, so the source is always found partially
+   * mapped and queued (`split_deferred`). `'requeue'` (the 6.12 default: Usama Arif's 2026 fix
+   * "mm: migrate: requeue destination folio on deferred split queue", in 6.12.y stable): the
+   * destination is queued with the source's partially-mapped state, and the next reclaim's
+   * deferred split shrinker splits it. `'none'` (mainline 6.10 to 7.0; the default of every other
+   * era): the source is taken off the queue and the destination is not queued.
+   */
+  'migration.deferredSplitRequeue'?: 'none' | 'requeue'
 }
 
 /** One named variant of an experiment. */

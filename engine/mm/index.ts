@@ -294,3 +294,15 @@ export * from './traceTypes'
 export * from './traceTypesMigrate'
 export * from './traceTypesCompaction'
 export * from './traceTypesReclaim'
+export {
+  MTHP_STAT_ITEMS,
+  type MthpStatItem,
+  type DeferredSplitState,
+  mthpStat,
+  modMthpStat,
+  deferredSplitFolio,
+  deferredSplitCount,
+  folioOnDeferredList,
+  folioTestPartiallyMapped,
+  folioUnqueueDeferredSplit,
+} from './deferredSplit'

@@ -7,6 +7,7 @@
  * nr_free_highatomic accounting, and no folio left isolated. O(pages); the hot paths run only
  * the cheap checks (double free, refcount underflow, bad page) when `debugVm` is on.
  */
+import { checkDeferredSplit } from './deferredSplit'
 import { type Machine } from './machine'
 import {
   PAGE_ALLOC,
@@ -290,5 +291,7 @@ export function checkInvariants(m: Machine): InvariantViolation | null {
     const r = checkFreeLists(m, z, onList) ?? checkPcp(m, z) ?? checkMemmap(m, z, onList)
     if (r) return r
   }
+  const ds = checkDeferredSplit(m)
+  if (ds) return { rule: 'deferred-split-queue', pfn: ds.pfn, event: m.op, message: ds.message }
   return checkIsolated(m)
 }

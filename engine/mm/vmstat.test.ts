@@ -87,6 +87,8 @@ describe('mm/vmstat.c counters the model maintains', () => {
       'cma_alloc_success',
       'cma_alloc_fail',
       'thp_split_page',
+      'thp_split_page_failed',
+      'thp_deferred_split_page',
       'thp_swpout',
       'thp_swpout_fallback',
     ])

@@ -61,6 +61,8 @@ import {
   VM_THP_MIGRATION_SPLIT,
   VM_THP_MIGRATION_SUCCESS,
   VM_THP_SPLIT_PAGE,
+  VM_THP_SPLIT_PAGE_FAILED,
+  VM_THP_DEFERRED_SPLIT_PAGE,
 } from './vmstatItems'
 import { type ZoneInfo } from './zoneInfo'
 
@@ -178,6 +180,8 @@ export function vmstat(m: Machine): [name: string, value: number][] {
     ['cma_alloc_success', ev[VM_CMA_ALLOC_SUCCESS]],
     ['cma_alloc_fail', ev[VM_CMA_ALLOC_FAIL]],
     ['thp_split_page', ev[VM_THP_SPLIT_PAGE]],
+    ['thp_split_page_failed', ev[VM_THP_SPLIT_PAGE_FAILED]],
+    ['thp_deferred_split_page', ev[VM_THP_DEFERRED_SPLIT_PAGE]],
     ['thp_swpout', ev[VM_THP_SWPOUT]],
     ['thp_swpout_fallback', ev[VM_THP_SWPOUT_FALLBACK]],
   ]
