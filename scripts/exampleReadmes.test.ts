@@ -95,39 +95,22 @@ describe('README sections', () => {
   })
 })
 
-/**
- * Where a design key is argued: the example its missing values belong in. Keys not listed
- * here are placed by their prefix; add the key when its home differs.
- */
+/** Where a design key is argued, when its TSDoc in engine/api/mmwb.d.ts names no seed. */
 const HOME: Record<string, string> = {
   'migration.allocateTarget': 'seed-001-migration-lock',
   'migration.batching': 'seed-001-migration-lock',
-  'compaction.freepages': 'seed-000-compaction-folios',
-  'compaction.largeFolios': 'seed-002-large-folios',
-  'compaction.freeRefcount': 'seed-000-compaction-folios',
   'isolation.representation': 'seed-003-contig-alignment',
-  'contig.alignment': 'seed-003-contig-alignment',
-  'contig.reclaim': 'seed-004-cma-reclaim',
-  'contig.splitWatermark': 'seed-004-cma-reclaim',
   'swap.largeFolios': 'reclaim-thp-swap',
 }
-const PREFIX_HOME: [string, string][] = [
-  ['migration.', 'seed-001-migration-lock'],
-  ['compaction.', 'seed-000-compaction-folios'],
-  ['isolation.', 'seed-003-contig-alignment'],
-  ['buddy.', 'seed-003-contig-alignment'],
-  ['cma.', 'seed-004-cma-reclaim'],
-  ['contig.', 'seed-004-cma-reclaim'],
-  ['swap.', 'reclaim-thp-swap'],
-  ['reclaim.', 'seed-002-large-folios'],
-]
+const DTS = readFileSync(join(ROOT, 'engine', 'api', 'mmwb.d.ts'), 'utf8')
 
+/** The example a key's missing values belong in: the seed its DesignSpec TSDoc names first. */
 function homeOf(key: string): string {
-  return (
-    HOME[key] ??
-    PREFIX_HOME.find(([p]) => key.startsWith(p))?.[1] ??
-    'the seed example whose thread argues it'
-  )
+  const at = DTS.indexOf(`'${key}'?:`)
+  const doc = at < 0 ? '' : DTS.slice(DTS.lastIndexOf('/**', at), at)
+  const seed = /Seeds? (\d{3})/.exec(doc)?.[1]
+  const dir = seed && examples.find((e) => e.dir.startsWith(`seed-${seed}`))?.dir
+  return HOME[key] ?? dir ?? 'the seed example whose thread argues it'
 }
 
 describe('DESIGN COVERAGE: every DESIGN_KEYS value is a variant in some example compare table', () => {
