@@ -155,7 +155,14 @@ export async function regenerate(
   opts: { jobs: number; budgetMs?: number; progress?: CompareProgress; root?: string },
 ): Promise<Regenerated[]> {
   const root = opts.root ?? ROOT
-  const plans = examples.map((ex) => examplePlans(ex, opts.budgetMs, root))
+  const plans = examples.map((ex) => {
+    try {
+      return examplePlans(ex, opts.budgetMs, root)
+    } catch (e) {
+      const err = e as Error
+      throw new Error(`${ex.dir}: reading its script: ${err.name}: ${err.message}`, { cause: e })
+    }
+  })
   const outs = await compareAll(plans.flat(), opts.jobs, opts.progress)
   let k = 0
   return examples.map((example, i) => {

@@ -61,7 +61,8 @@ try {
       ),
   })
 } catch (e) {
-  console.error(`mmwb compare failed: ${e.name}: ${e.message}`)
+  const where = e.job ? ` (${e.job.path}, variant ${e.job.variant}, seed ${e.job.seed})` : ''
+  console.error(`mmwb compare failed${where}: ${e.name}: ${e.message}`)
   process.exit(1)
 }
 

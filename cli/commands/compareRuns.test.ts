@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { sampleRunResult } from '../../protocol/results/fixtures'
 import {
+  CompareRunError,
   comparedDesignKeys,
+  compareAll,
+  planComparison,
   ENGINE_VERSION,
   provenanceText,
   renderComparison,
@@ -70,4 +73,21 @@ describe('compare provenance', () => {
     ])
     expect(comparedDesignKeys([v('a', { x: '1' })])).toEqual([])
   })
+})
+
+describe('compare runs', () => {
+  it('names the script, variant and seed of a run that failed', async () => {
+    // Variant `bad` asks for a machine the engine refuses (a ConfigError in its run).
+    const source =
+      'export const machine = { memoryMiB: 64 }\n' +
+      'export const variants = { ok: {}, bad: { machine: { memoryMiB: -5 } } }\n' +
+      'export const seeds = [4]\nexport default async function () {}\n'
+    const plan = planComparison('t/fail.ts', source, { budgetMs: 60_000 })
+    expect(plan.variants).toEqual(['ok', 'bad'])
+    expect(plan.seeds).toEqual([4])
+    const err = await compareAll([plan], 1).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(CompareRunError)
+    expect((err as CompareRunError).job).toEqual({ path: 't/fail.ts', variant: 'bad', seed: 4 })
+    expect((err as CompareRunError).message).toMatch(/memoryMiB/)
+  }, 60_000)
 })

@@ -80,6 +80,16 @@ interface Job {
   seed: number
 }
 
+/** A run failed: the host's error, and which script, variant and seed it was. */
+export class CompareRunError extends HostRequestError {
+  constructor(
+    wire: WireError,
+    readonly job: { path: string; variant: string; seed: number },
+  ) {
+    super(wire)
+  }
+}
+
 /** Called after each finished run: runs done so far, runs in all, the run's plan, variant, seed. */
 export type CompareProgress = (done: number, total: number, job: ComparePlan & Job) => void
 
@@ -98,32 +108,36 @@ export async function runPlans(
   const results: RunResult[] = new Array(jobs.length)
   let next = 0
   let done = 0
-  let failed: WireError | null = null
+  let failed: { wire: WireError; job: Job } | null = null
   const worker = async (): Promise<void> => {
-    const client = await HostClient.start()
+    let j = jobs[Math.min(next, jobs.length - 1)]
     try {
-      while (!failed && next < jobs.length) {
-        const i = next++
-        const j = jobs[i]
-        const p = plans[j.plan]
-        const { result } = client.run(
-          { path: p.path, source: p.source },
-          { seed: j.seed, variant: j.variant, timeBudgetMs: p.budgetMs },
-        )
-        results[i] = await result
-        progress?.(++done, jobs.length, { ...p, ...j })
+      const client = await HostClient.start()
+      try {
+        while (!failed && next < jobs.length) {
+          const i = next++
+          j = jobs[i]
+          const p = plans[j.plan]
+          const { result } = client.run(
+            { path: p.path, source: p.source },
+            { seed: j.seed, variant: j.variant, timeBudgetMs: p.budgetMs },
+          )
+          results[i] = await result
+          progress?.(++done, jobs.length, { ...p, ...j })
+        }
+      } finally {
+        client.close()
       }
-    } finally {
-      client.close()
+    } catch (e: unknown) {
+      failed ??= { wire: e instanceof HostRequestError ? e.wire : toWireError(e), job: j }
     }
   }
-  const workers = Array.from({ length: Math.min(parallel, jobs.length) }, () =>
-    worker().catch((e: unknown) => {
-      failed ??= e instanceof HostRequestError ? e.wire : toWireError(e)
-    }),
-  )
-  await Promise.all(workers)
-  if (failed) throw new HostRequestError(failed)
+  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker))
+  if (failed) {
+    const { wire, job } = failed as { wire: WireError; job: Job }
+    const { variant, seed } = job
+    throw new CompareRunError(wire, { path: plans[job.plan].path, variant, seed })
+  }
   return plans.map((_, plan) => results.filter((_r, i) => jobs[i].plan === plan))
 }
 
