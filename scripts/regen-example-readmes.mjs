@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run examples:readmes [-- --check] [--jobs N] [--only DIR,...]`: reruns `mmwb compare`
+// `npm run examples:readmes [-- --check] [--jobs N] [--only DIR,...] [--budget-ms N]`: reruns `mmwb compare`
 // for every example workspace in resources/examples/ and rewrites each README's sections
 // between `<!-- BEGIN mmwb compare -->` and `<!-- END mmwb compare -->` with the output (see
 // scripts/exampleReadmes.ts). The runs are deterministic: the same tree gives the same READMEs
@@ -15,15 +15,20 @@ require('sucrase/register/ts')
 const { listExamples, regenerate, diffHint, ROOT, REGEN_COMMAND } = require('./exampleReadmes.ts')
 const { staleFigures } = require('./exampleReadmeFigures.ts')
 
-const USAGE = 'usage: node scripts/regen-example-readmes.mjs [--check] [--jobs N] [--only DIR,...]'
+const USAGE =
+  'usage: node scripts/regen-example-readmes.mjs [--check] [--jobs N] [--only DIR,...] [--budget-ms N]'
 const args = process.argv.slice(2)
 let check = false
 let jobs = availableParallelism()
 let only = null
+// Wall-clock budget per run: generous, so that a busy machine does not fail the regeneration
+// (the output does not depend on it; `mmwb compare`'s default is 30 s).
+let budgetMs = 600_000
 for (let i = 0; i < args.length; i++) {
   const a = args[i]
   if (a === '--check') check = true
   else if (a === '--jobs') jobs = Number(args[++i])
+  else if (a === '--budget-ms') budgetMs = Number(args[++i])
   else if (a === '--only') only = (args[++i] ?? '').split(',').filter((s) => s !== '')
   else if (a === '-h' || a === '--help') {
     console.log(USAGE)
@@ -33,9 +38,14 @@ for (let i = 0; i < args.length; i++) {
     process.exit(2)
   }
 }
-if (!Number.isInteger(jobs) || jobs < 1) {
-  console.error(`--jobs: must be a positive integer\n${USAGE}`)
-  process.exit(2)
+for (const [name, v] of [
+  ['--jobs', jobs],
+  ['--budget-ms', budgetMs],
+]) {
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`${name}: must be a positive integer\n${USAGE}`)
+    process.exit(2)
+  }
 }
 
 let examples = listExamples()
@@ -55,6 +65,7 @@ let regenerated
 try {
   regenerated = await regenerate(examples, {
     jobs,
+    budgetMs,
     progress: (done, total, j) =>
       process.stderr.write(
         `  ${done}/${total} runs done (${j.path}: ${j.variant}, seed ${j.seed})\n`,
