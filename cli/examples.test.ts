@@ -3,8 +3,8 @@
  * such as reclaim-thp-swap): each is a valid workspace whose
  * script declares two to four variants and its seeds, and whose README carries the
  * comparison table `mmwb compare` printed for it (the same variants in the same order).
- * Running the comparisons themselves takes minutes; the compare command is exercised on
- * other examples in cli.test.ts.
+ * scripts/exampleReadmes.test.ts reruns the comparisons and checks that each README's table is
+ * exactly what compare prints now.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
