@@ -54,6 +54,7 @@ export interface Design {
    * machine with `applyMachineDesign` before the CMA areas are reserved.
    */
   buddyMergeRule: 'mergeable' | 'isolate-only'
+  /**
    * Seed 002: whether migration requeues a destination whose source was on the deferred split
    * queue (engine/migrate `DeferredSplitRequeue`): `requeue` (6.12.y with the 2026 fix),
    * `none` (mainline before it).
