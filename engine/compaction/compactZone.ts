@@ -15,6 +15,7 @@ import { trySplitFolio } from '../migrate/split'
 import { ENOMEM, type NewFolioFn, type PutFolioFn } from '../migrate/types'
 import { isolateMigratepages } from './migrateScanner'
 import { compactionRestarting } from './deferral'
+import { resetIsolationSuitable } from './skipReset'
 import {
   compactionState,
   countCompactEvents,
@@ -22,37 +23,12 @@ import {
   COMPACTMIGRATE_SCANNED,
   emitCompactionTrace,
   pageblockStartPfn,
-  resetCachedPositions,
 } from './state'
 import { compactionSuitAllocationOrder } from './suitable'
 import { TP_BEGIN, TP_END, TP_MIGRATEPAGES } from './traceTypes'
 import { type CompactControl, type CompactEnv, type CompactResult, migrateModeRank } from './types'
 
-/**
- * compaction.c:__reset_isolation_suitable: clear every skip bit of the zone and reset the
- * cached scanner positions (the kernel samples each block for an LRU or free page first; every
- * block here qualifies).
- */
-export function resetIsolationSuitable(m: Machine, zoneId: number): void {
-  const z = m.zones[zoneId]
-  const s = compactionState(m)
-  for (let pb = z.startPfn >> m.pageblockOrder; pb < z.endPfn >> m.pageblockOrder; pb++)
-    m.pbFlags[pb] &= ~8
-  resetCachedPositions(m, s, zoneId)
-  s.blockskipFlush[zoneId] = 0
-}
-
-/**
- * compaction.c:reset_isolation_suitable(pgdat), called when kswapd goes to sleep: zones whose
- * direct compactors met the scanners (`compact_blockskip_flush`) get their skip bits cleared.
- */
-export function resetIsolationSuitableNode(m: Machine, nid: number): void {
-  const s = compactionState(m)
-  for (const z of m.zones) {
-    if (z.nid !== nid || z.presentPages === 0) continue
-    if (s.blockskipFlush[z.id] !== 0) resetIsolationSuitable(m, z.id)
-  }
-}
+export { resetIsolationSuitable, resetIsolationSuitableNode } from './skipReset'
 
 /** `block_start_pfn(pfn, order)`. */
 function blockStartPfn(pfn: number, order: number): number {
