@@ -36,7 +36,10 @@ function blockStartPfn(pfn: number, order: number): number {
   return Math.floor(pfn / n) * n
 }
 
-/** `lru_add_drain_cpu_zone`: flush this CPU's per-cpu free lists of the zone into the buddy. */
+/**
+ * `lru_add_drain_cpu_zone` (mm/swap.c): the LRU batches and `drain_local_pages(zone)`, i.e.
+ * this CPU's per-cpu free lists of the zone into the buddy.
+ */
 function drainLocalPagesZone(m: Machine, zoneId: number): void {
   const z = m.zones[zoneId]
   const count = m.pcpCount[zoneId * m.nrCpus + m.cpu]
@@ -123,7 +126,9 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
       sync,
     })
   }
-  drainLocalPagesZone(m, cc.zoneId)
+  // lru_add_drain(): this CPU's LRU folio batches (cpu_fbatches) only, no per-cpu free pages
+  // (mm/swap.c, 6.1 and 6.12). The model adds folios to the LRU at once, so there is nothing to
+  // flush. Free pages are drained only at check_drain below (lru_add_drain_cpu_zone).
 
   const getNew: NewFolioFn = (_src, order) => compactionAlloc(m, env, cc, order)
   const putNew: PutFolioFn = (dst) => compactionFree(m, cc, dst)

@@ -5,7 +5,7 @@
  * neither is `too_many_isolated` (the model has no LRU sizes yet).
  */
 import { __GFP_FS } from '../mm/gfp'
-import { type Machine } from '../mm/machine'
+import { eraAtLeast, type Machine } from '../mm/machine'
 import {
   PAGE_ALLOC,
   PAGE_TYPE_BUDDY,
@@ -141,6 +141,10 @@ export function isolateMigratepagesBlock(
     nextSkipPfn = blockEndPfn(lowPfn, cc.order)
   }
   let aborted = false
+  // [6.4+] skipped free buddies and compound pages count all their pages in nr_scanned
+  // (Baolin Wang, "mm: compaction: consider the number of scanning compound pages in isolate
+  // fail path", v6.4); 6.1 counts one pfn for each.
+  const countSkipped = eraAtLeast(m, '6.6')
   for (; lowPfn < endPfn; lowPfn++) {
     if (skipOnFailure && lowPfn >= nextSkipPfn) {
       if (nrIsolated !== 0) break
@@ -160,7 +164,10 @@ export function isolateMigratepagesBlock(
     let ok = false
     if ((f & PAGE_TYPE_BUDDY) !== 0) {
       const o = pg[(lowPfn << 2) + PG_INFO] & 0xff
-      if (o > 0 && o <= m.maxOrder) lowPfn += (1 << o) - 1
+      if (o > 0 && o <= m.maxOrder) {
+        lowPfn += (1 << o) - 1
+        if (countSkipped) nrScanned += (1 << o) - 1
+      }
       continue
     }
     let nr = 1
@@ -169,6 +176,7 @@ export function isolateMigratepagesBlock(
       nr = 1 << o
       if (skipCompoundOnOrder(m, cc, o)) {
         lowPfn += nr - 1
+        if (countSkipped) nrScanned += nr - 1
         nr = 0
       }
     }
