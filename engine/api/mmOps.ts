@@ -36,6 +36,7 @@ import {
   gfpToAllocFlags,
   type Machine,
 } from '../mm'
+import { createHugetlbPool, type HugetlbPool, setMaxHugePages } from '../hugetlb/pool'
 import { DEFAULT_SWAPPINESS } from '../reclaim'
 import { gfpToAllocFlagsCma } from '../mm/allocFlags'
 import type { Scheduler } from '../sched/scheduler'
@@ -82,6 +83,8 @@ export class MmOps {
   private kcompactdKicked: boolean[] = []
   /** The slow path's reclaim side: kswapd threads, direct reclaim, OOM. */
   readonly reclaim: ReclaimOps
+  /** The 2 MiB hstate's persistent pool (vm.nr_hugepages), plain data. */
+  readonly hugetlb: HugetlbPool = createHugetlbPool()
 
   constructor(
     private readonly m: Machine,
@@ -165,6 +168,36 @@ export class MmOps {
   allocPages(gfp: number, order: number): number {
     if (order > 0 && (gfp & __GFP_MOVABLE) !== 0) gfp |= __GFP_COMP
     return this.timed((clock) => this.reclaim.allocPages(gfp, order, clock).pfn).value
+  }
+
+  // ---- hugetlb ---------------------------------------------------------------------------
+
+  /**
+   * A write to /proc/sys/vm/nr_hugepages (mm/hugetlb.c:set_max_huge_pages): grow the pool one
+   * order-9 `alloc_pool_huge_folio` at a time through the whole slow path (async compaction,
+   * reclaim, sync-light compaction, should_compact_retry, deferral) until the count or the first
+   * failure, or free pool pages down to it. Charged to the caller; returns the pool size.
+   */
+  setNrHugepages(count: number): number {
+    const r = this.timed((clock) => {
+      const env = this.reclaim.env(clock)
+      return setMaxHugePages(this.m, env, this.hugetlb, count)
+    })
+    this.reclaim.kickPendingKswapd(this.sched.clockNs())
+    this.rec.compactionTotals(r.startNs + r.latencyNs)
+    this.rec.event(r.startNs, 'nr_hugepages', {
+      requested: count,
+      obtained: r.value.nrHugepages,
+      allocated: r.value.allocated,
+      freed: r.value.freed,
+      latencyNs: r.latencyNs,
+    })
+    return r.value.nrHugepages
+  }
+
+  /** Reading /proc/sys/vm/nr_hugepages: the pool's huge pages. */
+  nrHugepages(): number {
+    return this.hugetlb.pages.length
   }
 
   // ---- compaction entry points ----------------------------------------------------------

@@ -284,6 +284,7 @@ export type SysctlName =
   | 'vm.compact_unevictable_allowed'
   | 'vm.compact_memory'
   | 'vm.swappiness'
+  | 'vm.nr_hugepages'
 
 /** Sysctl access, as `sysctl -w` would do it. */
 export interface Sysctl {
@@ -303,7 +304,12 @@ export interface Sysctl {
    * every 500 ms of simulated time while the node's fragmentation score is above the high mark;
    * `vm.extfrag_threshold` (0..1000, default 500) is what `compaction_suitable` compares the
    * fragmentation index with; `vm.compact_unevictable_allowed` (0/1) lets compaction move mlocked
-   * folios. `vm.compact_memory` is write-only: reading it throws, like EACCES.
+   * folios. `vm.compact_memory` is write-only: reading it throws, like EACCES. Writing
+   * `vm.nr_hugepages` resizes the 2 MiB hugetlb pool as `set_max_huge_pages` does: one order-9
+   * `__GFP_THISNODE | __GFP_RETRY_MAYFAIL` allocation at a time through the whole slow path
+   * (async then sync-light direct compaction, reclaim, `should_compact_retry`, deferral) until
+   * the count or the first failure; a lower count frees pool pages; reading it gives the pool size
+   * obtained (charged to the caller).
    * @param name - The sysctl's name.
    * @param value - The new value; out-of-range values throw a RangeError, like EINVAL.
    * @example
