@@ -14,6 +14,7 @@ import {
   HPAGE_FRAG_CHECK_INTERVAL_MSEC,
   kcompactdDoWork,
   kcompactdProactiveTick,
+  releaseCapturedPage,
   tryToCompactPages,
   wakeupKcompactd,
 } from '../compaction'
@@ -217,9 +218,12 @@ export class MmOps {
   /** try_to_compact_pages at a priority, without allocating (the caller allocates after). */
   tryToCompactPages(order: number, gfp: number, prio: CompactPriority): CompactResult {
     const allocFlags = gfpToAllocFlagsCma(gfp, gfpToAllocFlags(gfp, order, this.m.allocHarder))
-    const r = this.timed((clock) =>
-      tryToCompactPages(this.m, this.compactEnv(clock), gfp, order, allocFlags, prio),
-    )
+    const r = this.timed((clock) => {
+      const res = tryToCompactPages(this.m, this.compactEnv(clock), gfp, order, allocFlags, prio)
+      // No allocation follows: a captured page goes back to the buddy allocator.
+      releaseCapturedPage(this.m, gfp)
+      return res
+    })
     this.rec.compactionTotals(r.startNs + r.latencyNs)
     return r.value
   }

@@ -195,7 +195,8 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
       }
       // err == 0: "All pages were either migrated or will be released" — the kernel trusts
       // migrate_pages to have emptied the list and does not touch it (checked at the end).
-      if (cc.capturedPfn >= 0) {
+      // "Stop if a page has been captured" (capc->page, set by __free_one_page).
+      if (m.capc.zoneId === cc.zoneId && m.capc.page >= 0) {
         ret = 'success'
         break outer
       }

@@ -45,6 +45,7 @@ export {
   kcompactdNodeSuitable,
   kcompactdProactiveTick,
   proactiveCompactNode,
+  releaseCapturedPage,
   tryToCompactPages,
   wakeupKcompactd,
 } from './entry'
