@@ -1144,8 +1144,12 @@ export interface DesignSpec {
   'migration.allocateTarget'?: 'before-lock' | 'after-lock'
   /** migrate_pages structure: batched unmap/move (6.3+) or per folio (≤6.2 and 6.1). */
   'migration.batching'?: 'batched' | 'per-folio'
-  /** Seed 000: free pages split to order 0 (≤6.8) or kept per order (6.9+). */
-  'compaction.freepages'?: 'order0-split' | 'per-order'
+  /**
+   * Seed 000: free pages split to order 0 (≤6.8), kept per order and split on demand (6.9+), or
+   * kept per order without splitting (Zi Yan's v3 2/3: a source gets only a free page of its own
+   * order, so compaction can end with -ENOMEM while larger free pages are isolated).
+   */
+  'compaction.freepages'?: 'order0-split' | 'per-order' | 'per-order-nosplit'
   /** Seeds 000/002: large folios skipped (≤6.8), split then migrated, or migrated whole (6.9+). */
   'compaction.largeFolios'?: 'skip' | 'split' | 'migrate'
   /** Seed 000's review: compaction_free does `folio_set_count(0)` or `folio_put_testzero`. */

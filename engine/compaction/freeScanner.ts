@@ -71,7 +71,7 @@ export function isolateFreePage(m: Machine, z: Zone, pfn: number, order: number)
 export function suitableMigrationTarget(m: Machine, cc: CompactControl, pfn: number): boolean {
   if ((m.pg[pfn << 2] & PAGE_TYPE_BUDDY) !== 0) {
     const limit =
-      cc.variants.freepages === 'per-order' && cc.order > 0 ? cc.order : m.pageblockOrder
+      cc.variants.freepages !== 'order0-split' && cc.order > 0 ? cc.order : m.pageblockOrder
     if ((m.pg[(pfn << 2) + PG_INFO] & 0xff) >= limit) return false
   }
   if (cc.ignoreBlockSuitable) return true
