@@ -1,8 +1,7 @@
 /**
  * The migrate scanner (mm/compaction.c): `isolate_migratepages` walks pageblocks upward from
  * `cc->migrate_pfn`; `isolate_migratepages_block` isolates movable folios from one block.
- * `fast_find_migrateblock` is not modelled (the linear walk reaches the same blocks later), and
- * neither is `too_many_isolated` (the model has no LRU sizes yet).
+ * `too_many_isolated` (throttle.ts) gates each block.
  */
 import { __GFP_FS } from '../mm/gfp'
 import { eraAtLeast, type Machine } from '../mm/machine'
@@ -24,6 +23,7 @@ import { isMigrateMovable, MIGRATE_MOVABLE } from '../mm/migratetype'
 import { getPfnblockMigratetype } from '../mm/pageblock'
 import { isolationSuitable } from './freeScanner'
 import { isolateLruFolio, isolateMovablePage, putbackMovablePages } from '../migrate/isolate'
+import { EAGAIN } from '../migrate/types'
 import {
   compactionState,
   countCompactEvents,
@@ -31,6 +31,7 @@ import {
   emitCompactionTrace,
   pageblockStartPfn,
 } from './state'
+import { THROTTLE_ISOLATED_NS, tooManyIsolated } from './throttle'
 import { TP_ISOLATE_MIGRATEPAGES } from './traceTypes'
 import { COMPACT_CLUSTER_MAX, type CompactControl, type CompactEnv } from './types'
 
@@ -113,7 +114,7 @@ function blockEndPfn(pfn: number, order: number): number {
  * folios (`refcount - 1 > mapcount`), mapped folios without `__GFP_FS`, unevictable without
  * ISOLATE_UNEVICTABLE, and under ISOLATE_ASYNC_MIGRATE writeback or dirty-and-locked folios
  * fail. Direct async compaction skips the rest of a `cc->order`-aligned chunk on a failure.
- * Returns 0 (the kernel's errno; the model never fails it).
+ * Returns 0, or -EAGAIN when `too_many_isolated` stops it (async, or pages already held).
  */
 export function isolateMigratepagesBlock(
   m: Machine,
@@ -136,6 +137,14 @@ export function isolateMigratepagesBlock(
   let skipOnFailure = false
   let nextSkipPfn = 0
   cc.migratePfn = lowPfn
+  // too_many_isolated: stop with pages held or in async mode (-EAGAIN: ISOLATE_ABORT, then
+  // COMPACT_CONTENDED); otherwise reclaim_throttle(VMSCAN_THROTTLE_ISOLATED). Nothing else
+  // runs during this call to release isolated pages, so one throttle timeout is charged and
+  // the scan goes on, as when the other isolator finishes meanwhile.
+  if (tooManyIsolated(m, cc)) {
+    if (cc.nrMigratepages !== 0 || cc.mode === 'async') return -EAGAIN
+    env.clock.nowNs += THROTTLE_ISOLATED_NS
+  }
   if (cc.directCompaction && cc.mode === 'async') {
     skipOnFailure = true
     nextSkipPfn = blockEndPfn(lowPfn, cc.order)
