@@ -388,6 +388,7 @@ export type TracepointName =
   | 'mm_compaction_kcompactd_sleep'
   | 'mm_compaction_wakeup_kcompactd'
   | 'mm_compaction_kcompactd_wake'
+  | 'mm_compaction_fast_isolate_freepages'
   | 'compact_retry'
   | 'reclaim_retry_zone'
   | 'mm_vmscan_wakeup_kswapd'

@@ -117,6 +117,9 @@ describe('free scanner (mm/compaction.c:isolate_freepages, isolate_freepages_blo
     expect(getPageblockSkip(m, 7680)).toBe(false)
     c.ignoreSkipHint = true
     c.freePfn = 8192
+    // compaction_alloc consumed the page: isolate_freepages returns at once while
+    // cc->nr_freepages is non-zero.
+    c.nrFreepages = 0
     isolateFreepages(m, testEnv(), c, taken)
     expect(taken).toEqual([7687, 8199])
   })

@@ -30,6 +30,7 @@ import {
   emitCompactionTrace,
   pageblockStartPfn,
 } from './state'
+import { fastIsolateFreepages } from './fastSearch'
 import { TP_ISOLATE_FREEPAGES } from './traceTypes'
 import { COMPACT_CLUSTER_MAX, type CompactControl, type CompactEnv } from './types'
 
@@ -176,7 +177,9 @@ export function isolationSuitable(m: Machine, cc: CompactControl, pfn: number): 
 }
 
 /**
- * compaction.c:isolate_freepages: from the block holding `cc->free_pfn` down to the block after
+ * compaction.c:isolate_freepages: `fast_isolate_freepages` first; if that left any page isolated
+ * (`cc->nr_freepages`, counting pages still listed from before), nothing more. Otherwise, from
+ * the block holding `cc->free_pfn` down to the block after
  * the migrate scanner's, isolate free pages from suitable, non-skipped blocks until there are
  * as many as pages to migrate. The stride starts at 32 (async) or 1 (sync), doubles up to 32
  * after an empty block and resets to 1 after a productive one. Saves the position in
@@ -188,6 +191,9 @@ export function isolateFreepages(
   cc: CompactControl,
   out: number[],
 ): void {
+  // "Try a small search of the free lists for a candidate" (fastSearch.ts).
+  fastIsolateFreepages(m, env, cc, out)
+  if (cc.nrFreepages > 0) return
   const z = m.zones[cc.zoneId]
   const pb = m.pageblockNrPages
   let isolateStartPfn = cc.freePfn

@@ -31,6 +31,7 @@ import {
   emitCompactionTrace,
   pageblockStartPfn,
 } from './state'
+import { fastFindMigrateblock } from './fastSearch'
 import { THROTTLE_ISOLATED_NS, tooManyIsolated } from './throttle'
 import { TP_ISOLATE_MIGRATEPAGES } from './traceTypes'
 import { COMPACT_CLUSTER_MAX, type CompactControl, type CompactEnv } from './types'
@@ -271,7 +272,8 @@ export function isolateMigratepagesBlock(
 }
 
 /**
- * compaction.c:isolate_migratepages: from `cc->migrate_pfn`, the first block below the free
+ * compaction.c:isolate_migratepages: `fast_find_migrateblock` may pick the starting block;
+ * from there, the first block below the free
  * scanner that is not skipped (skip bit, checked at a block start) and is a suitable source
  * gets `isolate_migratepages_block`. Returns SUCCESS if pages were isolated.
  */
@@ -285,19 +287,21 @@ export function isolateMigratepages(
   const isolateMode =
     (env.compactUnevictableAllowed === false ? 0 : ISOLATE_UNEVICTABLE) |
     (cc.mode !== 'sync' ? ISOLATE_ASYNC_MIGRATE : 0)
-  let lowPfn = cc.migratePfn
+  let lowPfn = fastFindMigrateblock(m, env, cc)
   let blockStartPfn = Math.max(pageblockStartPfn(m, lowPfn), z.startPfn)
+  // The fast search already checked its block's skip bit.
+  let fastFindBlock = lowPfn !== cc.migratePfn && cc.fastSearchFail === 0
   let blockEndPfn = pageblockStartPfn(m, lowPfn) + pb
   for (
     ;
     blockEndPfn <= cc.freePfn;
-    cc.migratePfn = lowPfn = blockEndPfn, blockStartPfn = blockEndPfn, blockEndPfn += pb
+    fastFindBlock = false,
+      cc.migratePfn = lowPfn = blockEndPfn,
+      blockStartPfn = blockEndPfn,
+      blockEndPfn += pb
   ) {
-    if (
-      ((lowPfn & (pb - 1)) === 0 || lowPfn === z.startPfn) &&
-      !isolationSuitable(m, cc, blockStartPfn)
-    )
-      continue
+    const atBlockStart = (lowPfn & (pb - 1)) === 0 || lowPfn === z.startPfn
+    if (atBlockStart && !fastFindBlock && !isolationSuitable(m, cc, blockStartPfn)) continue
     if (!suitableMigrationSource(m, cc, blockStartPfn)) {
       updateCachedMigrate(m, cc, blockEndPfn)
       continue

@@ -36,7 +36,11 @@ function run(freepages: CompactionVariants['freepages']) {
   pairs()
   let isolatedFree = 0
   let failed = 0
-  compactionTraceSubscribe(m, 'mm_compaction_isolate_freepages', (e) => (isolatedFree += e.nr_taken))
+  compactionTraceSubscribe(
+    m,
+    'mm_compaction_isolate_freepages',
+    (e) => (isolatedFree += e.nr_taken),
+  )
   compactionTraceSubscribe(m, 'mm_compaction_migratepages', (e) => (failed += e.nr_failed))
   const results = compactNode(m, testEnv({ variants: { freepages } }), 0)
   return { results, isolatedFree, failed, migrated: vmEventCount(m, VM_PGMIGRATE_SUCCESS) }

@@ -38,8 +38,7 @@ function nodeLruPages(m: Machine, nid: number): number {
 /** compaction.c:too_many_isolated (6.1: `pgdat` only; 6.5+: `cc`, with the __GFP_FS scaling). */
 export function tooManyIsolated(m: Machine, cc: CompactControl): boolean {
   const nid = m.zones[cc.zoneId].nid
-  const isolated =
-    nodePageState(m, nid, NR_ISOLATED_ANON) + nodePageState(m, nid, NR_ISOLATED_FILE)
+  const isolated = nodePageState(m, nid, NR_ISOLATED_ANON) + nodePageState(m, nid, NR_ISOLATED_FILE)
   // Nothing isolated is never too many: skip counting the LRU.
   if (isolated <= 0) return false
   let lru = nodeLruPages(m, nid)
