@@ -13,7 +13,12 @@ import { checkInvariants } from '../mm/invariants'
 import { type Machine } from '../mm/machine'
 import { drainAllPages } from '../mm/pcp'
 import { vmEventCount } from '../mm/vmstat'
-import { VM_COMPACTSTALL, VM_COMPACTSUCCESS } from '../mm/vmstatItems'
+import {
+  VM_COMPACTSTALL,
+  VM_COMPACTSUCCESS,
+  VM_HTLB_BUDDY_PGALLOC,
+  VM_HTLB_BUDDY_PGALLOC_FAIL,
+} from '../mm/vmstatItems'
 import { anonFolio, reclaimTestMachine, testEnv, unmapAndPut } from '../reclaim/testFixtures'
 import { type ReclaimEnv } from '../reclaim/types'
 import { createHugetlbPool, HUGETLB_PAGE_ORDER, setMaxHugePages } from './pool'
@@ -63,6 +68,8 @@ describe('set_max_huge_pages after compact_memory (issue 10, third bug)', () => 
     // The loop stops at the first failure, which counts one htlb_buddy_alloc_fail.
     expect(on.pool.buddyAllocFail).toBe(1)
     expect(on.pool.buddyAllocSuccess).toBe(on.r.allocated)
+    expect(vmEventCount(on.m, VM_HTLB_BUDDY_PGALLOC)).toBe(on.r.allocated)
+    expect(vmEventCount(on.m, VM_HTLB_BUDDY_PGALLOC_FAIL)).toBe(1)
   })
 
   it('without the cond_resched that lets kswapd run, nothing clears the skip bits', () => {

@@ -16,6 +16,7 @@ import {
 } from '../mm/gfp'
 import { type Machine } from '../mm/machine'
 import { NO_PAGE, PG_head } from '../mm/memmap'
+import { VM_HTLB_BUDDY_PGALLOC, VM_HTLB_BUDDY_PGALLOC_FAIL } from '../mm/vmstatItems'
 import { allocPagesReclaim, type AllocResult, condResched } from '../reclaim/slowpath'
 import { type ReclaimEnv } from '../reclaim/types'
 
@@ -36,7 +37,7 @@ export interface HugetlbPool {
   pages: number[]
   /** `h->next_nid_to_alloc`. */
   nextNidToAlloc: number
-  /** `htlb_buddy_alloc_success` / `htlb_buddy_alloc_fail` (vm events, counted here). */
+  /** This pool's share of the `htlb_buddy_alloc_success` / `htlb_buddy_alloc_fail` vm events. */
   buddyAllocSuccess: number
   buddyAllocFail: number
 }
@@ -74,8 +75,13 @@ export function allocBuddyHugetlbFolio(
   const pfn = r.pfn
   if (noretry !== null && pfn !== NO_PAGE && !tryHard) noretry.mask &= ~bit
   if (noretry !== null && pfn === NO_PAGE && tryHard) noretry.mask |= bit
-  if (pfn === NO_PAGE) pool.buddyAllocFail++
-  else pool.buddyAllocSuccess++
+  if (pfn === NO_PAGE) {
+    pool.buddyAllocFail++
+    m.vmEvents[VM_HTLB_BUDDY_PGALLOC_FAIL]++
+  } else {
+    pool.buddyAllocSuccess++
+    m.vmEvents[VM_HTLB_BUDDY_PGALLOC]++
+  }
   return { pfn, tryHard, slowpath: r }
 }
 
