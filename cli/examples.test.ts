@@ -50,7 +50,7 @@ describe('seed example workspaces', () => {
       5000,
     )
     expect(decl.variants.length).toBeGreaterThanOrEqual(2)
-    expect(decl.variants.length).toBeLessThanOrEqual(3)
+    expect(decl.variants.length).toBeLessThanOrEqual(4)
     expect(decl.seeds).toEqual([1, 2, 3])
     const readme = readFileSync(join(root, 'README.md'), 'utf8')
     const names = decl.variants.map((v) => v.name)
