@@ -21,7 +21,7 @@ import { defaultReclaimVariants, type ReclaimVariants } from '../reclaim'
 export const DESIGN_KEYS = {
   'migration.allocateTarget': ['before-lock', 'after-lock'],
   'migration.batching': ['batched', 'per-folio'],
-  'compaction.freepages': ['order0-split', 'per-order'],
+  'compaction.freepages': ['order0-split', 'per-order', 'per-order-nosplit'],
   'compaction.largeFolios': ['skip', 'split', 'migrate'],
   'compaction.freeRefcount': ['set-count-zero', 'put-testzero'],
   'isolation.representation': ['migratetype', 'flag'],

@@ -284,6 +284,7 @@ export type SysctlName =
   | 'vm.compact_unevictable_allowed'
   | 'vm.compact_memory'
   | 'vm.swappiness'
+  | 'vm.nr_hugepages'
 
 /** Sysctl access, as `sysctl -w` would do it. */
 export interface Sysctl {
@@ -303,7 +304,12 @@ export interface Sysctl {
    * every 500 ms of simulated time while the node's fragmentation score is above the high mark;
    * `vm.extfrag_threshold` (0..1000, default 500) is what `compaction_suitable` compares the
    * fragmentation index with; `vm.compact_unevictable_allowed` (0/1) lets compaction move mlocked
-   * folios. `vm.compact_memory` is write-only: reading it throws, like EACCES.
+   * folios. `vm.compact_memory` is write-only: reading it throws, like EACCES. Writing
+   * `vm.nr_hugepages` resizes the 2 MiB hugetlb pool as `set_max_huge_pages` does: one order-9
+   * `__GFP_THISNODE | __GFP_RETRY_MAYFAIL` allocation at a time through the whole slow path
+   * (async then sync-light direct compaction, reclaim, `should_compact_retry`, deferral) until
+   * the count or the first failure; a lower count frees pool pages; reading it gives the pool size
+   * obtained (charged to the caller).
    * @param name - The sysctl's name.
    * @param value - The new value; out-of-range values throw a RangeError, like EINVAL.
    * @example
@@ -414,6 +420,7 @@ export type TracepointName =
   | 'mm_compaction_kcompactd_sleep'
   | 'mm_compaction_wakeup_kcompactd'
   | 'mm_compaction_kcompactd_wake'
+  | 'mm_compaction_fast_isolate_freepages'
   | 'compact_retry'
   | 'reclaim_retry_zone'
   | 'mm_vmscan_wakeup_kswapd'
@@ -1215,8 +1222,12 @@ export interface DesignSpec {
   'migration.allocateTarget'?: 'before-lock' | 'after-lock'
   /** migrate_pages structure: batched unmap/move (6.3+) or per folio (≤6.2 and 6.1). */
   'migration.batching'?: 'batched' | 'per-folio'
-  /** Seed 000: free pages split to order 0 (≤6.8) or kept per order (6.9+). */
-  'compaction.freepages'?: 'order0-split' | 'per-order'
+  /**
+   * Seed 000: free pages split to order 0 (≤6.8), kept per order and split on demand (6.9+), or
+   * kept per order without splitting (Zi Yan's v3 2/3: a source gets only a free page of its own
+   * order, so compaction can end with -ENOMEM while larger free pages are isolated).
+   */
+  'compaction.freepages'?: 'order0-split' | 'per-order' | 'per-order-nosplit'
   /** Seeds 000/002: large folios skipped (≤6.8), split then migrated, or migrated whole (6.9+). */
   'compaction.largeFolios'?: 'skip' | 'split' | 'migrate'
   /** Seed 000's review: compaction_free does `folio_set_count(0)` or `folio_put_testzero`. */

@@ -103,6 +103,13 @@ export class Machine {
   rmqueueMode = 0
   fallbackCanSteal = false
   readonly moveCounts = { freePages: 0, movablePages: 0, startPfn: 0 }
+  /**
+   * `current->capture_control` of the running task, read by `__free_one_page`'s
+   * `compaction_capture` (buddy.ts): direct compaction arms it with its zone, order and request
+   * migratetype; a block of that order freed in that zone meanwhile is taken (`page`, else -1)
+   * instead of going to the free lists. `zoneId` -1: not armed.
+   */
+  readonly capc = { zoneId: -1, order: -1, migratetype: 0, page: -1 }
 
   /** Per trace event: 1 if anybody subscribed (checked before building an event). */
   traceOn: Uint8Array

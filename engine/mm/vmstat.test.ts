@@ -84,6 +84,8 @@ describe('mm/vmstat.c counters the model maintains', () => {
       'compact_daemon_wake',
       'compact_daemon_migrate_scanned',
       'compact_daemon_free_scanned',
+      'htlb_buddy_alloc_success',
+      'htlb_buddy_alloc_fail',
       'cma_alloc_success',
       'cma_alloc_fail',
       'thp_split_page',

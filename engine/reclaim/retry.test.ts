@@ -55,6 +55,22 @@ describe('should_compact_retry', () => {
     expect(st.compactPriority).toBe(DEF_COMPACT_PRIORITY)
   })
 
+  it('[≤6.4] a result that is neither progress, failure, skip nor withdrawal retries; [6.5+] it escalates', () => {
+    // 6.1's should_compact_retry falls through to `retries <= max_retries` for e.g.
+    // NO_SUITABLE_PAGE; 6.5's simplification sends everything but SKIPPED/SUCCESS to the
+    // priority check (and a costly order at SYNC_LIGHT then gives up).
+    const old = reclaimTestMachine('6.1')
+    const st61 = state()
+    expect(shouldCompactRetry(old, 9, ctx(old), 'no_suitable_page', st61)).toBe(true)
+    expect(st61).toMatchObject({ compactPriority: DEF_COMPACT_PRIORITY, compactionRetries: 0 })
+    const m = reclaimTestMachine('6.12')
+    const st = state()
+    expect(shouldCompactRetry(m, 9, ctx(m), 'no_suitable_page', st)).toBe(false)
+    const async = state(2)
+    expect(shouldCompactRetry(m, 9, ctx(m), 'no_suitable_page', async)).toBe(true)
+    expect(async.compactPriority).toBe(DEF_COMPACT_PRIORITY)
+  })
+
   it('COMPLETE and withdrawn results only escalate the priority', () => {
     const m = reclaimTestMachine()
     const st = state()
