@@ -100,6 +100,16 @@ export class Machine {
   fallbackCanSteal = false
   readonly moveCounts = { freePages: 0, movablePages: 0, startPfn: 0 }
 
+  /**
+   * Per-mechanism state registered with `defineMachineState` (machineState.ts): plain data,
+   * saved by `snapshot()`. `restored` holds states a restored snapshot carried until their
+   * getter adopts them.
+   */
+  readonly ext: Record<string, unknown> = {}
+  readonly restored: Record<string, unknown> = {}
+  /** Per-mechanism observers (`defineMachineObservers`): callbacks, never snapshotted. */
+  readonly observers: Record<string, unknown> = {}
+
   /** Per trace event: 1 if anybody subscribed (checked before building an event). */
   traceOn: Uint8Array
   traceSubs: TraceCallback[][]
