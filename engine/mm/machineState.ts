@@ -14,7 +14,8 @@
  *   folio-moved/split observers, reclaim's folio-unmapped observers). In `m.observers[key]`; never
  *   snapshotted. Whoever subscribes re-subscribes on a restored machine: a state definition's
  *   `attach` hook runs when its state is created or adopted from a snapshot, so a mechanism that
- *   follows folios through observers (the LRU, writeback) re-attaches on first use after restore.
+ *   follows folios through observers (the LRU, writeback) re-attaches when `restoreSnapshot`
+ *   adopts its state (in key order: observers must not depend on their order).
  *
  * Keys are global and unique (`'compaction'`, `'reclaim.lru'`, ...): one module defines each
  * (a module evaluated again, e.g. by hot reload, replaces its definition).
@@ -24,6 +25,7 @@ import { type Machine } from './machine'
 interface StateDef {
   create: (m: Machine) => unknown
   attach?: (m: Machine, state: unknown) => void
+  adopt: (m: Machine) => unknown
 }
 
 const stateDefs = new Map<string, StateDef>()
@@ -48,7 +50,6 @@ export function defineMachineState<T>(
   opts: MachineStateOptions<T> = {},
 ): (m: Machine) => T {
   const attach = opts.attach as StateDef['attach']
-  stateDefs.set(key, { create, attach })
   const slow = (m: Machine): T => {
     let s: unknown
     if (Object.prototype.hasOwnProperty.call(m.restored, key)) {
@@ -59,10 +60,21 @@ export function defineMachineState<T>(
     attach?.(m, s)
     return s as T
   }
+  stateDefs.set(key, { create, attach, adopt: slow })
   return (m: Machine): T => {
     const s = m.ext[key]
     return s !== undefined ? (s as T) : slow(m)
   }
+}
+
+/**
+ * Adopt every restored state whose kind is defined (its module was imported), in key order, so
+ * that their `attach` hooks subscribe at once: a mechanism that follows folios by observers
+ * (the LRU) must see the first migration after a restore, not only those after its first use.
+ * States of kinds not defined stay in `m.restored` (and in the next snapshot) until defined.
+ */
+export function adoptRestoredStates(m: Machine): void {
+  for (const key of Object.keys(m.restored).sort()) stateDefs.get(key)?.adopt(m)
 }
 
 /**

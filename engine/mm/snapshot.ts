@@ -14,7 +14,7 @@
  */
 import { parseMachineConfig, type MachineConfig } from './config'
 import { Machine } from './machine'
-import { machineStates } from './machineState'
+import { adoptRestoredStates, machineStates } from './machineState'
 import {
   align8,
   BlobWriter,
@@ -116,8 +116,8 @@ export function snapshot(m: Machine, run?: unknown): ArrayBuffer {
 }
 
 /**
- * Rebuild a machine from `snapshot()` output, with the driver's run data. Registered states
- * are adopted by their getters on first use (which re-attach their observers).
+ * Rebuild a machine from `snapshot()` output, with the driver's run data. Every registered
+ * state is adopted at once (its `attach` re-subscribes its observers).
  */
 export function restoreSnapshot(buf: ArrayBuffer): { machine: Machine; run: unknown } {
   const dv = new DataView(buf)
@@ -147,6 +147,7 @@ export function restoreSnapshot(buf: ArrayBuffer): { machine: Machine; run: unkn
   m.debugVm = header.debugVm
   m.pcpEnabled = header.pcpEnabled
   for (const [k, t] of header.ext) m.restored[k] = decodePlain(t, src, off)
+  adoptRestoredStates(m)
   const run = header.run === undefined ? undefined : decodePlain(header.run, src, off)
   return { machine: m, run }
 }

@@ -90,7 +90,7 @@ describe('per-machine state registry', () => {
     withAttach(a).n = 5
     withAttach(a)
     const r = restoreMachine(snapshot(a))
-    // Not adopted yet, but still saved by a snapshot of the restored machine.
+    // Adopted (and attached) by the restore; the snapshot of the restored machine is the same.
     expect(new Uint8Array(snapshot(r))).toEqual(new Uint8Array(snapshot(a)))
     expect(withAttach(r).n).toBe(5)
     expect(attachLog).toEqual(['attach 0', 'attach 5'])
