@@ -75,10 +75,20 @@ export class BlobWriter {
 
 /** Encode `v` into a JSON-able tree, appending its typed arrays to `blobs`. */
 export function encodePlain(v: unknown, path: string, blobs: BlobWriter): unknown {
-  return enc(v, path, blobs, new Set<object>())
+  try {
+    return enc(v, blobs, new Set<object>())
+  } catch (e) {
+    if (!(e instanceof NotPlainData)) throw e
+    throw new TypeError(`${path}${e.where.join('')}: ${e.message}`)
+  }
 }
 
-function enc(v: unknown, path: string, blobs: BlobWriter, seen: Set<object>): unknown {
+/** Thrown while encoding; each container on the way out prepends where the value sat. */
+class NotPlainData extends Error {
+  readonly where: string[] = []
+}
+
+function enc(v: unknown, blobs: BlobWriter, seen: Set<object>): unknown {
   switch (typeof v) {
     case 'number':
       if (Number.isFinite(v) && !Object.is(v, -0)) return v
@@ -91,13 +101,13 @@ function enc(v: unknown, path: string, blobs: BlobWriter, seen: Set<object>): un
     case 'object':
       break
     default:
-      throw new TypeError(`${path}: a ${typeof v} is not plain data and cannot be snapshotted`)
+      throw new NotPlainData(`a ${typeof v} is not plain data and cannot be snapshotted`)
   }
   if (v === null) return null
   const o = v as object
   const owner = ArrayBuffer.isView(o) ? o.buffer : o
   if (seen.has(owner))
-    throw new TypeError(`${path}: cycle or shared reference; machine state must be a tree`)
+    throw new NotPlainData('cycle or shared reference; machine state must be a tree')
   seen.add(owner)
   const ta = typedName(o)
   if (ta !== null) {
@@ -105,39 +115,52 @@ function enc(v: unknown, path: string, blobs: BlobWriter, seen: Set<object>): un
     return { $: 'ta', t: ta, n: a.length, o: blobs.add(a) }
   }
   if (Array.isArray(o)) {
-    const out: unknown[] = []
-    for (let i = 0; i < o.length; i++) out.push(enc(o[i], `${path}[${i}]`, blobs, seen))
+    const out: unknown[] = new Array<unknown>(o.length)
+    for (let i = 0; i < o.length; i++) out[i] = encAt(o[i], blobs, seen, i)
     return out
   }
   if (o instanceof Map) {
     const out: unknown[] = []
-    let i = 0
-    for (const [k, x] of o) {
-      out.push([
-        enc(k, `${path}<key ${i}>`, blobs, seen),
-        enc(x, `${path}<${String(k)}>`, blobs, seen),
-      ])
-      i++
-    }
+    for (const [k, x] of o) out.push([encAt(k, blobs, seen, '<key>'), encAt(x, blobs, seen, k)])
     return { $: 'map', v: out }
   }
   if (o instanceof Set) {
     const out: unknown[] = []
-    let i = 0
-    for (const x of o) out.push(enc(x, `${path}<item ${i++}>`, blobs, seen))
+    for (const x of o) out.push(encAt(x, blobs, seen, '<item>'))
     return { $: 'set', v: out }
   }
   const proto = Object.getPrototypeOf(o) as object | null
   if (proto !== Object.prototype && proto !== null) {
     const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? '?'
-    throw new TypeError(
-      `${path}: an instance of ${name} is not plain data; keep state as plain objects and put the functions beside it`,
+    throw new NotPlainData(
+      `an instance of ${name} is not plain data; keep state as plain objects and put the functions beside it`,
     )
   }
   const out: Record<string, unknown> = {}
   const rec = o as Record<string, unknown>
-  for (const k of Object.keys(rec)) out[k] = enc(rec[k], `${path}.${k}`, blobs, seen)
+  for (const k of Object.keys(rec)) out[k] = encAt(rec[k], blobs, seen, k)
   return '$' in rec ? { $: 'o', v: out } : out
+}
+
+/** `enc` of a member: on failure, note the member's key or index in the error. */
+function encAt(v: unknown, blobs: BlobWriter, seen: Set<object>, key: unknown): unknown {
+  if (typeof v !== 'object' || v === null) {
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')
+      return enc(v, blobs, seen)
+  }
+  try {
+    return enc(v, blobs, seen)
+  } catch (e) {
+    if (e instanceof NotPlainData)
+      e.where.unshift(
+        typeof key === 'number'
+          ? `[${key}]`
+          : typeof key === 'string' && key[0] !== '<'
+            ? `.${key}`
+            : `<${String(key)}>`,
+      )
+    throw e
+  }
 }
 
 /** Decode a tree of `encodePlain` with the blob area at `bytes[base..]`. */
@@ -187,10 +210,9 @@ function decodeObject(o: Record<string, unknown>, bytes: Uint8Array, base: numbe
 
 /** JSON text as ASCII bytes (non-ASCII characters as \u escapes, which JSON.parse undoes). */
 export function jsonAscii(v: unknown): Uint8Array {
-  const s = JSON.stringify(v).replace(
-    /[\u0080-\uffff]/g,
-    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
-  )
+  let s = JSON.stringify(v)
+  if (/[\u0080-\uffff]/.test(s))
+    s = s.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
   const out = new Uint8Array(s.length)
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
   return out
