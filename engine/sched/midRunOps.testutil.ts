@@ -48,7 +48,12 @@ import {
   swapFree,
 } from '../reclaim'
 import { type Rng } from '../api/rng'
-import { type VirtioMemDevice, virtioMemRun, virtioMemSetRequestedSize } from '../virtioMem'
+import {
+  type VirtioMemDevice,
+  type VirtioMemDeviceState,
+  virtioMemRun,
+  virtioMemSetRequestedSize,
+} from '../virtioMem'
 import { DEFAULT_COST_MODEL } from './costModel'
 import { type PageLocksState } from './pageLocks'
 import { type Scheduler, type Task } from './scheduler'
@@ -61,9 +66,6 @@ export interface WorkerData {
   pfn: number
   holdNs: number
 }
-
-/** The virtio-mem device without its machine, zone and hypervisor callback. */
-export type VirtioData = Omit<VirtioMemDevice, 'm' | 'zone' | 'respond'>
 
 /** Everything of the run that is not machine state, as plain data. */
 export interface WorkloadData {
@@ -82,7 +84,7 @@ export interface WorkloadData {
   workers: WorkerData[]
   results: string[]
   lockHolds: LockHold[]
-  virtio: VirtioData
+  virtio: VirtioMemDeviceState
   sched: SchedulerState | null
   locks: PageLocksState | null
 }

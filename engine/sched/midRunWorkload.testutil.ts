@@ -28,12 +28,17 @@ import {
 } from '../mm'
 import { kswapdPending, kswapdRun, onFolioUnmapped, swapon } from '../reclaim'
 import { Rng } from '../api/rng'
-import { createVirtioMemDevice, type VirtioMemDevice } from '../virtioMem'
+import {
+  createVirtioMemDevice,
+  type VirtioMemDevice,
+  virtioMemDeviceFromState,
+  virtioMemDeviceState,
+} from '../virtioMem'
 import { PageLocks, type PageLocksState } from './pageLocks'
 import { CURRENT_REALM } from './realm'
 import { Scheduler, type Task } from './scheduler'
 import { type SchedulerState } from './schedulerState'
-import { COST, MidRunOps, type VirtioData, type WorkloadData } from './midRunOps.testutil'
+import { COST, MidRunOps, type WorkloadData } from './midRunOps.testutil'
 
 const NR_WORKERS = 2
 /** kcompactd's proactive interval, HPAGE_FRAG_CHECK_INTERVAL_MSEC (500 ms). */
@@ -109,7 +114,7 @@ export class MidRunWorkload extends MidRunOps {
       workers: [],
       results: [],
       lockHolds: [],
-      virtio: virtioData(dev),
+      virtio: virtioMemDeviceState(dev),
       sched: null,
       locks: null,
     }
@@ -132,7 +137,7 @@ export class MidRunWorkload extends MidRunOps {
     const d = this.data
     d.rng = this.rng.state()
     d.lockHolds = this.tl.holds
-    d.virtio = virtioData(this.dev)
+    d.virtio = virtioMemDeviceState(this.dev)
     d.sched = this.sched.saveState()
     d.locks = this.locks.saveState()
     const buf = snapshot(this.m, d)
@@ -148,8 +153,7 @@ export class MidRunWorkload extends MidRunOps {
     const data = r.run as WorkloadData
     const tl = new LockTimeline()
     for (const h of data.lockHolds) tl.hold(h.pfn, h.startNs, h.endNs, h.reason)
-    const v = data.virtio
-    const dev: VirtioMemDevice = { ...v, m, zone: m.zones[0], respond: () => 'ack' }
+    const dev = virtioMemDeviceFromState(m, data.virtio)
     let w: MidRunWorkload | null = null
     const self = (): MidRunWorkload => w as MidRunWorkload
     const sched = Scheduler.restore(
@@ -277,9 +281,4 @@ function switchCpu(m: Machine): (t: Task) => void {
 
 function pageLocks(sched: Scheduler, tl: LockTimeline): PageLocks {
   return new PageLocks(sched, { freeAtNs: (pfn, atNs) => tl.freeAtNs(pfn, atNs) })
-}
-
-function virtioData(dev: VirtioMemDevice): VirtioData {
-  const { m: _m, zone: _z, respond: _r, ...data } = dev
-  return data
 }
