@@ -107,14 +107,18 @@ export class Machine {
    */
   readonly ext: Record<string, unknown> = {}
   readonly restored: Record<string, unknown> = {}
-  /** Per-mechanism observers (`defineMachineObservers`): callbacks, never snapshotted. */
-  readonly observers: Record<string, unknown> = {}
+  /**
+   * Per-mechanism observers (`defineMachineObservers`): callbacks, never snapshotted, and not
+   * enumerable, so that comparing two machines' state (a test's deep equality) skips them.
+   */
+  declare readonly observers: Record<string, unknown>
 
   /** Per trace event: 1 if anybody subscribed (checked before building an event). */
   traceOn: Uint8Array
   traceSubs: TraceCallback[][]
 
   constructor(cfg: MachineConfig) {
+    Object.defineProperty(this, 'observers', { value: {}, enumerable: false })
     this.cfg = cfg
     const rank = KERNEL_ERAS.indexOf(cfg.kernelEra)
     this.eraRank = rank
