@@ -5,13 +5,15 @@
  */
 import { describe, expect, it } from 'vitest'
 
-const SOURCES = import.meta.glob<string>(
+/** Vite's `import.meta.glob` (vitest transforms it; tsconfig.node.json has no vite/client types). */
+type Glob = (
+  patterns: string[],
+  opts: { query: string; import: string; eager: true },
+) => Record<string, string>
+
+const SOURCES = (import.meta as unknown as { glob: Glob }).glob(
   ['../**/*.ts', '!../**/*.test.ts', '!../**/*.testutil.ts'],
-  {
-    query: '?raw',
-    import: 'default',
-    eager: true,
-  },
+  { query: '?raw', import: 'default', eager: true },
 )
 
 describe('per-machine state', () => {
