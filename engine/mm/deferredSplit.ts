@@ -19,6 +19,7 @@
  * order with lazy deletion: an entry is live while `pos[pfn] === seq`; dead entries are
  * compacted away when they outnumber the live ones.
  */
+import { defineMachineState } from './machineState'
 import { type Machine, eraAtLeast } from './machine'
 import {
   PAGE_ALLOC,
@@ -76,14 +77,12 @@ export interface DeferredSplitState {
   mthp: number[]
 }
 
-const states = new WeakMap<Machine, DeferredSplitState>()
-
-/** The machine's state (created empty on first use). */
-export function deferredSplitState(m: Machine): DeferredSplitState {
-  let s = states.get(m)
-  if (s === undefined) {
+/** The machine's state (created empty on first use; snapshotted with the machine). */
+export const deferredSplitState = defineMachineState(
+  'mm.deferredSplit',
+  (m: Machine): DeferredSplitState => {
     const n = m.cfg.nrNodes
-    s = {
+    return {
       qPfn: Array.from({ length: n }, () => []),
       qSeq: Array.from({ length: n }, () => []),
       len: new Array<number>(n).fill(0),
@@ -92,10 +91,8 @@ export function deferredSplitState(m: Machine): DeferredSplitState {
       nrDeferred: new Array<number>(n).fill(0),
       mthp: new Array<number>((HPAGE_PMD_ORDER + 1) * NR_MTHP_STAT_ITEMS).fill(0),
     }
-    states.set(m, s)
-  }
-  return s
-}
+  },
+)
 
 function nidOf(m: Machine, pfn: number): number {
   return m.zones[m.pbZone[pfn >> m.pageblockOrder]].nid
@@ -122,13 +119,13 @@ export function folioTestPartiallyMapped(m: Machine, head: number): boolean {
 
 /** `!list_empty(&folio->_deferred_list)`. */
 export function folioOnDeferredList(m: Machine, head: number): boolean {
-  const s = states.get(m)
+  const s = deferredSplitState(m)
   return s !== undefined && s.pos[head] !== undefined
 }
 
 /** `split_queue_len` of node `nid` (`deferred_split_count`). */
 export function deferredSplitCount(m: Machine, nid: number): number {
-  const s = states.get(m)
+  const s = deferredSplitState(m)
   return s === undefined ? 0 : s.len[nid]
 }
 
@@ -183,7 +180,7 @@ function clearPartiallyMapped(m: Machine, head: number): void {
  * (`split_huge_page_to_list_to_order` under `folio_ref_freeze`).
  */
 export function folioUnqueueDeferredSplit(m: Machine, head: number): boolean {
-  const s = states.get(m)
+  const s = deferredSplitState(m)
   if (s === undefined || s.pos[head] === undefined) return false
   delete s.pos[head]
   s.len[nidOf(m, head)]--
@@ -263,7 +260,7 @@ function compactQueue(s: DeferredSplitState, nid: number): void {
  * `folio_unqueue_deferred_split` and `mod_mthp_stat(order, MTHP_STAT_NR_ANON, -1)`.
  */
 export function freeLargeAnonFolio(m: Machine, head: number, order: number): void {
-  const s = states.get(m)
+  const s = deferredSplitState(m)
   if (s === undefined) return
   if (s.pos[head] !== undefined) {
     delete s.pos[head]
@@ -282,7 +279,7 @@ export function freeLargeAnonFolio(m: Machine, head: number, order: number): voi
  * counts them). Returns a message, or null.
  */
 export function checkDeferredSplit(m: Machine): { pfn: number; message: string } | null {
-  const s = states.get(m)
+  const s = deferredSplitState(m)
   if (s === undefined) return null
   const live = new Array<number>(m.cfg.nrNodes).fill(0)
   const flagged = new Array<number>(HPAGE_PMD_ORDER + 1).fill(0)
