@@ -21,3 +21,26 @@ export {
 export { W1_KERNEL_CASES, W1_P2K1, W1_P8K1, type W1KernelCase } from './w1Kernel'
 export { formatW1Comparison, w1Rows, type W1Row } from './w1Table'
 export { moveReservedToTop } from './guestLayout'
+export {
+  CALIBRATION_CASES,
+  calibrationCase,
+  guestReservedPages,
+  guestSysctls,
+  type CalibrationCase,
+  type CalibrationWorkload,
+  type CaseData,
+  type GuestRecord,
+} from './cases'
+export {
+  formatCalibrationTable,
+  row,
+  THRESHOLDS,
+  type CalibrationRow,
+  type CaseResult,
+  type FigureKind,
+} from './rows'
+export { runCalibrationCase } from './run'
+export { hugetlbAllocSlowpath, runW1Batch2 } from './w1Direct'
+export { runW4, W4_FOLIO_ORDER } from './w4'
+export { adoptImportedCmaArea, runW3Cma, type W3Result } from './w3Cma'
+export { runVmem, VMEM_DEVICE, type VmemResult } from './vmem'
