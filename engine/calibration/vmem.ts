@@ -16,6 +16,7 @@
 import { MIGRATE_API, type ContigEnv } from '../contig'
 import { drainAllPages } from '../mm/pcp'
 import { MIGRATE_MOVABLE } from '../mm/migratetype'
+import { onFolioMoved } from '../migrate/counters'
 import { createSimClock } from '../migrate/simClock'
 import { applyImportPlan, planImport, QEMU_1GIB_X86_64_GEOMETRY, type ImportZonePlan } from '../proc'
 import { DEFAULT_COST_MODEL } from '../sched/costModel'
@@ -44,6 +45,10 @@ export interface VmemResult {
   allocContigRangeOk: number
   pgmigrateSuccess: number
   runs: number
+  /** Pages migrated out of each memory block of the region (index = block), and where to. */
+  migratedFromBlock: number[]
+  targetsInRegion: number
+  targetsOutside: number
 }
 
 /** The Movable zone over the whole region: every page a boot placeholder, all Movable. */
@@ -108,6 +113,16 @@ export function runVmem(data: CaseData): VmemResult {
   let keptInRegion = 0
   for (const pfn of kept) if (pfn >= VMEM_DEVICE.regionStartPfn && pfn < end) keptInRegion++
 
+  const mbPages = VMEM_DEVICE.memoryBlockPages
+  const migratedFromBlock = new Array<number>(VMEM_DEVICE.regionPages / mbPages).fill(0)
+  let targetsInRegion = 0
+  let targetsOutside = 0
+  const off = onFolioMoved(m, (src, dst, nr) => {
+    if (src >= VMEM_DEVICE.regionStartPfn && src < end)
+      migratedFromBlock[Math.floor((src - VMEM_DEVICE.regionStartPfn) / mbPages)] += nr
+    if (dst >= VMEM_DEVICE.regionStartPfn && dst < end) targetsInRegion += nr
+    else targetsOutside += nr
+  })
   const c0 = vmCounters(m)
   const calls0 = dev.counters.fakeOfflineAttempts
   const ok0 = dev.counters.fakeOfflineSuccess
@@ -118,6 +133,7 @@ export function runVmem(data: CaseData): VmemResult {
     const r = virtioMemRun(dev, env)
     if (r.donePages === 0 && r.retryInNs === 0) break
   }
+  off()
   return {
     keptInRegion,
     pluggedBeforeMiB: pluggedBefore / 256,
@@ -126,6 +142,9 @@ export function runVmem(data: CaseData): VmemResult {
     allocContigRangeOk: dev.counters.fakeOfflineSuccess - ok0,
     pgmigrateSuccess: vmDelta(c0, vmCounters(m)).pgmigrate_success,
     runs,
+    migratedFromBlock,
+    targetsInRegion,
+    targetsOutside,
   }
 }
 
