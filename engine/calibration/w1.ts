@@ -167,6 +167,8 @@ export interface W1Result {
   pgmigrateSuccess: number
   pgmigrateFail: number
   trace: W1TraceLine[]
+  /** The compaction runs of hp_before (direct compaction, when it is allowed). */
+  hpBeforeTrace: W1TraceLine[]
   /** Workload pages per pageblock after fill, after fragment, after compact_memory. */
   pageblockFilled: number[]
   pageblockKept: number[]
@@ -343,9 +345,12 @@ export function runW1(opts: W1Options): W1Result {
   const wholeFragmented = countWhole(m, heads, order)
 
   const c0 = vmCounters(m)
+  const hpBeforeTrace: W1TraceLine[] = []
+  const offHpTrace = traceCompaction(m, hpBeforeTrace)
   const hpBeforeByZone = hugepagesRound(m, hpEnv, hugepages, alloc, () => {
     snaps.hp_before = buddyCounts(m)
   })
+  offHpTrace()
   const c1 = vmCounters(m)
   snaps.pre_compact = buddyCounts(m)
 
@@ -387,6 +392,7 @@ export function runW1(opts: W1Options): W1Result {
     pgmigrateSuccess: compact.pgmigrate_success,
     pgmigrateFail: compact.pgmigrate_fail,
     trace,
+    hpBeforeTrace,
     pageblockFilled,
     pageblockKept,
     pageblockKeptAfterCompact,

@@ -68,6 +68,8 @@ export interface W3Result {
   pgmigrateSuccess: number
   /** Pages of the fill placed in the area (the guest's `pb_filled_in_cma`). */
   filledInArea: number
+  /** Migration targets cma_alloc's alloc_contig_range calls found inside the area. */
+  targetsInArea: number
 }
 
 export function runW3Cma(data: CaseData): W3Result {
@@ -107,7 +109,9 @@ export function runW3Cma(data: CaseData): W3Result {
     return n
   }
   const keptInAreaBefore = countInArea()
+  let targetsInArea = 0
   const off = onFolioMoved(m, (src, dst, nr) => {
+    if (inArea(dst)) targetsInArea += nr
     for (let i = 0; i < nr; i++) {
       mine[dst + i] = mine[src + i]
       mine[src + i] = 0
@@ -143,6 +147,7 @@ export function runW3Cma(data: CaseData): W3Result {
     attempts,
     pgmigrateSuccess: d.pgmigrate_success,
     filledInArea,
+    targetsInArea,
   }
 }
 
@@ -151,7 +156,7 @@ export function w3Rows(rec: CaseData['record'], r: W3Result): CalibrationRow[] {
     row('cma_alloc successes', 'outcome', kvNumber(rec, 'cma_allocs_ok'), r.allocsOk),
     row('cma_alloc failures', 'info', kvNumber(rec, 'cma_allocs_fail'), r.allocsFail),
     row('fill: pages placed in the area', 'info', kvNumber(rec, 'pb_filled_in_cma'), r.filledInArea),
-    row('kept pages in the area before', 'outcome', kvNumber(rec, 'pb_kept_in_cma'), r.keptInAreaBefore),
+    row('kept pages in the area before', 'info', kvNumber(rec, 'pb_kept_in_cma'), r.keptInAreaBefore),
     row('kept pages in the area after', 'outcome', kvNumber(rec, 'pb_kept_after_cma_in_cma'), r.keptInAreaAfter),
     row('cma_alloc: pgmigrate_success', 'counter', kernelDelta(rec, 'pre_cma->cma_alloced', 'pgmigrate_success'), r.pgmigrateSuccess),
   ]
