@@ -1,5 +1,11 @@
 /**
- * # engine/calibration: the simulator against measurements of a real kernel
+ * # engine/calibration: the simulator against measurements of real kernels
+ *
+ * `runCalibrationCase(case, data)` runs one of the seven cases of both batches
+ * (`CALIBRATION_CASES`: W1 on 6.1 and 6.12, W1 with direct compaction, W4 64 KiB mTHP, W3 CMA,
+ * W5 virtio-mem) from the guest record and `start` /proc files the caller read, and returns
+ * rows of kernel beside simulator (`formatCalibrationTable`); docs/calibration.md explains
+ * every difference over its target.
  *
  * W1 (issue 5 item 10; docs/calibration.md): `runW1({ period, keep })` imports the qemu guest's
  * `start` state, fills memory with anonymous pages, frees a pattern, asks for huge pages before

@@ -40,7 +40,6 @@ import {
 import { type Machine } from '../mm/machine'
 import { NO_PAGE } from '../mm/memmap'
 import { drainAllPages } from '../mm/pcp'
-import { traceSubscribe } from '../mm/trace'
 import { onFolioMoved } from '../migrate/counters'
 import { createSimClock } from '../migrate/simClock'
 import { applyImportPlan, checkImportPlan, planImport, QEMU_1GIB_X86_64_GEOMETRY } from '../proc'
@@ -57,6 +56,9 @@ import {
   type VmCounters,
 } from './steps'
 import { W1_P2K1, W1_P8K1, type W1KernelCase } from './w1Kernel'
+import { formatW1Trace, traceCompaction, type W1TraceLine } from './w1Trace'
+
+export { formatW1Trace, type W1TraceLine }
 
 /**
  * Pfns of each zone outside the buddy allocator in the guest (DMA, DMA32), derived from the
@@ -134,17 +136,6 @@ export interface W1Options {
   layout?: 'importer' | 'guest'
 }
 
-/** One mm_compaction_begin/end pair, with the kernel's fields. */
-export interface W1TraceLine {
-  event: 'mm_compaction_begin' | 'mm_compaction_end'
-  zoneStart: number
-  migratePfn: number
-  freePfn: number
-  zoneEnd: number
-  mode: 'sync' | 'async'
-  status?: string
-}
-
 export type W1Snapshot =
   'start' | 'filled' | 'fragmented' | 'hp_before' | 'pre_compact' | 'compacted' | 'hp_after'
 
@@ -184,15 +175,6 @@ export interface W1Result {
   /** mTHP fill: folios obtained, and slots that fell back to order-0 pages. */
   nrFolios: number
   nrFallback: number
-}
-
-/** ftrace's text for a trace line, as in the kernel's output (`TP_printk`). */
-export function formatW1Trace(t: W1TraceLine): string {
-  const hex = (n: number) => '0x' + n.toString(16)
-  const base =
-    `${t.event} zone_start=${hex(t.zoneStart)} migrate_pfn=${hex(t.migratePfn)} ` +
-    `free_pfn=${hex(t.freePfn)} zone_end=${hex(t.zoneEnd)}, mode=${t.mode}`
-  return t.status === undefined ? base : `${base} status=${t.status}`
 }
 
 /** The kernel case for (period, keep), if measured. */
@@ -282,24 +264,6 @@ export function bootW1Guest(opts: W1Options): { m: Machine; env: CompactEnv; sys
     compactUnevictableAllowed: sys.compactUnevictableAllowed,
   }
   return { m, env, sys }
-}
-
-function traceCompaction(m: Machine, trace: W1TraceLine[]): () => void {
-  const line = (ev: Record<string, number | string | boolean>, end: boolean): W1TraceLine => ({
-    event: end ? 'mm_compaction_end' : 'mm_compaction_begin',
-    zoneStart: ev.zone_start as number,
-    migratePfn: ev.migrate_pfn as number,
-    freePfn: ev.free_pfn as number,
-    zoneEnd: ev.zone_end as number,
-    mode: ev.sync ? 'sync' : 'async',
-    ...(end ? { status: ev.status as string } : {}),
-  })
-  const offBegin = traceSubscribe(m, 'mm_compaction_begin', (ev) => trace.push(line(ev, false)))
-  const offEnd = traceSubscribe(m, 'mm_compaction_end', (ev) => trace.push(line(ev, true)))
-  return () => {
-    offBegin()
-    offEnd()
-  }
 }
 
 /** Runs W1 (or W4, with `folioOrder`) on a machine imported from the guest's `start` state. */
