@@ -4,23 +4,12 @@
  */
 import { writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { HostError } from '../../engine-host/errors'
-import { inspectWorkload } from '../../engine-host/sandbox/inspect'
-import { transpileWorkload } from '../../engine-host/transpile'
 import { toWireError } from '../../protocol/guards'
-import type { WireError } from '../../protocol/messages'
-import type { LatencyHistogram, RunResult } from '../../protocol/result'
 import { intOption, parseArgs, stringOption, UsageError } from '../args'
-import {
-  compareExperiment,
-  makeExperiment,
-  renderComparisonText,
-  seriesNames,
-  type MetricSpec,
-} from '../../protocol/results'
 import { EXIT, EXIT_CODES_HELP, exitCodeFor, type ExitCode } from '../exitCodes'
 import { displayPath, formatError, readScript } from '../execute'
-import { HostClient, HostRequestError } from '../hostClient'
+import { HostRequestError } from '../hostClient'
+import { compareAll, planComparison, type CompareProgress } from './compareRuns'
 import { DEFAULT_BUDGET_MS } from './run'
 
 export const COMPARE_HELP = `Usage: mmwb compare <script.ts> [options]
@@ -40,6 +29,10 @@ runs end at the violation and are compared like the others; a section after the 
 lists every run's violation (rule, pfn, operation). A run that does not meet its variant's
 expectation makes compare exit with status 5, as an undeclared violation does.
 
+The output ends with a provenance section: the engine's version, the kernel era(s), the
+script's sha256, each variant's values of the design keys the variants differ in, and the
+design keys common to all of them.
+
 Options:
   --seeds LIST      comma-separated seeds, e.g. 1,2,3 (overrides the script's \`seeds\`)
   --variants LIST   compare only these variants, in this order (the first is the baseline)
@@ -51,6 +44,18 @@ Options:
 ${EXIT_CODES_HELP}
 `
 
+/** Progress on stderr, once the runs have taken over a second (a loaded machine). */
+function progressLine(): CompareProgress {
+  const startMs = Date.now()
+  return (done, total, j) => {
+    if (Date.now() - startMs < 1000) return
+    const text = `compare: ${done}/${total} runs done (last: ${j.variant}, seed ${j.seed})`
+    process.stderr.write(
+      process.stderr.isTTY ? `\r\x1b[K${text}${done === total ? '\n' : ''}` : text + '\n',
+    )
+  }
+}
+
 function listOption(value: string | undefined, what: string): string[] | undefined {
   if (value === undefined) return undefined
   const items = value
@@ -59,138 +64,6 @@ function listOption(value: string | undefined, what: string): string[] | undefin
     .filter((s) => s !== '')
   if (items.length === 0) throw new UsageError(`--${what} needs at least one entry`)
   return items
-}
-
-interface Job {
-  variant: string
-  seed: number
-}
-
-/** Runs the jobs on `parallel` engine-host processes; fails fast on the first error. */
-async function runAll(
-  path: string,
-  source: string,
-  jobs: Job[],
-  parallel: number,
-  budgetMs: number,
-): Promise<RunResult[]> {
-  const results: RunResult[] = new Array(jobs.length)
-  let next = 0
-  let done = 0
-  let failed: WireError | null = null
-  const startMs = Date.now()
-  const progress = (j: Job): void => {
-    done++
-    if (Date.now() - startMs < 1000) return
-    const text = `compare: ${done}/${jobs.length} runs done (last: ${j.variant}, seed ${j.seed})`
-    process.stderr.write(
-      process.stderr.isTTY ? `\r\x1b[K${text}${done === jobs.length ? '\n' : ''}` : text + '\n',
-    )
-  }
-  const worker = async (): Promise<void> => {
-    const client = await HostClient.start()
-    try {
-      while (!failed && next < jobs.length) {
-        const i = next++
-        const j = jobs[i]
-        const { result } = client.run(
-          { path, source },
-          { seed: j.seed, variant: j.variant, timeBudgetMs: budgetMs },
-        )
-        results[i] = await result
-        progress(j)
-      }
-    } finally {
-      client.close()
-    }
-  }
-  const workers = Array.from({ length: Math.min(parallel, jobs.length) }, () =>
-    worker().catch((e: unknown) => {
-      failed ??= e instanceof HostRequestError ? e.wire : toWireError(e)
-    }),
-  )
-  await Promise.all(workers)
-  if (failed) throw new HostRequestError(failed)
-  return results
-}
-
-/** Histogram statistics shown as table rows (bucket upper bounds for percentiles). */
-const HIST_STATS = ['mean', 'p50', 'p99'] as const
-
-function histPercentile(h: LatencyHistogram, p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * h.count))
-  let seen = 0
-  for (let i = 0; i < h.buckets.length; i++) {
-    seen += h.buckets[i]
-    if (seen >= rank) return Math.min(2 ** (i + 1) - 1, h.max)
-  }
-  return h.max
-}
-
-/**
- * The runs with each histogram's mean, p50 and p99 added as one-point series (for the table
- * only; the JSON keeps the histograms), and the metric rows that show them.
- */
-function histogramSeries(runs: RunResult[]): { runs: RunResult[]; metrics: MetricSpec[] } {
-  const names = new Set<string>()
-  // A per-reason histogram (`migrate_latency_ns.compaction`) is shown only when it differs
-  // from its total in some run, i.e. when migrations had more than one reason.
-  const redundant = new Set<string>()
-  for (const r of runs) {
-    for (const [name, h] of Object.entries(r.histograms ?? {})) {
-      const dot = name.lastIndexOf('.')
-      const total = dot > 0 ? r.histograms?.[name.slice(0, dot)] : undefined
-      if (total && total.count === h.count && !redundant.has(`!${name}`)) redundant.add(name)
-      else if (total) {
-        redundant.delete(name)
-        redundant.add(`!${name}`)
-      }
-    }
-  }
-  const out = runs.map((r) => {
-    const extra: RunResult['series'] = {}
-    for (const [name, h] of Object.entries(r.histograms ?? {})) {
-      if (h.count === 0 || redundant.has(name)) continue
-      names.add(name)
-      extra[`${name}:mean`] = [[r.simTimeNs, h.sum / h.count]]
-      extra[`${name}:p50`] = [[r.simTimeNs, histPercentile(h, 50)]]
-      extra[`${name}:p99`] = [[r.simTimeNs, histPercentile(h, 99)]]
-    }
-    return { ...r, series: { ...r.series, ...extra } }
-  })
-  const metrics: MetricSpec[] = [...names].flatMap((name) =>
-    HIST_STATS.map(
-      (stat) =>
-        ({
-          kind: 'series',
-          series: `${name}:${stat}`,
-          stat: 'last',
-          label: `${name} ${stat}`,
-          unit: 'ns',
-        }) as const,
-    ),
-  )
-  return { runs: out, metrics }
-}
-
-/** The invariant-violation section: every run that declared or hit a violation. */
-function violationReport(runs: RunResult[]): { text: string; unmet: number } {
-  const lines: string[] = []
-  let unmet = 0
-  for (const r of runs) {
-    if (!r.expect && !r.violation) continue
-    const who = `${r.variant ?? 'base'} seed ${r.seed}`
-    const v = r.violation
-    const what = v
-      ? `${v.rule} at pfn 0x${v.pfn.toString(16)} during ${v.event} (${v.timeNs} ns): ${v.message}`
-      : 'no violation'
-    if (r.expect && !r.expect.met) {
-      unmet++
-      lines.push(`  ${who}: EXPECTED ${r.expect.invariantViolation}, got ${what}`)
-    } else lines.push(`  ${who}: ${what}${r.expect ? ' (expected)' : ''}`)
-  }
-  if (lines.length === 0) return { text: '', unmet: 0 }
-  return { text: `\ninvariant violations\n${lines.join('\n')}\n`, unmet }
 }
 
 export async function compareCommand(argv: string[]): Promise<ExitCode> {
@@ -219,46 +92,12 @@ export async function compareCommand(argv: string[]): Promise<ExitCode> {
   const wanted = listOption(stringOption(p, 'variants'), 'variants')
 
   try {
-    const decl = inspectWorkload(transpileWorkload(source, path), path, budgetMs)
-    if (decl.variants.length === 0) {
-      throw new HostError(
-        'ConfigError',
-        `${path} exports no \`variants\`; compare needs at least one`,
-      )
-    }
-    let variants = decl.variants
-    if (wanted) {
-      for (const w of wanted) {
-        if (!variants.some((v) => v.name === w)) {
-          throw new UsageError(
-            `no variant ${JSON.stringify(w)}; the script defines: ${variants.map((v) => v.name).join(', ')}`,
-          )
-        }
-      }
-      variants = wanted.map((w) => variants.find((v) => v.name === w) as (typeof variants)[number])
-    }
-    const seeds = seedList ?? (decl.seeds.length > 0 ? decl.seeds : [1, 2, 3])
-    const jobs = variants.flatMap((v) => seeds.map((seed) => ({ variant: v.name, seed })))
-    const runs = await runAll(path, source, jobs, parallel, budgetMs)
-    const experiment = makeExperiment(
-      path,
-      variants.map((v) => v.name),
-      seeds,
-      runs,
-    )
-    const metrics: MetricSpec[] = seriesNames(runs).flatMap((series) => [
-      { kind: 'series', series, stat: 'mean' } as const,
-      { kind: 'series', series, stat: 'max' } as const,
-    ])
-    const withHist = histogramSeries(runs)
-    metrics.push(...withHist.metrics)
-    const table = compareExperiment({ ...experiment, runs: withHist.runs }, { metrics })
-    process.stdout.write(renderComparisonText(table))
-    const verdict = violationReport(runs)
-    process.stdout.write(verdict.text)
+    const plan = planComparison(path, source, { seeds: seedList, variants: wanted, budgetMs })
+    const [out] = await compareAll([plan], parallel, progressLine())
+    process.stdout.write(out.text)
     const json = stringOption(p, 'json')
-    if (json) writeFileSync(json, JSON.stringify(experiment, null, 2) + '\n')
-    return verdict.unmet > 0 ? EXIT.INVARIANT : EXIT.OK
+    if (json) writeFileSync(json, JSON.stringify(out.experiment, null, 2) + '\n')
+    return out.unmet > 0 ? EXIT.INVARIANT : EXIT.OK
   } catch (e) {
     if (e instanceof UsageError) throw e
     const wire = e instanceof HostRequestError ? e.wire : toWireError(e)

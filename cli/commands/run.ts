@@ -44,11 +44,26 @@ function fmtNs(ns: number): string {
 }
 
 export function summarize(r: RunResult): string {
-  const m = r.machine as { memoryMiB?: number; nrCpus?: number; kernelEra?: string }
+  const m = r.machine as {
+    memoryMiB?: number
+    nrCpus?: number
+    kernelEra?: string
+    minFreeKbytes?: number
+    reservedPages?: { firstMiB: number; kernelImage: number; memmap: number; total: number }
+  }
   const lines = [
     `${r.script}: finished at ${fmtNs(r.simTimeNs)} simulated (wall ${r.wall.elapsedMs} ms)`,
     `  seed ${r.seed}, variant ${r.variant ?? '(base)'}, machine ${m.memoryMiB} MiB, ${m.nrCpus} CPUs, kernel ${m.kernelEra}`,
   ]
+  const rp = m.reservedPages
+  if (rp) {
+    const mib = (pages: number): string => `${+(pages / 256).toFixed(1)} MiB`
+    const parts =
+      rp.total === 0
+        ? 'none'
+        : `${mib(rp.total)} (first MiB ${mib(rp.firstMiB)}, kernel image ${mib(rp.kernelImage)}, memmap ${mib(rp.memmap)})`
+    lines.push(`  reserved at boot: ${parts}; min_free_kbytes ${m.minFreeKbytes}`)
+  }
   const series = Object.entries(r.series)
   if (series.length > 0) {
     lines.push('  series:')

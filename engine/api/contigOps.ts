@@ -14,7 +14,7 @@ import {
   freeContigRange,
   MIGRATE_API,
 } from '../contig'
-import { ConfigError, type Machine } from '../mm'
+import { ConfigError, PG_reserved, pageFlags, type Machine, type MachineConfig } from '../mm'
 import type { SimClock } from '../migrate'
 import {
   createVirtioMemDevice,
@@ -60,6 +60,18 @@ function num(v: unknown, field: string, min = 0): number {
   return v
 }
 
+/**
+ * The first pfn of the PG_reserved run that ends at `end` (the memmap at the top of memory).
+ * The model reserves the memmap before the CMA areas; the kernel reserves CMA first
+ * (`dma_contiguous_reserve` runs before `paging_init`), so there CMA sits above the memmap:
+ * the same sizes, pfns shifted by the memmap's size.
+ */
+function belowReserved(m: Machine, end: number): number {
+  let p = end
+  while (p > 0 && (pageFlags(m, p - 1) & PG_reserved) !== 0) p--
+  return p
+}
+
 /** `cma=`-style reservations at boot; throws ConfigError naming the bad field. */
 export function reserveCmaAreas(
   m: Machine,
@@ -70,7 +82,7 @@ export function reserveCmaAreas(
   if (!Array.isArray(raw)) throw new ConfigError('cma', 'must be an array of CMA areas')
   const align = cmaMinAlignmentPages(m, alignment)
   const top = [...m.zones].reverse().find((z) => z.type !== 3 && z.presentPages > 0)
-  let next = top ? top.endPfn : m.endPfn
+  let next = belowReserved(m, top ? top.endPfn : m.endPfn)
   raw.forEach((a: unknown, i) => {
     const f = `cma[${i}]`
     if (typeof a !== 'object' || a === null) throw new ConfigError(f, 'must be an object')
@@ -92,6 +104,23 @@ export function reserveCmaAreas(
       throw new ConfigError(f, (e as Error).message)
     }
   })
+}
+
+/**
+ * The pfn range of `machine.virtioMem`'s region (default: the top of memory), which is
+ * hotplugged memory, not boot RAM: the boot memmap goes below it. Malformed specs give none
+ * here; createVirtioMem reports them.
+ */
+export function virtioMemRegion(cfg: MachineConfig, raw: unknown): [number, number][] {
+  if (typeof raw !== 'object' || raw === null) return []
+  const o = raw as Record<string, unknown>
+  if (typeof o.regionMiB !== 'number') return []
+  const pages = Math.round(o.regionMiB * PAGES_PER_MIB)
+  const last = cfg.zones[cfg.zones.length - 1]
+  const end = last.startPfn + last.nrPages
+  const start =
+    typeof o.startMiB === 'number' ? Math.round(o.startMiB * PAGES_PER_MIB) : end - pages
+  return [[start, start + pages]]
 }
 
 export function createVirtioMem(m: Machine, raw: unknown): VirtioMemDevice | null {
@@ -150,9 +179,15 @@ export class ContigOps {
     readonly virtioMem: VirtioMemDevice | null,
   ) {}
 
+  /**
+   * The contiguous allocator's environment on `clock`; its page allocations (migration targets)
+   * run the slow path with the run's reclaim environment: kswapd threads, compaction designs.
+   */
   private env(clock: SimClock): ContigEnv {
     const migrateFn = this.ops.migrateFn
+    const { clock: _c, cost: _k, ...reclaim } = this.ops.reclaim.env(clock)
     return {
+      reclaim,
       clock,
       cost: { ...DEFAULT_CONTIG_COSTS, ...this.ops.costModel },
       migrate: {
@@ -162,6 +197,13 @@ export class ContigOps {
       },
       locks: this.ops.locks,
     }
+  }
+
+  /** Runs `fn`, then wakes the kswapd threads its page allocations left pending. */
+  private kicking<T>(clock: SimClock, fn: () => T): T {
+    const v = fn()
+    this.ops.reclaim.kickKswapd(clock.nowNs)
+    return v
   }
 
   private outcome(
@@ -190,7 +232,9 @@ export class ContigOps {
     if (!Number.isInteger(align) || align < 0)
       throw new RangeError('cma.alloc: align must be an order >= 0')
     const r = this.ops.timed((clock) =>
-      cmaAlloc(this.m, area, count, align, this.env(clock), this.ops.design.contig),
+      this.kicking(clock, () =>
+        cmaAlloc(this.m, area, count, align, this.env(clock), this.ops.design.contig),
+      ),
     )
     const v = r.value
     this.outcome('cma_alloc', r.startNs, v.outcome, r.latencyNs, v.nrMigrated, v)
@@ -234,7 +278,9 @@ export class ContigOps {
   /** `alloc_contig_range(start, end, migratetype, GFP_KERNEL)`. */
   allocContigRange(start: number, end: number, migratetype: number) {
     const r = this.ops.timed((clock) =>
-      allocContigRange(this.m, start, end, migratetype, this.env(clock), this.ops.design.contig),
+      this.kicking(clock, () =>
+        allocContigRange(this.m, start, end, migratetype, this.env(clock), this.ops.design.contig),
+      ),
     )
     const v = r.value
     this.outcome('alloc_contig_range', r.startNs, v.outcome, r.latencyNs, v.nrMigrated, v)
@@ -274,7 +320,9 @@ export class ContigOps {
     if (!dev)
       throw new Error('virtioMem.request: the machine has no virtio-mem device (machine.virtioMem)')
     virtioMemSetRequestedSize(dev, Math.round(sizeMiB * PAGES_PER_MIB))
-    const r = this.ops.timed((clock) => virtioMemRun(dev, this.env(clock), this.ops.design.contig))
+    const r = this.ops.timed((clock) =>
+      this.kicking(clock, () => virtioMemRun(dev, this.env(clock), this.ops.design.contig)),
+    )
     const v = r.value
     this.outcome('virtio_mem', r.startNs, v.outcome, r.latencyNs, v.pagesMigrated)
     this.rec.series(

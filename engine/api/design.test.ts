@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createMachine, parseMachineConfig } from '../mm'
-import { designRecord, parseDesignSpec, resolveDesign } from './design'
+import { applyMachineDesign, designRecord, parseDesignSpec, resolveDesign } from './design'
 import { HistogramSet, histogramPercentile, log2Bucket } from './histogram'
 
 function machine(kernelEra: string) {
@@ -26,7 +26,7 @@ describe('design keys', () => {
       'compaction.freeRefcount': 'put-testzero',
       'isolation.representation': 'migratetype',
       'contig.alignment': 'pageblock',
-      'contig.reclaim': 'none',
+      'contig.reclaim': 'migration-target',
     })
     expect(resolveDesign(machine('6.1'), {}).batching).toBe('per-folio')
     expect(resolveDesign(machine('2025'), {}).contig.representation).toBe('flag')
@@ -38,14 +38,26 @@ describe('design keys', () => {
       'compaction.freeRefcount': 'set-count-zero',
     })
     expect(d.contig.alignment).toBe('max-order')
-    expect(d.contig.reclaim).toBe('none')
+    expect(d.contig.reclaim).toBe('migration-target')
     expect(d.compaction.freeRefcount).toBe('set-count-zero')
     expect(d.compaction.freepages).toBe('per-order')
   })
 
+  it("buddy.mergeRule: 5.18+ 'mergeable' in every era; 'isolate-only' (≤5.17 __free_one_page) goes on the machine", () => {
+    for (const era of ['6.1', '6.12', '2025']) {
+      const m = machine(era)
+      const d = resolveDesign(m, {})
+      expect(designRecord(d)['buddy.mergeRule']).toBe('mergeable')
+      applyMachineDesign(m, d)
+      expect(m.mergeIsolateOnly).toBe(false)
+      applyMachineDesign(m, resolveDesign(m, { 'buddy.mergeRule': 'isolate-only' }))
+      expect(m.mergeIsolateOnly).toBe(true)
+    }
+  })
+
   it('rejects unknown keys and values, naming the field', () => {
     expect(() => parseDesignSpec({ 'contig.reclaim': 'kswapd' }, 'variants.a.design')).toThrow(
-      /variants\.a\.design\.contig\.reclaim.*'none', 'in-split-free-page', 'in-alloc-contig-range'/,
+      /variants\.a\.design\.contig\.reclaim.*'migration-target', 'in-split-free-page', 'in-alloc-contig-range'/,
     )
     expect(() => parseDesignSpec({ nope: 1 }, 'machine.design')).toThrow(/unknown design key/)
     expect(() => parseDesignSpec([], 'machine.design')).toThrow(/must be an object/)

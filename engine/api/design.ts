@@ -8,21 +8,29 @@
 import { ConfigError, type Machine } from '../mm'
 import { defaultCompactionVariants, type CompactionVariants } from '../compaction'
 import { defaultContigVariant, type ContigVariant } from '../contig'
-import { defaultMigrateBatching, type AllocateTarget, type MigrateBatching } from '../migrate'
+import {
+  defaultDeferredSplitRequeue,
+  defaultMigrateBatching,
+  type AllocateTarget,
+  type DeferredSplitRequeue,
+  type MigrateBatching,
+} from '../migrate'
 import { defaultReclaimVariants, type ReclaimVariants } from '../reclaim'
 
 /** Every design key, with the values it accepts. */
 export const DESIGN_KEYS = {
   'migration.allocateTarget': ['before-lock', 'after-lock'],
   'migration.batching': ['batched', 'per-folio'],
-  'compaction.freepages': ['order0-split', 'per-order'],
+  'compaction.freepages': ['order0-split', 'per-order', 'per-order-nosplit'],
   'compaction.largeFolios': ['skip', 'split', 'migrate'],
   'compaction.freeRefcount': ['set-count-zero', 'put-testzero'],
   'isolation.representation': ['migratetype', 'flag'],
   'contig.alignment': ['max-order', 'pageblock'],
-  'contig.reclaim': ['none', 'in-split-free-page', 'in-alloc-contig-range'],
+  'contig.reclaim': ['migration-target', 'in-split-free-page', 'in-alloc-contig-range'],
   'contig.splitWatermark': ['low-2011', 'isolated-exempt'],
   'swap.largeFolios': ['pmd-only', 'any-order', 'split'],
+  'buddy.mergeRule': ['mergeable', 'isolate-only'],
+  'migration.deferredSplitRequeue': ['none', 'requeue'],
 } as const
 
 export type DesignKey = keyof typeof DESIGN_KEYS
@@ -40,6 +48,18 @@ export interface Design {
    * any large folio with an aligned free run in a cluster), `split` (always split first).
    */
   swapLargeFolios: ReclaimVariants['swapoutLargeFolios']
+  /**
+   * `__free_one_page`'s pageblock rule (seed 003): `mergeable` (5.18+, every modelled era) or
+   * `isolate-only` (≤5.17: CMA and HIGHATOMIC pageblocks merge with any type). Applied to the
+   * machine with `applyMachineDesign` before the CMA areas are reserved.
+   */
+  buddyMergeRule: 'mergeable' | 'isolate-only'
+  /**
+   * Seed 002: whether migration requeues a destination whose source was on the deferred split
+   * queue (engine/migrate `DeferredSplitRequeue`): `requeue` (6.12.y with the 2026 fix),
+   * `none` (mainline before it).
+   */
+  deferredSplitRequeue: DeferredSplitRequeue
 }
 
 /** Checks a `design` object; `where` names it in errors (`machine.design`, `variants.x.design`). */
@@ -87,7 +107,15 @@ export function resolveDesign(m: Machine, spec: DesignSpec): Design {
       splitWatermark: spec['contig.splitWatermark'] ?? g.splitWatermark,
     },
     swapLargeFolios: spec['swap.largeFolios'] ?? defaultReclaimVariants(m).swapoutLargeFolios,
+    buddyMergeRule: spec['buddy.mergeRule'] ?? 'mergeable',
+    deferredSplitRequeue:
+      spec['migration.deferredSplitRequeue'] ?? defaultDeferredSplitRequeue(m),
   }
+}
+
+/** Designs that live on the machine itself (the buddy's merge rule), set at boot. */
+export function applyMachineDesign(m: Machine, d: Design): void {
+  m.mergeIsolateOnly = d.buddyMergeRule === 'isolate-only'
 }
 
 /** The resolved designs as dotted keys (for the result's machine record). */
@@ -103,5 +131,7 @@ export function designRecord(d: Design): Record<DesignKey, string> {
     'contig.reclaim': d.contig.reclaim,
     'contig.splitWatermark': d.contig.splitWatermark,
     'swap.largeFolios': d.swapLargeFolios,
+    'buddy.mergeRule': d.buddyMergeRule,
+    'migration.deferredSplitRequeue': d.deferredSplitRequeue,
   }
 }

@@ -10,9 +10,11 @@ import {
   folioPin,
   folioSetFlags,
   folioUnpin,
+  pageFlags,
   PG_dirty,
   PG_locked,
   PG_mlocked,
+  PG_reserved,
   PG_unevictable,
   PG_writeback,
   type Machine,
@@ -35,6 +37,11 @@ export function assertPfn(m: Machine, pfn: number, what: string): void {
  */
 export function assertLiveFolio(m: Machine, pfn: number, what: string): void {
   assertPfn(m, pfn, what)
+  if ((pageFlags(m, pfn) & PG_reserved) !== 0) {
+    throw new Error(
+      `${what}: pfn ${hex(pfn)} is a reserved page (PG_reserved: boot memory, never a folio)`,
+    )
+  }
   if (m.refcount[compoundHead(m, pfn)] <= 0) {
     throw new Error(`${what}: folio at pfn ${hex(pfn)} has been freed (use after free)`)
   }

@@ -267,6 +267,12 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
         return s.procRead('/sys/kernel/debug/extfrag/extfrag_index')
       }),
     }),
+    transparentHugepage: freeze({
+      stat: guard(function (size: string, name: string) {
+        const dir = `/sys/kernel/mm/transparent_hugepage/hugepages-${G.String(size)}`
+        return +s.procRead(`${dir}/stats/${G.String(name)}`)
+      }),
+    }),
     vmstat: guard(function (name: string) {
       return s.vmstatValue(G.String(name))
     }),

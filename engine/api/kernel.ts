@@ -3,8 +3,7 @@
  * memory model (engine/mm), the /proc formatters (engine/proc) and the scheduler
  * (engine/sched). Every call charges the calling task's simulated clock from the cost model.
  */
-import { makeAnonLruFolio } from '../migrate'
-import { folioMarkYoung, lruAdd, onFolioUnmapped, swapFree } from '../reclaim'
+import { folioMarkYoung, mapNewAnonFolio, onFolioUnmapped, swapFree } from '../reclaim'
 import { folioPutLru } from '../migrate/isolate'
 import {
   __GFP_MOVABLE,
@@ -31,6 +30,7 @@ import { createMmSys } from './mmSys'
 import type { MmRecorder } from './mmRecorder'
 import { vmSysctlGet, vmSysctlSet } from './vmSysctl'
 import { allVmstat } from './vmstatAll'
+import { readMthpStat, THP_STATS_PATH } from './thpSysfs'
 import { formatBuddyinfo } from '../proc/buddyinfo'
 import { formatExtfragIndex, formatUnusableIndex } from '../proc/extfrag'
 import { formatPagetypeinfo } from '../proc/pagetypeinfo'
@@ -93,7 +93,12 @@ export function readProcFile(m: Machine, path: string): string {
     case '/sys/kernel/debug/extfrag/extfrag_index':
       return formatExtfragIndex(zoneInfo(m))
   }
-  throw new RangeError(`no such file: ${path} (the model serves ${PROC_FILES.join(', ')})`)
+  const thp = THP_STATS_PATH.exec(path)
+  if (thp) return `${readMthpStat(m, Number(thp[1]), thp[2])}\n`
+  throw new RangeError(
+    `no such file: ${path} (the model serves ${PROC_FILES.join(', ')} and ` +
+      '/sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/stats/<item>)',
+  )
 }
 
 function checkOrder(m: Machine, order: number, what: string): void {
@@ -206,9 +211,9 @@ export function createKernel(deps: KernelDeps): Kernel {
       if (pfn === NO_PAGE) return -1
       handles.allocated(pfn)
       if ((gfp & __GFP_MOVABLE) !== 0) {
-        // do_anonymous_page: an anon LRU folio mapped once by the default process.
-        makeAnonLruFolio(m, pfn, 1)
-        lruAdd(m, pfn)
+        // do_anonymous_page: an anon LRU folio mapped once by the default process, with the
+        // fault's per-size counters (and, 6.12, a THP's deferred-split queueing).
+        mapNewAnonFolio(m, pfn, order)
         handles.defaultMapped.add(pfn)
         sched.charge(cost.pteMapNs * 2 ** order)
       }

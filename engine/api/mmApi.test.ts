@@ -235,9 +235,10 @@ describe('CMA, alloc_contig_range and virtio-mem', () => {
     await runModule({
       machine: small,
       default(k) {
-        const r = k.allocContigRange(0x2000, 0x2400, MIGRATE_MOVABLE)
+        // A free range: the kernel image of the 64 MiB machine ends at pfn 0x3582.
+        const r = k.allocContigRange(0x3800, 0x3c00, MIGRATE_MOVABLE)
         expect(r.ret).toBe(0)
-        expect(k.freeContigRange(0x2000, 0x400)).toBe(0)
+        expect(k.freeContigRange(0x3800, 0x400)).toBe(0)
       },
     })
   })
@@ -291,7 +292,14 @@ describe('design variants', () => {
     // have a mapping), migrate_pages gets a destination from compaction_alloc, then fails
     // with -EAGAIN on the reference count and gives it back through compaction_free.
     const mod = (freeRefcount: string): TestModule => ({
-      machine: { ...small, debugVm: true, design: { 'compaction.freeRefcount': freeRefcount } },
+      // The race needs compaction targets that the walker meets: this layout (every page in
+      // the buddy) is where the test finds one; the default reservations move the scanners.
+      machine: {
+        ...small,
+        reserve: 'none',
+        debugVm: true,
+        design: { 'compaction.freeRefcount': freeRefcount },
+      },
       variants: { racy: { expect: { invariantViolation: true } }, fixed: {} },
       async default(k) {
         const kept = fragment(k, 8)

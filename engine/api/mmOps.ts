@@ -14,6 +14,7 @@ import {
   HPAGE_FRAG_CHECK_INTERVAL_MSEC,
   kcompactdDoWork,
   kcompactdProactiveTick,
+  releaseCapturedPage,
   tryToCompactPages,
   wakeupKcompactd,
 } from '../compaction'
@@ -36,6 +37,7 @@ import {
   gfpToAllocFlags,
   type Machine,
 } from '../mm'
+import { createHugetlbPool, type HugetlbPool, setMaxHugePages } from '../hugetlb/pool'
 import { DEFAULT_SWAPPINESS } from '../reclaim'
 import { gfpToAllocFlagsCma } from '../mm/allocFlags'
 import type { Scheduler } from '../sched/scheduler'
@@ -82,6 +84,8 @@ export class MmOps {
   private kcompactdKicked: boolean[] = []
   /** The slow path's reclaim side: kswapd threads, direct reclaim, OOM. */
   readonly reclaim: ReclaimOps
+  /** The 2 MiB hstate's persistent pool (vm.nr_hugepages), plain data. */
+  readonly hugetlb: HugetlbPool = createHugetlbPool()
 
   constructor(
     private readonly m: Machine,
@@ -117,6 +121,7 @@ export class MmOps {
       ...opts,
       allocateTarget: this.design.allocateTarget,
       batching: this.design.batching,
+      deferredSplitRequeue: this.design.deferredSplitRequeue,
       locks: this.locks,
     })
     this.rec.migration(opts.clock.nowNs, s, opts.reason)
@@ -167,6 +172,36 @@ export class MmOps {
     return this.timed((clock) => this.reclaim.allocPages(gfp, order, clock).pfn).value
   }
 
+  // ---- hugetlb ---------------------------------------------------------------------------
+
+  /**
+   * A write to /proc/sys/vm/nr_hugepages (mm/hugetlb.c:set_max_huge_pages): grow the pool one
+   * order-9 `alloc_pool_huge_folio` at a time through the whole slow path (async compaction,
+   * reclaim, sync-light compaction, should_compact_retry, deferral) until the count or the first
+   * failure, or free pool pages down to it. Charged to the caller; returns the pool size.
+   */
+  setNrHugepages(count: number): number {
+    const r = this.timed((clock) => {
+      const env = this.reclaim.env(clock)
+      return setMaxHugePages(this.m, env, this.hugetlb, count)
+    })
+    this.reclaim.kickKswapd(this.sched.clockNs())
+    this.rec.compactionTotals(r.startNs + r.latencyNs)
+    this.rec.event(r.startNs, 'nr_hugepages', {
+      requested: count,
+      obtained: r.value.nrHugepages,
+      allocated: r.value.allocated,
+      freed: r.value.freed,
+      latencyNs: r.latencyNs,
+    })
+    return r.value.nrHugepages
+  }
+
+  /** Reading /proc/sys/vm/nr_hugepages: the pool's huge pages. */
+  nrHugepages(): number {
+    return this.hugetlb.pages.length
+  }
+
   // ---- compaction entry points ----------------------------------------------------------
 
   /** `/proc/sys/vm/compact_memory`: compact_node on every node (SYNC, whole zones). */
@@ -183,10 +218,13 @@ export class MmOps {
 
   /** try_to_compact_pages at a priority, without allocating (the caller allocates after). */
   tryToCompactPages(order: number, gfp: number, prio: CompactPriority): CompactResult {
-    const allocFlags = gfpToAllocFlagsCma(gfp, gfpToAllocFlags(gfp, order, this.m.allocHarder))
-    const r = this.timed((clock) =>
-      tryToCompactPages(this.m, this.compactEnv(clock), gfp, order, allocFlags, prio),
-    )
+    const allocFlags = gfpToAllocFlagsCma(gfp, gfpToAllocFlags(this.m, gfp, order))
+    const r = this.timed((clock) => {
+      const res = tryToCompactPages(this.m, this.compactEnv(clock), gfp, order, allocFlags, prio)
+      // No allocation follows: a captured page goes back to the buddy allocator.
+      releaseCapturedPage(this.m, gfp)
+      return res
+    })
     this.rec.compactionTotals(r.startNs + r.latencyNs)
     return r.value
   }

@@ -284,6 +284,7 @@ export type SysctlName =
   | 'vm.compact_unevictable_allowed'
   | 'vm.compact_memory'
   | 'vm.swappiness'
+  | 'vm.nr_hugepages'
 
 /** Sysctl access, as `sysctl -w` would do it. */
 export interface Sysctl {
@@ -303,7 +304,12 @@ export interface Sysctl {
    * every 500 ms of simulated time while the node's fragmentation score is above the high mark;
    * `vm.extfrag_threshold` (0..1000, default 500) is what `compaction_suitable` compares the
    * fragmentation index with; `vm.compact_unevictable_allowed` (0/1) lets compaction move mlocked
-   * folios. `vm.compact_memory` is write-only: reading it throws, like EACCES.
+   * folios. `vm.compact_memory` is write-only: reading it throws, like EACCES. Writing
+   * `vm.nr_hugepages` resizes the 2 MiB hugetlb pool as `set_max_huge_pages` does: one order-9
+   * `__GFP_THISNODE | __GFP_RETRY_MAYFAIL` allocation at a time through the whole slow path
+   * (async then sync-light direct compaction, reclaim, `should_compact_retry`, deferral) until
+   * the count or the first failure; a lower count frees pool pages; reading it gives the pool size
+   * obtained (charged to the caller).
    * @param name - The sysctl's name.
    * @param value - The new value; out-of-range values throw a RangeError, like EINVAL.
    * @example
@@ -331,6 +337,38 @@ export interface Proc {
    * @returns The file's text.
    */
   vmstat(): string
+}
+
+/** The files of `/sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/stats/` (6.12). */
+export type MthpStatName =
+  | 'anon_fault_alloc'
+  | 'anon_fault_fallback'
+  | 'anon_fault_fallback_charge'
+  | 'swpout'
+  | 'swpout_fallback'
+  | 'shmem_alloc'
+  | 'shmem_fallback'
+  | 'shmem_fallback_charge'
+  | 'split'
+  | 'split_failed'
+  | 'split_deferred'
+  | 'nr_anon'
+  | 'nr_anon_partially_mapped'
+
+/** `/sys/kernel/mm/transparent_hugepage/` (kernel era 6.12). */
+export interface TransparentHugepage {
+  /**
+   * One per-size mTHP counter, `hugepages-<size>/stats/<name>`: e.g. `split` (folios of that
+   * size split), `split_deferred` (folios found partially mapped and queued for deferred
+   * split), `nr_anon` and `nr_anon_partially_mapped` (anonymous folios of that size now, and
+   * those of them queued as partially mapped). Only the 6.12 era serves them.
+   * @param size - The directory's size, `'16kB'` .. `'2048kB'`.
+   * @param name - The file's name.
+   * @returns The counter's value.
+   * @example
+   * k.record('mthp64k_split', k.transparentHugepage.stat('64kB', 'split'))
+   */
+  stat(size: string, name: MthpStatName): number
 }
 
 /** The debugfs fragmentation indices (`/sys/kernel/debug/extfrag/`). */
@@ -382,6 +420,7 @@ export type TracepointName =
   | 'mm_compaction_kcompactd_sleep'
   | 'mm_compaction_wakeup_kcompactd'
   | 'mm_compaction_kcompactd_wake'
+  | 'mm_compaction_fast_isolate_freepages'
   | 'compact_retry'
   | 'reclaim_retry_zone'
   | 'mm_vmscan_wakeup_kswapd'
@@ -506,7 +545,10 @@ export interface CmaAllocResult {
   readonly busyRetries: number
   /** Base pages migrated out of the way by all attempts. */
   readonly nrMigrated: number
-  /** Pages reclaimed by the `contig.reclaim` variants. */
+  /**
+   * Pages direct reclaim freed for the call: the migration targets' slow path, plus the
+   * `contig.reclaim` variant's own reclaim.
+   */
   readonly nrReclaimed: number
   /** Simulated ns the zone spent below its MIN watermark during the call. */
   readonly belowMinNs: number
@@ -568,7 +610,10 @@ export interface ContigRangeResult {
   readonly latencyNs: number
   /** Base pages migrated out of the range. */
   readonly nrMigrated: number
-  /** Pages reclaimed by the `contig.reclaim` variants. */
+  /**
+   * Pages direct reclaim freed for the call: the migration targets' slow path, plus the
+   * `contig.reclaim` variant's own reclaim.
+   */
   readonly nrReclaimed: number
   /** Simulated ns the zone spent below its MIN watermark during the call. */
   readonly belowMinNs: number
@@ -676,7 +721,11 @@ export interface Kernel {
    * the LRU and mapped once by the workload's default process, whose mapping holds its one
    * reference, so compaction and migration can move it (its handle follows it). Dropping that
    * reference ({@link Kernel.folioPut} or {@link Kernel.freePages}) unmaps it from the default
-   * process. Other allocations are plain kernel pages that never move.
+   * process. Other allocations are plain kernel pages that never move. A large movable folio
+   * counts in `hugepages-<size>kB/stats` ({@link Kernel.transparentHugepage}): `anon_fault_alloc`
+   * and `nr_anon`; with 6.12's `shrink_underused` a PMD-size one is queued for deferred split.
+   * A 64 KiB folio is PTE-mapped: migrating it unmaps it PTE by PTE, which on 6.12 leaves it
+   * queued as partially mapped (design key `migration.deferredSplitRequeue`).
    * @param gfp - GFP flags, e.g. {@link GFP_KERNEL} or {@link GFP_HIGHUSER_MOVABLE}.
    * @param order - 0..{@link MAX_PAGE_ORDER}.
    * @returns The folio, with a reference count of 1, or null when the allocation fails.
@@ -815,6 +864,8 @@ export interface Kernel {
   readonly proc: Proc
   /** The debugfs extfrag indices. */
   readonly extfrag: Extfrag
+  /** `/sys/kernel/mm/transparent_hugepage/`: the per-size mTHP counters. */
+  readonly transparentHugepage: TransparentHugepage
   /**
    * One /proc/vmstat counter.
    * @param name - The counter's kernel name, e.g. `'nr_free_pages'`.
@@ -1043,10 +1094,30 @@ export interface MachineSpec {
   pageblockOrder?: number
   /** `MAX_PAGE_ORDER`. */
   maxPageOrder?: number
-  /** `vm.min_free_kbytes` at boot (default derived as the kernel does). */
+  /**
+   * `vm.min_free_kbytes` at boot. Default: as the kernel computes it,
+   * `clamp(int_sqrt(lowmem_kB * 16), 128, 262144)` over the managed pages of the zones up to
+   * Normal, raised by khugepaged when {@link MachineSpec.thpRecommendedMinFree} is on. The run
+   * summary and the result's `machine.minFreeKbytes` show the value used.
+   */
   minFreeKbytes?: number
-  /** Apply THP's raised `min_free_kbytes` (khugepaged). */
+  /**
+   * THP enabled at boot (Debian's `CONFIG_TRANSPARENT_HUGEPAGE_ALWAYS`): khugepaged raises
+   * `min_free_kbytes` to 11 pageblocks per zone, at most 5% of lowmem
+   * (`set_recommended_min_free_kbytes`). Default true; false for a kernel booted with THP
+   * `never`.
+   */
   thpRecommendedMinFree?: boolean
+  /**
+   * Memory kept outside the buddy allocator from boot (PG_reserved, not in `managed`): the
+   * first MiB, the kernel image and the memmap, as a real x86_64 machine keeps them. Default:
+   * all three for the default layout (none with explicit {@link MachineSpec.zones}); `'none'`
+   * gives the buddy allocator every page. The run summary and the result's
+   * `machine.reservedPages` say what was reserved.
+   * @example
+   * export const machine: MachineSpec = { memoryMiB: 256, reserve: { kernelImageKiB: 20480 } }
+   */
+  reserve?: ReserveSpec | 'none'
   /** `vm.watermark_scale_factor`. */
   watermarkScaleFactor?: number
   /** `vm.watermark_boost_factor`. */
@@ -1078,6 +1149,19 @@ export interface MachineSpec {
    * export const machine: MachineSpec = { memoryMiB: 256, swap: { sizeMiB: 512 } }
    */
   swap?: SwapSpec
+}
+
+/** The boot reservations of {@link MachineSpec.reserve}; a missing key takes its default. */
+export interface ReserveSpec {
+  /** The first MiB, which x86 always reserves (BIOS use, the real-mode trampoline). Default true. */
+  firstMiB?: boolean
+  /**
+   * KiB of kernel image kept after boot, from 16 MiB (`CONFIG_PHYSICAL_START`). Default: the
+   * Debian kernel's (45448 for era 6.1, from 6.1.192; 38408 otherwise, from 6.12.117). 0: none.
+   */
+  kernelImageKiB?: number
+  /** The memmap: 64 bytes per 4 KiB page (2 MiB per 128 MiB section), at the top of each node. Default true. */
+  memmap?: boolean
 }
 
 /** The swap device of {@link MachineSpec.swap}. */
@@ -1138,8 +1222,12 @@ export interface DesignSpec {
   'migration.allocateTarget'?: 'before-lock' | 'after-lock'
   /** migrate_pages structure: batched unmap/move (6.3+) or per folio (≤6.2 and 6.1). */
   'migration.batching'?: 'batched' | 'per-folio'
-  /** Seed 000: free pages split to order 0 (≤6.8) or kept per order (6.9+). */
-  'compaction.freepages'?: 'order0-split' | 'per-order'
+  /**
+   * Seed 000: free pages split to order 0 (≤6.8), kept per order and split on demand (6.9+), or
+   * kept per order without splitting (Zi Yan's v3 2/3: a source gets only a free page of its own
+   * order, so compaction can end with -ENOMEM while larger free pages are isolated).
+   */
+  'compaction.freepages'?: 'order0-split' | 'per-order' | 'per-order-nosplit'
   /** Seeds 000/002: large folios skipped (≤6.8), split then migrated, or migrated whole (6.9+). */
   'compaction.largeFolios'?: 'skip' | 'split' | 'migrate'
   /** Seed 000's review: compaction_free does `folio_set_count(0)` or `folio_put_testzero`. */
@@ -1148,8 +1236,15 @@ export interface DesignSpec {
   'isolation.representation'?: 'migratetype' | 'flag'
   /** Seed 003: alloc_contig_range isolates MAX_ORDER-aligned (≤5.18) or pageblock-aligned (5.19+). */
   'contig.alignment'?: 'max-order' | 'pageblock'
-  /** Seed 004: no reclaim, reclaim in split_free_page (2011), or before isolating. */
-  'contig.reclaim'?: 'none' | 'in-split-free-page' | 'in-alloc-contig-range'
+  /**
+   * Seed 004: where a contiguous allocation reclaims. `'migration-target'` (current kernels, the
+   * default): only through its migration targets, which `alloc_migration_target` allocates with
+   * the whole slow path (kswapd, direct reclaim; never the OOM killer). `'in-split-free-page'`
+   * (CMA v18 patch 07, 2011): also forced reclaim inside `split_free_page`, zone lock held.
+   * `'in-alloc-contig-range'` (v19–v24, mainline 3.5–3.7): also the caller reclaims the range's
+   * size with raised watermarks before isolating.
+   */
+  'contig.reclaim'?: 'migration-target' | 'in-split-free-page' | 'in-alloc-contig-range'
   /**
    * Seed 004: what the free-page grab checks. `'low-2011'`: the 2011 `split_free_page` refuses
    * a block unless NR_FREE_PAGES ≥ LOW + 2^order; `'isolated-exempt'` (current kernels): no
@@ -1164,6 +1259,25 @@ export interface DesignSpec {
    * run of free slots; `'split'`: every large folio is split before swap-out.
    */
   'swap.largeFolios'?: 'pmd-only' | 'any-order' | 'split'
+  /**
+   * Seed 003: `__free_one_page`'s rule for merging free buddies across pageblocks.
+   * `'mergeable'` (5.18+, the default in every era): pageblocks of different types merge only
+   * if both are UNMOVABLE, MOVABLE or RECLAIMABLE, so CMA, HIGHATOMIC and isolated pageblocks
+   * never merge with another type. `'isolate-only'` (≤5.17): only isolation stops a merge, so a
+   * CMA pageblock and its MOVABLE buddy become one MAX_ORDER block on the list of whichever was
+   * freed last; the reason CMA areas had to be MAX_ORDER-aligned.
+   */
+  'buddy.mergeRule'?: 'mergeable' | 'isolate-only'
+  /**
+   * Seed 002: what migration does with a source that was on the deferred split queue. Migrating
+   * a PTE-mapped mTHP unmaps it one PTE at a time, so the source is always found partially
+   * mapped and queued (`split_deferred`). `'requeue'` (the 6.12 default: Usama Arif's 2026 fix
+   * "mm: migrate: requeue destination folio on deferred split queue", in 6.12.y stable): the
+   * destination is queued with the source's partially-mapped state, and the next reclaim's
+   * deferred split shrinker splits it. `'none'` (mainline 6.10 to 7.0; the default of every other
+   * era): the source is taken off the queue and the destination is not queued.
+   */
+  'migration.deferredSplitRequeue'?: 'none' | 'requeue'
 }
 
 /** One named variant of an experiment. */

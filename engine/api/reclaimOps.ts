@@ -61,6 +61,8 @@ export class ReclaimOps {
       kswapdMode: 'wake-only',
       runKcompactd: false,
       onKcompactdWake: (nid) => this.ops.kickKcompactd(nid, clock.nowNs),
+      // cond_resched() of the allocating task: a woken kswapd runs now (one CPU).
+      onCondResched: () => this.runPendingKswapd(),
       onDirectCompact: (order, _result, success, latencyNs) =>
         rec.directCompaction(clock.nowNs - latencyNs, order, success, latencyNs),
       oomKill: (oc) => {
@@ -101,14 +103,45 @@ export class ReclaimOps {
     return pfns
   }
 
+  /**
+   * The allocating task's `cond_resched()`: every pending kswapd runs now, on its own clock, as
+   * its thread would (the queued thread wake-up then finds nothing pending).
+   */
+  private runPendingKswapd(): void {
+    for (const p of kswapdPending(this.m)) this.kswapdBody(p.nid)
+  }
+
   /** Wakes the kswapd thread of every node whose kswapd a wake-only wakeup left pending. */
-  private kickKswapd(atNs: number): void {
+  kickKswapd(atNs: number): void {
     for (const p of kswapdPending(this.m)) {
       this.startKswapd()
       if (this.kswapdKicked[p.nid]) continue
       this.kswapdKicked[p.nid] = true
       this.kswapd[p.nid].wake(atNs + this.sched.cost.wakeupNs)
     }
+  }
+
+  /**
+   * One kswapd run for `nid` if a wakeup is pending, from the scheduler's current time on
+   * kswapd's own clock, recorded. Returns the clock at its end, or null if nothing was pending.
+   */
+  private kswapdBody(nid: number): number | null {
+    const p = kswapdPending(this.m).find((x) => x.nid === nid)
+    if (p === undefined) return null
+    const startNs = this.sched.clockNs()
+    const clock: SimClock = { nowNs: startNs }
+    const r = kswapdRun(this.m, p.order, p.highestZoneidx, this.env(clock), nid)
+    const rec = this.ops.recorder
+    rec.series('kswapd_reclaimed', startNs, r.nrReclaimed)
+    rec.histograms.add('kswapd_run_ns', r.durationNs)
+    rec.event(startNs, 'kswapd', {
+      nid,
+      order: p.order,
+      nr_reclaimed: r.nrReclaimed,
+      balanced: r.balanced,
+      latencyNs: r.durationNs,
+    })
+    return clock.nowNs
   }
 
   /**
@@ -124,24 +157,12 @@ export class ReclaimOps {
         `kswapd${nid}`,
         () => {
           this.kswapdKicked[nid] = false
-          const p = kswapdPending(this.m).find((x) => x.nid === nid)
-          if (p === undefined) return null
           const startNs = this.sched.clockNs()
-          const clock: SimClock = { nowNs: startNs }
-          const r = kswapdRun(this.m, p.order, p.highestZoneidx, this.env(clock), nid)
-          this.sched.charge(clock.nowNs - startNs)
-          const rec = this.ops.recorder
-          rec.series('kswapd_reclaimed', startNs, r.nrReclaimed)
-          rec.histograms.add('kswapd_run_ns', r.durationNs)
-          rec.event(startNs, 'kswapd', {
-            nid,
-            order: p.order,
-            nr_reclaimed: r.nrReclaimed,
-            balanced: r.balanced,
-            latencyNs: r.durationNs,
-          })
+          const endNs = this.kswapdBody(nid)
+          if (endNs === null) return null
+          this.sched.charge(endNs - startNs)
           // A wakeup that came in while it ran (kswapd_try_to_sleep sees it and loops).
-          this.kickKswapd(clock.nowNs)
+          this.kickKswapd(endNs)
           return null
         },
         null,

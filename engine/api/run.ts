@@ -18,14 +18,22 @@ import {
   InvariantError,
   createMachine,
   parseMachineConfig,
+  reservedRanges,
+  reservedSummary,
   setCurrentCpu,
   type Machine,
   type MachineConfig,
 } from '../mm'
 import { swapon } from '../reclaim'
 import { resolveCostModel, type CostModel } from '../sched/costModel'
-import { createVirtioMem, reserveCmaAreas } from './contigOps'
-import { designRecord, parseDesignSpec, resolveDesign, type DesignSpec } from './design'
+import { createVirtioMem, reserveCmaAreas, virtioMemRegion } from './contigOps'
+import {
+  applyMachineDesign,
+  designRecord,
+  parseDesignSpec,
+  resolveDesign,
+  type DesignSpec,
+} from './design'
 import type { Histogram } from './histogram'
 import { MmRecorder, type RunEvent } from './mmRecorder'
 import { vmSysctlSet } from './vmSysctl'
@@ -247,9 +255,11 @@ export class WorkloadRun {
     }
     const { cma: cmaSpec, virtioMem: virtioSpec, swap: swapSpec, ...mmSpec } = spec
     const cfg = parseMachineConfig(mmSpec)
-    const m = createMachine(cfg)
+    const memmapAvoid = virtioMemRegion(cfg, virtioSpec)
+    const m = createMachine(cfg, { memmapAvoid })
     setupSwap(m, swapSpec)
     const design = resolveDesign(m, resolved.design)
+    applyMachineDesign(m, design)
     // Boot-time reservations, before any workload allocation (cma_declare_contiguous, virtio-mem probe).
     reserveCmaAreas(m, cmaSpec, design.contig.alignment)
     const virtioMem = createVirtioMem(m, virtioSpec)
@@ -298,6 +308,7 @@ export class WorkloadRun {
       ...cfg,
       cost,
       design: designRecord(design),
+      reservedPages: reservedSummary(reservedRanges(cfg.zones, cfg.reserve, memmapAvoid)),
       ...(cmaSpec !== undefined ? { cma: cmaSpec } : {}),
       ...(virtioSpec !== undefined ? { virtioMem: virtioSpec } : {}),
       ...(swapSpec !== undefined ? { swap: swapSpec } : {}),

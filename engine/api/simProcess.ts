@@ -21,10 +21,13 @@ import {
   folioGet,
   folioOrder,
   folioSetFlags,
+  modMthpStat,
+  pageFlags,
   PG_anon,
   PG_swapbacked,
   type Machine,
 } from '../mm'
+import { MTHP_STAT_NR_ANON } from '../mm/deferredSplit'
 import { folioPutLru } from '../migrate/isolate'
 import type { Scheduler } from '../sched/scheduler'
 import { assertLiveFolio } from './folioOps'
@@ -92,6 +95,9 @@ export class ProcessTable {
     const nrPages = 2 ** folioOrder(this.m, head)
     folioGet(this.m, head)
     folioAddMapcount(this.m, head, 1)
+    // folio_add_new_anon_rmap on a folio that was not anon yet: one more anon folio of its size.
+    if ((pageFlags(this.m, head) & PG_anon) === 0 && folioOrder(this.m, head) > 0)
+      modMthpStat(this.m, folioOrder(this.m, head), MTHP_STAT_NR_ANON, 1)
     folioSetFlags(this.m, head, PG_anon | PG_swapbacked, true)
     p.mapped.set(head, (p.mapped.get(head) ?? 0) + 1)
     const size = nrPages * PAGE_SIZE

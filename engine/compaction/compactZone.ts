@@ -15,6 +15,7 @@ import { trySplitFolio } from '../migrate/split'
 import { ENOMEM, type NewFolioFn, type PutFolioFn } from '../migrate/types'
 import { isolateMigratepages } from './migrateScanner'
 import { compactionRestarting } from './deferral'
+import { resetIsolationSuitable } from './skipReset'
 import {
   compactionState,
   countCompactEvents,
@@ -22,37 +23,12 @@ import {
   COMPACTMIGRATE_SCANNED,
   emitCompactionTrace,
   pageblockStartPfn,
-  resetCachedPositions,
 } from './state'
 import { compactionSuitAllocationOrder } from './suitable'
 import { TP_BEGIN, TP_END, TP_MIGRATEPAGES } from './traceTypes'
 import { type CompactControl, type CompactEnv, type CompactResult, migrateModeRank } from './types'
 
-/**
- * compaction.c:__reset_isolation_suitable: clear every skip bit of the zone and reset the
- * cached scanner positions (the kernel samples each block for an LRU or free page first; every
- * block here qualifies).
- */
-export function resetIsolationSuitable(m: Machine, zoneId: number): void {
-  const z = m.zones[zoneId]
-  const s = compactionState(m)
-  for (let pb = z.startPfn >> m.pageblockOrder; pb < z.endPfn >> m.pageblockOrder; pb++)
-    m.pbFlags[pb] &= ~8
-  resetCachedPositions(m, s, zoneId)
-  s.blockskipFlush[zoneId] = 0
-}
-
-/**
- * compaction.c:reset_isolation_suitable(pgdat), called when kswapd goes to sleep: zones whose
- * direct compactors met the scanners (`compact_blockskip_flush`) get their skip bits cleared.
- */
-export function resetIsolationSuitableNode(m: Machine, nid: number): void {
-  const s = compactionState(m)
-  for (const z of m.zones) {
-    if (z.nid !== nid || z.presentPages === 0) continue
-    if (s.blockskipFlush[z.id] !== 0) resetIsolationSuitable(m, z.id)
-  }
-}
+export { resetIsolationSuitable, resetIsolationSuitableNode } from './skipReset'
 
 /** `block_start_pfn(pfn, order)`. */
 function blockStartPfn(pfn: number, order: number): number {
@@ -60,7 +36,10 @@ function blockStartPfn(pfn: number, order: number): number {
   return Math.floor(pfn / n) * n
 }
 
-/** `lru_add_drain_cpu_zone`: flush this CPU's per-cpu free lists of the zone into the buddy. */
+/**
+ * `lru_add_drain_cpu_zone` (mm/swap.c): the LRU batches and `drain_local_pages(zone)`, i.e.
+ * this CPU's per-cpu free lists of the zone into the buddy.
+ */
 function drainLocalPagesZone(m: Machine, zoneId: number): void {
   const z = m.zones[zoneId]
   const count = m.pcpCount[zoneId * m.nrCpus + m.cpu]
@@ -147,7 +126,9 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
       sync,
     })
   }
-  drainLocalPagesZone(m, cc.zoneId)
+  // lru_add_drain(): this CPU's LRU folio batches (cpu_fbatches) only, no per-cpu free pages
+  // (mm/swap.c, 6.1 and 6.12). The model adds folios to the LRU at once, so there is nothing to
+  // flush. Free pages are drained only at check_drain below (lru_add_drain_cpu_zone).
 
   const getNew: NewFolioFn = (_src, order) => compactionAlloc(m, env, cc, order)
   const putNew: PutFolioFn = (dst) => compactionFree(m, cc, dst)
@@ -214,7 +195,8 @@ export function compactZone(m: Machine, env: CompactEnv, cc: CompactControl): Co
       }
       // err == 0: "All pages were either migrated or will be released" — the kernel trusts
       // migrate_pages to have emptied the list and does not touch it (checked at the end).
-      if (cc.capturedPfn >= 0) {
+      // "Stop if a page has been captured" (capc->page, set by __free_one_page).
+      if (m.capc.zoneId === cc.zoneId && m.capc.page >= 0) {
         ret = 'success'
         break outer
       }

@@ -9,7 +9,9 @@ import { getPageFromFreelist } from '../mm/alloc'
 import { ALLOC_WMARK_MIN } from '../mm/allocFlags'
 import { __GFP_IO, GFP_KERNEL, gfpMigratetype, gfpZone } from '../mm/gfp'
 import { type Machine } from '../mm/machine'
-import { NO_PAGE } from '../mm/memmap'
+import { NO_PAGE, PG_INFO } from '../mm/memmap'
+import { prepNewPage } from '../mm/prep'
+import { freePages } from '../mm/free'
 import { drainAllPages } from '../mm/pcp'
 import { compactZone } from './compactZone'
 import { compactionDeferred, compactionDeferReset, deferCompaction } from './deferral'
@@ -89,14 +91,32 @@ export function compactZoneOrder(
   cc.wholeZone = full
   cc.ignoreSkipHint = full
   cc.ignoreBlockSuitable = full
-  return { result: compactZone(m, env, cc), cc }
+  // current->capture_control while compact_zone runs (compaction_capture in __free_one_page).
+  const capc = m.capc
+  capc.zoneId = zoneId
+  capc.order = order
+  capc.migratetype = cc.migratetype
+  capc.page = -1
+  let result: CompactResult
+  try {
+    result = compactZone(m, env, cc)
+  } finally {
+    capc.zoneId = -1
+  }
+  // capc.page stays as try_to_compact_pages' `*capture` for its caller.
+  cc.capturedPfn = capc.page
+  // "compaction is skipped but the page is still captured out of luck": SUCCESS either way.
+  if (cc.capturedPfn >= 0) result = 'success'
+  return { result, cc }
 }
 
 /**
  * compaction.c:try_to_compact_pages: every zone of the local zonelist up to `gfp_zone(gfp)`,
  * skipping deferred zones (DEFERRED) unless SYNC_FULL; stop at the first SUCCESS (and
  * `compaction_defer_reset(false)`); a non-async COMPLETE/PARTIAL_SKIPPED defers the zone.
- * Returns the highest result (`enum compact_result` order), SKIPPED without `__GFP_IO`.
+ * Returns the highest result (`enum compact_result` order), SKIPPED without `__GFP_IO`. A page
+ * captured on the way (`*capture`) is left in `m.capc.page` for the caller: take it, or give it
+ * back with `releaseCapturedPage`.
  */
 export function tryToCompactPages(
   m: Machine,
@@ -116,6 +136,7 @@ export function tryToCompactPages(
     })
   const highest = gfpZone(gfp)
   let rc: CompactResult = 'skipped'
+  m.capc.page = -1
   const zonelist = m.zonelists[m.localNid]
   for (let i = 0; i < zonelist.length; i++) {
     const zoneId = zonelist[i]
@@ -155,7 +176,11 @@ export function allocPagesDirectCompact(
   if (result === 'skipped') return { pfn: NO_PAGE, result }
   const s = compactionState(m)
   countCompactEvents(m, COMPACTSTALL, 1)
-  const pfn = getPageFromFreelist(m, gfp, order, allocFlags)
+  // A captured page is prepped (prep_new_page); otherwise try the free lists.
+  let pfn = m.capc.page
+  m.capc.page = -1
+  if (pfn >= 0) prepNewPage(m, pfn, order, gfp)
+  else pfn = getPageFromFreelist(m, gfp, order, allocFlags)
   env.clock.nowNs += env.cost.allocNs
   if (pfn !== NO_PAGE) {
     const zoneId = m.pbZone[pfn >> m.pageblockOrder]
@@ -328,3 +353,17 @@ export function kcompactdProactiveTick(
 
 /** Interval of kcompactd's proactive check (`HPAGE_FRAG_CHECK_INTERVAL_MSEC`). */
 export const HPAGE_FRAG_CHECK_INTERVAL_MSEC = 500
+
+/**
+ * Gives a page `try_to_compact_pages` captured back to the buddy allocator (`__free_pages` after
+ * `prep_new_page`), for callers that compact without allocating. Returns its pfn or -1.
+ */
+export function releaseCapturedPage(m: Machine, gfp: number): number {
+  const pfn = m.capc.page
+  m.capc.page = -1
+  if (pfn < 0) return -1
+  const order = m.pg[(pfn << 2) + PG_INFO] & 0xff
+  prepNewPage(m, pfn, order, gfp)
+  freePages(m, pfn, order)
+  return pfn
+}

@@ -67,6 +67,8 @@ function isolateFreepagesToLists(m: Machine, env: CompactEnv, cc: CompactControl
  * - per-order [6.9+]: the smallest non-empty `freepages[k ≥ order]`, split down to `order`
  *   with the upper halves pushed on `freepages[k-1..order]`; `post_alloc_hook`, refcount 1,
  *   `prep_compound_page`. `nr_freepages` and `nr_migratepages` drop by 2^order.
+ * - per-order-nosplit (seed 000, v3 2/3): `freepages[order]` only; NULL if it stays empty after
+ *   one free-scanner run, even with larger blocks isolated.
  * Returns the destination head pfn or -1.
  */
 export function compactionAlloc(
@@ -85,6 +87,17 @@ export function compactionAlloc(
     }
     dst = list.popHead()
     cc.nrFreepages--
+  } else if (cc.variants.freepages === 'per-order-nosplit') {
+    // Zi Yan's v3 2/3: the list of the source's order only, no split.
+    const list = cc.freepages[order]
+    if (list.length === 0) {
+      isolateFreepagesToLists(m, env, cc)
+      if (list.length === 0) return -1
+    }
+    dst = list.popHead()
+    markAllocated(m, dst, order)
+    cc.nrFreepages -= 1 << order
+    cc.nrMigratepages -= 1 << order
   } else {
     let hasIsolatedPages = false
     let start = order
@@ -159,7 +172,7 @@ export function releaseFreeList(m: Machine, cc: CompactControl): number {
   for (let order = 0; order <= m.maxOrder; order++) {
     const list = cc.freepages[order]
     for (let pfn = list.popHead(); pfn >= 0; pfn = list.popHead()) {
-      if (cc.variants.freepages === 'per-order') markAllocated(m, pfn, order)
+      if (cc.variants.freepages !== 'order0-split') markAllocated(m, pfn, order)
       m.pg[pfn << 2] &= ~PG_head
       freePages(m, pfn, order)
       if (pfn > highPfn) highPfn = pfn

@@ -10,8 +10,17 @@
  * migratePages charges), the cost table, and optionally variants, sysctls and fault injection.
  *
  * Variants (`env.variants`, defaults by era from `defaultCompactionVariants`):
- * `freepages: 'order0-split' | 'per-order'`, `largeFolios: 'skip' | 'split' | 'migrate'`,
- * `freeRefcount: 'set-count-zero' | 'put-testzero'`.
+ * `freepages: 'order0-split' | 'per-order' | 'per-order-nosplit'`,
+ * `largeFolios: 'skip' | 'split' | 'migrate'`, `freeRefcount: 'set-count-zero' | 'put-testzero'`.
+ *
+ * Mechanisms and where they sit: the linear scanners (migrateScanner.ts, freeScanner.ts) with
+ * `fast_find_migrateblock` / `fast_isolate_freepages` in front (fastSearch.ts),
+ * `too_many_isolated` (throttle.ts), the skip-bit resets (skipReset.ts: from `compact_zone` when
+ * `compaction_restarting`, and kswapd's `reset_isolation_suitable`, both only after a direct
+ * compactor set `compact_blockskip_flush`), capture (`compaction_capture` in engine/mm's
+ * `__free_one_page`, armed by `compactZoneOrder` on `m.capc`), deferral (deferral.ts).
+ * Era differences are cited where they apply (6.1 vs 6.4+ `nr_scanned`, 6.10 capture,
+ * 6.5 `should_compact_retry` in engine/reclaim/retry.ts, …).
  *
  * State the kernel keeps in `struct zone` / `pg_data_t` (cached scanner pfns, deferral,
  * kcompactd order) lives in this module's side table (`compactionState`). The COMPACT* vm events
@@ -20,18 +29,18 @@
  * tracepoints; `compactionVmstat` and `compactionTraceSubscribe` are shorthands for them.
  *
  * ## Where the model departs from the kernel
- * - No `fast_find_migrateblock` / `fast_isolate_freepages`: the linear scanners only.
- * - No `too_many_isolated` throttling, no lock contention (trylocks succeed; `contended` is
- *   only set by a caller), no fatal signals, no `need_resched` stop in async direct compaction.
- * - No capture (`compaction_capture` lives in `__free_one_page`): direct compaction allocates
- *   from the free lists after compacting, as without CONFIG_COMPACTION capture.
- * - `lru_add_drain_cpu_zone` drains the current CPU's per-cpu lists of the zone.
+ * - No lock contention (trylocks succeed; `contended` is only set by a caller), no fatal
+ *   signals, no `need_resched` stop in async direct compaction.
+ * - `too_many_isolated` counts the node's LRU pages from the memmap; a sync scan that would be
+ *   throttled waits one `reclaim_throttle` timeout and goes on (nothing else runs meanwhile).
+ * - `lru_add_drain` (start of `compact_zone`) has nothing to flush: folios join the LRU at once.
  * - Dirty file folios always have a `migrate_folio` callback; async isolation refuses a dirty
  *   folio only when its lock is held (the kernel's trylock).
- * - `__reset_isolation_suitable` clears every skip bit of the zone (no sampling);
- *   `resetIsolationSuitableNode` is kswapd's `reset_isolation_suitable(pgdat)` for its caller.
  * - ≤6.8 `compaction_free` keeps the page refcounted on the list, so `freeRefcount` only
- *   matters with `freepages: 'per-order'`.
+ *   matters with the per-order `freepages` variants.
+ * - The 6.1 era takes 6.12's `finish_pageblock` handling in `compact_zone` (6.3, Mel Gorman);
+ *   6.1's `rescan` and its skip of the rest of an `cc->order` block after a failed async
+ *   migration are not modelled.
  */
 export * from './types'
 export { compactZone, resetIsolationSuitable, resetIsolationSuitableNode } from './compactZone'
@@ -45,6 +54,7 @@ export {
   kcompactdNodeSuitable,
   kcompactdProactiveTick,
   proactiveCompactNode,
+  releaseCapturedPage,
   tryToCompactPages,
   wakeupKcompactd,
 } from './entry'

@@ -1,11 +1,10 @@
 /**
  * The migrate scanner (mm/compaction.c): `isolate_migratepages` walks pageblocks upward from
  * `cc->migrate_pfn`; `isolate_migratepages_block` isolates movable folios from one block.
- * `fast_find_migrateblock` is not modelled (the linear walk reaches the same blocks later), and
- * neither is `too_many_isolated` (the model has no LRU sizes yet).
+ * `too_many_isolated` (throttle.ts) gates each block.
  */
 import { __GFP_FS } from '../mm/gfp'
-import { type Machine } from '../mm/machine'
+import { eraAtLeast, type Machine } from '../mm/machine'
 import {
   PAGE_ALLOC,
   PAGE_TYPE_BUDDY,
@@ -24,6 +23,7 @@ import { isMigrateMovable, MIGRATE_MOVABLE } from '../mm/migratetype'
 import { getPfnblockMigratetype } from '../mm/pageblock'
 import { isolationSuitable } from './freeScanner'
 import { isolateLruFolio, isolateMovablePage, putbackMovablePages } from '../migrate/isolate'
+import { EAGAIN } from '../migrate/types'
 import {
   compactionState,
   countCompactEvents,
@@ -31,6 +31,8 @@ import {
   emitCompactionTrace,
   pageblockStartPfn,
 } from './state'
+import { fastFindMigrateblock } from './fastSearch'
+import { THROTTLE_ISOLATED_NS, tooManyIsolated } from './throttle'
 import { TP_ISOLATE_MIGRATEPAGES } from './traceTypes'
 import { COMPACT_CLUSTER_MAX, type CompactControl, type CompactEnv } from './types'
 
@@ -113,7 +115,7 @@ function blockEndPfn(pfn: number, order: number): number {
  * folios (`refcount - 1 > mapcount`), mapped folios without `__GFP_FS`, unevictable without
  * ISOLATE_UNEVICTABLE, and under ISOLATE_ASYNC_MIGRATE writeback or dirty-and-locked folios
  * fail. Direct async compaction skips the rest of a `cc->order`-aligned chunk on a failure.
- * Returns 0 (the kernel's errno; the model never fails it).
+ * Returns 0, or -EAGAIN when `too_many_isolated` stops it (async, or pages already held).
  */
 export function isolateMigratepagesBlock(
   m: Machine,
@@ -136,11 +138,23 @@ export function isolateMigratepagesBlock(
   let skipOnFailure = false
   let nextSkipPfn = 0
   cc.migratePfn = lowPfn
+  // too_many_isolated: stop with pages held or in async mode (-EAGAIN: ISOLATE_ABORT, then
+  // COMPACT_CONTENDED); otherwise reclaim_throttle(VMSCAN_THROTTLE_ISOLATED). Nothing else
+  // runs during this call to release isolated pages, so one throttle timeout is charged and
+  // the scan goes on, as when the other isolator finishes meanwhile.
+  if (tooManyIsolated(m, cc)) {
+    if (cc.nrMigratepages !== 0 || cc.mode === 'async') return -EAGAIN
+    env.clock.nowNs += THROTTLE_ISOLATED_NS
+  }
   if (cc.directCompaction && cc.mode === 'async') {
     skipOnFailure = true
     nextSkipPfn = blockEndPfn(lowPfn, cc.order)
   }
   let aborted = false
+  // [6.4+] skipped free buddies and compound pages count all their pages in nr_scanned
+  // (Baolin Wang, "mm: compaction: consider the number of scanning compound pages in isolate
+  // fail path", v6.4); 6.1 counts one pfn for each.
+  const countSkipped = eraAtLeast(m, '6.6')
   for (; lowPfn < endPfn; lowPfn++) {
     if (skipOnFailure && lowPfn >= nextSkipPfn) {
       if (nrIsolated !== 0) break
@@ -160,7 +174,10 @@ export function isolateMigratepagesBlock(
     let ok = false
     if ((f & PAGE_TYPE_BUDDY) !== 0) {
       const o = pg[(lowPfn << 2) + PG_INFO] & 0xff
-      if (o > 0 && o <= m.maxOrder) lowPfn += (1 << o) - 1
+      if (o > 0 && o <= m.maxOrder) {
+        lowPfn += (1 << o) - 1
+        if (countSkipped) nrScanned += (1 << o) - 1
+      }
       continue
     }
     let nr = 1
@@ -169,6 +186,7 @@ export function isolateMigratepagesBlock(
       nr = 1 << o
       if (skipCompoundOnOrder(m, cc, o)) {
         lowPfn += nr - 1
+        if (countSkipped) nrScanned += nr - 1
         nr = 0
       }
     }
@@ -254,7 +272,8 @@ export function isolateMigratepagesBlock(
 }
 
 /**
- * compaction.c:isolate_migratepages: from `cc->migrate_pfn`, the first block below the free
+ * compaction.c:isolate_migratepages: `fast_find_migrateblock` may pick the starting block;
+ * from there, the first block below the free
  * scanner that is not skipped (skip bit, checked at a block start) and is a suitable source
  * gets `isolate_migratepages_block`. Returns SUCCESS if pages were isolated.
  */
@@ -268,19 +287,21 @@ export function isolateMigratepages(
   const isolateMode =
     (env.compactUnevictableAllowed === false ? 0 : ISOLATE_UNEVICTABLE) |
     (cc.mode !== 'sync' ? ISOLATE_ASYNC_MIGRATE : 0)
-  let lowPfn = cc.migratePfn
+  let lowPfn = fastFindMigrateblock(m, env, cc)
   let blockStartPfn = Math.max(pageblockStartPfn(m, lowPfn), z.startPfn)
+  // The fast search already checked its block's skip bit.
+  let fastFindBlock = lowPfn !== cc.migratePfn && cc.fastSearchFail === 0
   let blockEndPfn = pageblockStartPfn(m, lowPfn) + pb
   for (
     ;
     blockEndPfn <= cc.freePfn;
-    cc.migratePfn = lowPfn = blockEndPfn, blockStartPfn = blockEndPfn, blockEndPfn += pb
+    fastFindBlock = false,
+      cc.migratePfn = lowPfn = blockEndPfn,
+      blockStartPfn = blockEndPfn,
+      blockEndPfn += pb
   ) {
-    if (
-      ((lowPfn & (pb - 1)) === 0 || lowPfn === z.startPfn) &&
-      !isolationSuitable(m, cc, blockStartPfn)
-    )
-      continue
+    const atBlockStart = (lowPfn & (pb - 1)) === 0 || lowPfn === z.startPfn
+    if (atBlockStart && !fastFindBlock && !isolationSuitable(m, cc, blockStartPfn)) continue
     if (!suitableMigrationSource(m, cc, blockStartPfn)) {
       updateCachedMigrate(m, cc, blockEndPfn)
       continue

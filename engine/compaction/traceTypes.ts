@@ -8,6 +8,7 @@ import {
   type CompactionBeginEvent,
   type CompactionDeferEvent,
   type CompactionEndEvent,
+  type CompactionFastIsolateFreepagesEvent,
   type CompactionIsolateEvent,
   type CompactionKcompactdSleepEvent,
   type CompactionKcompactdWakeEvent,
@@ -21,6 +22,7 @@ import {
   TP_MM_COMPACTION_DEFER_RESET,
   TP_MM_COMPACTION_DEFERRED,
   TP_MM_COMPACTION_END,
+  TP_MM_COMPACTION_FAST_ISOLATE_FREEPAGES,
   TP_MM_COMPACTION_FINISHED,
   TP_MM_COMPACTION_ISOLATE_FREEPAGES,
   TP_MM_COMPACTION_ISOLATE_MIGRATEPAGES,
@@ -38,6 +40,7 @@ export type {
   CompactionBeginEvent,
   CompactionDeferEvent,
   CompactionEndEvent,
+  CompactionFastIsolateFreepagesEvent,
   CompactionIsolateEvent,
   CompactionKcompactdSleepEvent,
   CompactionKcompactdWakeEvent,
@@ -66,6 +69,7 @@ export const TP_DEFER_RESET = TP_MM_COMPACTION_DEFER_RESET
 export const TP_KCOMPACTD_SLEEP = TP_MM_COMPACTION_KCOMPACTD_SLEEP
 export const TP_WAKEUP_KCOMPACTD = TP_MM_COMPACTION_WAKEUP_KCOMPACTD
 export const TP_KCOMPACTD_WAKE = TP_MM_COMPACTION_KCOMPACTD_WAKE
+export const TP_FAST_ISOLATE_FREEPAGES = TP_MM_COMPACTION_FAST_ISOLATE_FREEPAGES
 
 export type CompactionTraceEvent =
   | CompactionIsolateEvent
@@ -77,6 +81,7 @@ export type CompactionTraceEvent =
   | CompactionDeferEvent
   | CompactionKcompactdSleepEvent
   | CompactionKcompactdWakeEvent
+  | CompactionFastIsolateFreepagesEvent
 
 /** The event type of tracepoint `N` (several tracepoints share a template). */
 export type CompactionTraceEventOf<N extends CompactionTraceName> =

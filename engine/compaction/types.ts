@@ -88,8 +88,12 @@ export interface CompactionVariants {
   /**
    * `'order0-split'` [≤6.8]: isolated free pages are split to order 0 (`split_map_pages`).
    * `'per-order'` [6.9+]: `cc->freepages[order]`, split on demand in `compaction_alloc`.
+   * `'per-order-nosplit'` (seed 000, Zi Yan's v3 2/3, Feb 2024): per-order lists, but
+   * `compaction_alloc` takes only a free page of exactly the source's order, so with no order-0
+   * page isolated it returns NULL and migration ends compaction with -ENOMEM although larger
+   * free pages sit on `cc->freepages` (the hazard the patch notes; v3 3/3 added the split).
    */
-  freepages: 'order0-split' | 'per-order'
+  freepages: 'order0-split' | 'per-order' | 'per-order-nosplit'
   /**
    * `'skip'` [≤6.8]: compound pages are never migration sources.
    * `'split'` (Zi Yan's v1, "split->migrate always works"): large folios are isolated, split,

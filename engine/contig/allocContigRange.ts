@@ -19,7 +19,7 @@ import {
 import { freeContigRange } from './freeContigRange'
 import { isolateFreepagesRange } from './isolateFreepages'
 import { allocContigMigrateRange } from './migrateRange'
-import { reclaimPages, SWAP_CLUSTER_MAX } from './reclaim'
+import { contigDirectReclaim } from './reclaim'
 import { charge, chargeSince, drainAllPagesNs, newRecord, type ContigReq } from './request'
 import { recordContig } from './series'
 import {
@@ -33,8 +33,9 @@ import {
 import { MAX_RECLAIM_RETRIES } from './isolateFreepages'
 
 /**
- * The v19–v24 `__reclaim_pages(zone, GFP_HIGHUSER_MOVABLE, count)`: raise the zone's watermarks
- * by `count` (`__update_cma_watermarks`), reclaim until the LOW check passes, restore them.
+ * The v19–v24 `__reclaim_pages(zone, GFP_HIGHUSER_MOVABLE, count)` (mainline 3.5–3.7): raise the
+ * zone's watermarks by `count` (`__update_cma_watermarks`), then while the LOW check fails
+ * `wake_all_kswapd` + `__perform_reclaim` at `order = 1` (try_to_free_pages), restore them.
  */
 function reclaimBeforeIsolate(req: ContigReq, count: number): void {
   const { z, rec } = req
@@ -42,7 +43,7 @@ function reclaimBeforeIsolate(req: ContigReq, count: number): void {
   while (z.nrFreePages <= z.wmarkLow + count + z.lowmemReserve[0]) {
     const t0 = req.env.clock.nowNs
     const wasBelowMin = z.nrFreePages < z.wmarkMin
-    const r = reclaimPages(req.m, z, SWAP_CLUSTER_MAX, req.env)
+    const r = contigDirectReclaim(req, 1)
     chargeSince(req, t0, wasBelowMin)
     rec.nrReclaimed += r.nrReclaimed
     rec.nrReclaimedOtherZones += r.nrOtherZones

@@ -10,14 +10,19 @@
  * ns), pages migrated, reclaim figures and the time the zone spent below MIN. Free the range
  * with `freeContigRange`. Every request is added to `contigSeries(m)` for the charts.
  *
+ * Migration targets come from `alloc_migration_target`: `__alloc_pages` with the whole slow path
+ * (engine/reclaim `allocPagesReclaim`: kswapd wakeup, direct reclaim, compaction, retries; no
+ * OOM kill, the mask has `__GFP_RETRY_MAYFAIL`), so under memory pressure the range is freed
+ * by reclaiming elsewhere, and with nothing reclaimable it fails with -ENOMEM.
+ *
  * Variants (`ContigVariant`): `alignment` max-order | pageblock, `boundarySplit`,
- * `representation` migratetype | flag, `reclaim` none | in-split-free-page |
+ * `representation` migratetype | flag, `reclaim` migration-target | in-split-free-page |
  * in-alloc-contig-range, `splitWatermark` low-2011 | isolated-exempt. Defaults are the era's
  * kernel (`defaultContigVariant`).
  *
  * ## Where the model departs from the kernel
- * - `reclaimPages` is engine/reclaim's try_to_free_pages over the node's LRU lists (no kswapd
- *   from here); its time is reclaim's own cost model, advanced on the request's clock.
+ * - Reclaim (the targets' slow path, the seed-004 variants' `try_to_free_pages`) is
+ *   engine/reclaim's; its time is reclaim's own cost model, advanced on the request's clock.
  * - The 2011 OOM call on a reclaim pass without progress is counted, not performed; after
  *   MAX_RECLAIM_RETRIES such passes the block is refused (the 2011 patch retried forever).
  * - `'max-order'` clips the widened range to the zone (5.18 assumed callers kept it inside).
@@ -43,14 +48,19 @@ export {
 } from './types'
 export { allocContigRange } from './allocContigRange'
 export { freeContigRange } from './freeContigRange'
-export { allocContigMigrateRange, contigMigrationTarget } from './migrateRange'
+export {
+  allocContigMigrateRange,
+  contigMigrationTarget,
+  CONTIG_MIGRATE_GFP,
+  migrationTargetGfp,
+} from './migrateRange'
 export { isolateMigratepagesRange, COMPACT_CLUSTER_MAX } from './isolateMigratepages'
 export { isolateFreepagesRange, MAX_RECLAIM_RETRIES } from './isolateFreepages'
 export {
-  reclaimPages,
+  contigDirectReclaim,
   reclaimCleanPagesFromList,
   SWAP_CLUSTER_MAX,
-  type ReclaimResult,
+  type ContigReclaimResult,
 } from './reclaim'
 export { MIGRATE_API } from './migrateApi'
 export { placeFolio, placeFreeRange, reserveRangeFromBuddy } from './placement'

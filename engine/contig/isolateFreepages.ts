@@ -6,10 +6,10 @@
  *
  * The watermark rule follows `variant.splitWatermark` (see types.ts). With the 2011 rule,
  * `variant.reclaim === 'in-split-free-page'` models Marek Szyprowski's CMA v18 patch 07: when
- * the check fails, reclaim (try_to_free_pages, SWAP_CLUSTER_MAX a pass) runs right there, with
- * the zone lock held, and the check is retried; a pass without progress would have invoked the
- * OOM killer and is counted; after MAX_RECLAIM_RETRIES such passes the block is refused
- * (the patch itself looped on).
+ * the check fails, `__force_memory_reclaim(order, zone)` (wake kswapd, one try_to_free_pages
+ * call at the block's order) runs right there, with the zone lock held, and the check is
+ * retried; a call without progress would have invoked the OOM killer and is counted; after
+ * MAX_RECLAIM_RETRIES such calls the block is refused (the patch itself looped on).
  */
 import { ALLOC_CMA } from '../mm/allocFlags'
 import { FPI_NONE, freeOnePage } from '../mm/buddy'
@@ -25,7 +25,7 @@ import {
 } from '../mm/memmap'
 import { getPfnblockMigratetype } from '../mm/pageblock'
 import { zoneWatermarkOk } from '../mm/watermark'
-import { reclaimPages, SWAP_CLUSTER_MAX } from './reclaim'
+import { contigDirectReclaim } from './reclaim'
 import { charge, chargeSince, type ContigReq } from './request'
 
 /** `MAX_RECLAIM_RETRIES` (mm/internal.h). */
@@ -74,7 +74,7 @@ function splitWatermarkWithReclaim(
   while (!watermarkOk2011(req, order, pendingIsolated)) {
     const t0 = req.env.clock.nowNs
     const wasBelowMin = req.z.nrFreePages < req.z.wmarkMin
-    const r = reclaimPages(req.m, req.z, SWAP_CLUSTER_MAX, req.env)
+    const r = contigDirectReclaim(req, order)
     chargeSince(req, t0, wasBelowMin)
     rec.reclaimUnderZoneLockNs += req.env.clock.nowNs - t0
     rec.nrReclaimed += r.nrReclaimed

@@ -1,13 +1,15 @@
 /**
- * Reclaim for the seed-004 variants and `reclaim_clean_pages_from_list`. `reclaimPages` is
- * engine/reclaim's direct reclaim (mm/vmscan.c:try_to_free_pages over the node's LRU lists:
- * clean file folios dropped, dirty ones written back, anon swapped when a swap device exists);
- * it works node-wide, so it also frees pages in zones other than the one the caller cares
- * about, as Mel Gorman warned for the 2011 patch. `reclaimCleanPagesFromList` frees clean,
- * unmapped page-cache folios of an isolated list (PG_lru & PG_file & !PG_dirty, no writeback,
- * not locked, evictable, referenced only by the page cache and the isolation).
+ * Reclaim for the seed-004 variants and `reclaim_clean_pages_from_list`. `contigDirectReclaim`
+ * is the 2011 patches' reclaim call (`__force_memory_reclaim` in v18 patch 07,
+ * `__reclaim_pages` in v19–v24): `wake_all_kswapd` and one `try_to_free_pages` pass with
+ * GFP_HIGHUSER_MOVABLE over `node_zonelist(0, ...)`, i.e. engine/reclaim's direct reclaim, which
+ * works node-wide and so also frees pages in zones other than the one the caller cares about,
+ * as Mel Gorman warned. `reclaimCleanPagesFromList` frees clean, unmapped page-cache folios of
+ * an isolated list (PG_lru & PG_file & !PG_dirty, no writeback, not locked, evictable,
+ * referenced only by the page cache and the isolation).
  */
 import { folioPut } from '../mm/folio'
+import { GFP_HIGHUSER_MOVABLE, gfpZone } from '../mm/gfp'
 import { type Machine } from '../mm/machine'
 import {
   PAGE_ALLOC,
@@ -26,9 +28,9 @@ import {
   pageOrder,
   setPageFlags,
 } from '../mm/memmap'
-import { reclaimPages as reclaimPagesLru, type ReclaimPagesResult } from '../reclaim/directReclaim'
-import { type CostModel } from '../sched/costModel'
-import { type Zone } from '../mm/zone'
+import { tryToFreePages } from '../reclaim/directReclaim'
+import { wakeupKswapd } from '../reclaim/kswapd'
+import { contigReclaimEnv, type ContigReq } from './request'
 import { type ContigMigrateApi } from './types'
 
 const BUSY = PG_dirty | PG_writeback | PG_locked | PG_unevictable | PG_mlocked | PG_movable_ops
@@ -58,21 +60,36 @@ function dropFolio(m: Machine, head: number): void {
   folioPut(m, head)
 }
 
-export type ReclaimResult = ReclaimPagesResult
+/** What one reclaim call of the seed-004 variants did. */
+export interface ContigReclaimResult {
+  nrReclaimed: number
+  /** Pages the zone counters show freed outside the contiguous range's zone. */
+  nrOtherZones: number
+}
 
 /**
- * `try_to_free_pages` for alloc_contig_range's callers (engine/reclaim `reclaimPages`: LRU
- * reclaim of the target's node, zones up to its type, until `nrPages` are reclaimed or a pass
- * reclaims nothing, then `drain_all_pages`). Reclaim advances `env.clock` by its own costs;
- * callers account that time with `chargeSince` rather than charging it again.
+ * The 2011 reclaim call (v18 `__force_memory_reclaim(order, zone)`, v24 `__reclaim_pages`):
+ * `wake_all_kswapd(order, zonelist, high_zoneidx, zone_idx(zone))`, then
+ * `try_to_free_pages(node_zonelist(0, GFP_HIGHUSER_MOVABLE), order, GFP_HIGHUSER_MOVABLE)`
+ * (one pass: SWAP_CLUSTER_MAX pages, priority 12 down to 0, every zone of node 0). Reclaim
+ * advances the request's clock by its own costs; callers account that time with `chargeSince`.
  */
-export function reclaimPages(
-  m: Machine,
-  target: Zone,
-  nrPages: number,
-  env: { clock: { nowNs: number }; cost: CostModel },
-): ReclaimResult {
-  return reclaimPagesLru(m, target, nrPages, { clock: env.clock, cost: env.cost })
+export function contigDirectReclaim(req: ContigReq, order: number): ContigReclaimResult {
+  const { m } = req
+  const gfp = GFP_HIGHUSER_MOVABLE
+  const env = contigReclaimEnv(req)
+  const highest = gfpZone(gfp)
+  const zonelist = m.zonelists[0]
+  for (let i = 0; i < zonelist.length; i++) {
+    const z = m.zones[zonelist[i]]
+    if (z.type <= highest) wakeupKswapd(m, z.id, gfp, order, req.z.type, env)
+  }
+  const before = m.zones.map((z) => z.nrFreePages)
+  const nrReclaimed = tryToFreePages(m, gfp, order, env, 0)
+  let nrOtherZones = 0
+  for (const z of m.zones)
+    if (z !== req.z && z.nrFreePages > before[z.id]) nrOtherZones += z.nrFreePages - before[z.id]
+  return { nrReclaimed, nrOtherZones }
 }
 
 /**

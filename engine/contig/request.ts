@@ -6,6 +6,7 @@
  */
 import { type Machine } from '../mm/machine'
 import { type Zone } from '../mm/zone'
+import { type ReclaimEnv } from '../reclaim/types'
 import {
   type ContigEnv,
   type ContigRequestRecord,
@@ -36,6 +37,7 @@ export function newRecord(startPfn: number, endPfn: number, nowNs: number): Cont
     nrMigrateFailed: 0,
     nrReclaimedClean: 0,
     nrReclaimed: 0,
+    nrTargetAllocStalls: 0,
     nrReclaimedOtherZones: 0,
     nrOomInvocations: 0,
     belowMinNs: 0,
@@ -73,4 +75,10 @@ export function drainAllPagesNs(req: ContigReq): number {
 
 export function fatalSignalPending(req: ContigReq): boolean {
   return req.env.fatalSignalPending !== undefined && req.env.fatalSignalPending()
+}
+
+/** The request's reclaim environment: the caller's, on the request's clock and costs. */
+export function contigReclaimEnv(req: ContigReq): ReclaimEnv {
+  const { env } = req
+  return { ...env.reclaim, clock: env.clock, cost: env.cost }
 }

@@ -6,6 +6,7 @@
 import { type Machine } from '../mm/machine'
 import { type IsolationRepresentation } from '../isolation'
 import { type LockTimeline } from '../migrate'
+import { type ReclaimEnv } from '../reclaim/types'
 import { type CostModel } from '../sched/costModel'
 
 export const EINTR = 4
@@ -22,31 +23,41 @@ export const EAGAIN = 11
  *   the boundary blocks with `isolate_single_pageblock`.
  * - `boundarySplit`: with `'pageblock'`, split or migrate pages straddling the boundary (v7+);
  *   `false` models the earlier patch versions.
- * - `reclaim` (`contig.reclaim`, seed 004): `'none'` (current kernels and the v18 series without
- *   patch 07), `'in-split-free-page'` (v18 patch 07: forced reclaim per free block while
- *   `split_free_page` holds the zone lock), `'in-alloc-contig-range'` (v19–v24: the caller
- *   reclaims `count` pages with raised watermarks before isolating).
+ * - `reclaim` (`contig.reclaim`, seed 004): where reclaim runs for a contiguous allocation. In
+ *   every variant the migration targets come from `alloc_migration_target`, i.e. `__alloc_pages`
+ *   with the whole slow path (kswapd wakeup, direct reclaim, compaction, retries), as every
+ *   kernel since CMA's merge allocated them (2011: `alloc_page(GFP_HIGHUSER_MOVABLE)`).
+ *   `'migration-target'` (current kernels, the default): that is the only reclaim.
+ *   `'in-split-free-page'` (Marek Szyprowski's CMA v18 patch 07, Dec 2011): also forced reclaim
+ *   per free block while `split_free_page` holds the zone lock. `'in-alloc-contig-range'` (v19–v24
+ *   after Mel Gorman's review, mainline 3.5–3.7 as "mm: trigger page reclaim in
+ *   alloc_contig_range() to stabilise watermarks"; removed in 3.8 by "mm: cma: remove watermark
+ *   hacks"): the caller also reclaims `count` pages with raised watermarks before isolating.
  * - `splitWatermark`: what the free-page grab checks. `'low-2011'`: the 2011 `split_free_page`
  *   refuses a block unless `NR_FREE_PAGES ≥ LOW + 2^order` (isolated pages still counted, as
  *   then); `'isolated-exempt'`: current kernels' `__isolate_free_page` checks `MIN + 2^order`
  *   only for non-isolated pageblocks, and alloc_contig_range's blocks are all isolated, so it
- *   never refuses.
+ *   never refuses (3.8: "mm: cma: skip watermarks check for already isolated blocks in
+ *   split_free_page()").
  */
 export interface ContigVariant {
   representation: IsolationRepresentation
   alignment: 'max-order' | 'pageblock'
   boundarySplit: boolean
-  reclaim: 'none' | 'in-split-free-page' | 'in-alloc-contig-range'
+  reclaim: 'migration-target' | 'in-split-free-page' | 'in-alloc-contig-range'
   splitWatermark: 'low-2011' | 'isolated-exempt'
 }
 
-/** The era's kernel: pageblock alignment (every modelled era is 5.19+), no reclaim, no watermark on isolated blocks. */
+/**
+ * The era's kernel: pageblock alignment (every modelled era is 5.19+), reclaim only through the
+ * migration targets' slow path, no watermark on isolated blocks.
+ */
 export function defaultContigVariant(m: Machine): ContigVariant {
   return {
     representation: m.isolateBit ? 'flag' : 'migratetype',
     alignment: 'pageblock',
     boundarySplit: true,
-    reclaim: 'none',
+    reclaim: 'migration-target',
     splitWatermark: 'isolated-exempt',
   }
 }
@@ -110,6 +121,12 @@ export interface ContigEnv {
   cost: CostModel & Partial<ContigCostExtension>
   migrate: ContigMigrateApi
   locks?: LockTimeline
+  /**
+   * What the allocation slow path needs beyond `clock` and `cost` (kswapd mode, OOM killer,
+   * compaction environment) for migration targets and the seed-004 reclaim variants. Default:
+   * engine/reclaim's defaults (kswapd runs inline on its own clock, no OOM victim).
+   */
+  reclaim?: Omit<ReclaimEnv, 'clock' | 'cost'>
   /** `fatal_signal_pending(current)`: checked where the kernel checks it; true → -EINTR. */
   fatalSignalPending?: () => boolean
   hooks?: ContigHooks
@@ -141,8 +158,13 @@ export interface ContigRequestRecord {
   nrMigrateFailed: number
   /** Clean page-cache pages dropped by reclaim_clean_pages_from_list. */
   nrReclaimedClean: number
-  /** Pages reclaimed by the seed-004 reclaim variants. */
+  /**
+   * Pages reclaimed for this call by direct reclaim: the migration targets' slow path
+   * (`try_to_free_pages` from `__alloc_pages_direct_reclaim`) plus the seed-004 variants' own.
+   */
   nrReclaimed: number
+  /** Direct reclaim calls (allocstall) the migration targets' slow path made. */
+  nrTargetAllocStalls: number
   /** Pages reclaimed outside the contig zone (Mel Gorman: "may reclaim the wrong zones"). */
   nrReclaimedOtherZones: number
   /** Reclaim passes that made no progress (each would have invoked the OOM killer in 2011). */

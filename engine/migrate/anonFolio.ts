@@ -16,6 +16,7 @@ import {
   PG_swapbacked,
   PG_uptodate,
 } from '../mm/memmap'
+import { modMthpStat, MTHP_STAT_NR_ANON } from '../mm/deferredSplit'
 import { compoundHead } from '../mm/folio'
 import { type Machine } from '../mm/machine'
 
@@ -37,6 +38,8 @@ export function makeAnonLruFolio(m: Machine, head: number, nrMappings = 1): void
   )
   m.mapcount[h] = nrMappings
   m.refcount[h] = nrMappings
+  // [6.12] folio_add_new_anon_rmap: one more anon folio of this size (hugepages-*/stats/nr_anon).
+  if ((pageFlags(m, h) & PG_head) !== 0) modMthpStat(m, pageOrder(m, h), MTHP_STAT_NR_ANON, 1)
 }
 
 /**

@@ -4,6 +4,8 @@
  * Lists are arrays of head pfns. `from` keeps the folios to retry (-EAGAIN) and the untried
  * ones after -ENOMEM; permanent failures go to `ret`; split pieces to `split`.
  */
+import { folioOnDeferredList, folioTestPartiallyMapped } from '../mm/deferredSplit'
+import { eraAtLeast } from '../mm/machine'
 import { type MigrateCtx } from './context'
 import { trySplitFolio } from './split'
 import { EAGAIN, ENOMEM, MIGRATEPAGE_SUCCESS, MIGRATEPAGE_UNMAP, type MigrateMode } from './types'
@@ -36,6 +38,18 @@ export const NR_MAX_BATCHED_MIGRATION = 512
 export const NR_MAX_MIGRATE_PAGES_RETRY = 10
 export const NR_MAX_MIGRATE_ASYNC_RETRY = 3
 export const NR_MAX_MIGRATE_SYNC_RETRY = NR_MAX_MIGRATE_PAGES_RETRY - NR_MAX_MIGRATE_ASYNC_RETRY
+
+/**
+ * "The rare folio on the deferred split list should be split now" (migrate_pages_batch):
+ * [6.10+] 7262f208ca68 "mm/migrate: split source folio if it is on deferred split list";
+ * [6.12] only if it is also partially mapped (the split-underused-THP series queues whole
+ * folios too). The caller checks `nr_pages > 2`.
+ */
+function splitDeferredFirst(ctx: MigrateCtx, folio: number): boolean {
+  const m = ctx.m
+  if (!eraAtLeast(m, '6.10') || !folioOnDeferredList(m, folio)) return false
+  return !eraAtLeast(m, '6.12') || folioTestPartiallyMapped(m, folio)
+}
 
 function split(ctx: MigrateCtx, head: number, list: number[]): number {
   const rc = trySplitFolio(ctx.m, head, list, ctx.clock, ctx.cost)
@@ -78,6 +92,17 @@ export function migratePagesBatch(
       const thp = isThp(ctx, folio)
       const large = headOrder(ctx, folio) > 0
       const nrPages = headNrPages(ctx.m, folio)
+      if (splitFolios && nrPages > 2 && splitDeferredFirst(ctx, folio)) {
+        if (split(ctx, folio, splitFolios) === 0) {
+          // Counted as a failure, so that migrate_pages does not report success with the
+          // pieces still to migrate (Hugh Dickins's 6.10-rc fix of 7262f208ca68).
+          nrFailed++
+          stats.nrThpFailed += thp
+          stats.nrThpSplit += thp
+          stats.nrSplit++
+          continue
+        }
+      }
       const rc = migrateFolioUnmap(ctx, folio, mode, true)
       if (rc === -ENOMEM) {
         // Low on memory: don't try the others; move what is unmapped, then exit.

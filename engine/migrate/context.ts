@@ -11,6 +11,7 @@ import { type LockTimeline, MIGRATION_HOLD } from './lockTimeline'
 import { type SimClock } from './simClock'
 import {
   type AllocateTarget,
+  type DeferredSplitRequeue,
   type MigrateBatching,
   type MigrateOptions,
   type MigrateReason,
@@ -44,6 +45,7 @@ export interface MigrateCtx {
   cost: CostModel
   allocateTarget: AllocateTarget
   batching: MigrateBatching
+  deferredSplitRequeue: DeferredSplitRequeue
   locks: LockTimeline | undefined
   pfMemalloc: boolean
   waitForLock: (pfn: number, clock: SimClock) => boolean
@@ -105,6 +107,7 @@ export function createMigrateCtx(
   putNew: PutFolioFn | null,
   opts: MigrateOptions,
   defaultBatching: MigrateBatching,
+  defaultRequeue: DeferredSplitRequeue,
 ): MigrateCtx {
   const cost = opts.cost
   return {
@@ -116,6 +119,7 @@ export function createMigrateCtx(
     cost,
     allocateTarget: opts.allocateTarget ?? 'before-lock',
     batching: opts.batching ?? defaultBatching,
+    deferredSplitRequeue: opts.deferredSplitRequeue ?? defaultRequeue,
     locks: opts.locks,
     pfMemalloc: opts.pfMemalloc ?? false,
     waitForLock: opts.waitForLock ?? timelineLockWait(opts.locks, cost),

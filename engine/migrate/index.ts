@@ -17,6 +17,21 @@
  * - `batching: 'batched' | 'per-folio'`, default by `kernelEra`: 'per-folio' for 6.1 (Debian
  *   6.1.192's migrate.c: 512-page batch cut, but unmap+move per folio with `force = pass > 2`),
  *   'batched' for 6.6+ (6.3's unmap phase, one TLB flush, move phase; sync modes start async).
+ * - `deferredSplitRequeue: 'none' | 'requeue'` (seed 002), default 'requeue' on 6.12 only: see
+ *   "Large folios and the deferred split queue" below.
+ *
+ * ## Large folios and the deferred split queue (engine/mm/deferredSplit.ts)
+ * - [6.9+, anon mTHP] `try_to_migrate` of a PTE-mapped large anon folio (order 2 to below PMD
+ *   order; PMD-size folios are PMD-mapped in the model) unmaps it PTE by PTE, so
+ *   `__folio_remove_rmap` finds it partially mapped and calls `deferred_split_folio(src, true)`.
+ * - `__folio_migrate_mapping` takes the source off the queue (6.10+; before, its free did) and
+ *   counts the destination in `nr_anon`; with 'requeue' (Usama Arif's 2026 fix, in 6.12.y)
+ *   `migrate_folio_move` queues the destination with the source's partially-mapped state.
+ * - [6.10+] `migrate_pages_batch` splits a queued folio before migrating it (7262f208ca68);
+ *   [6.12] only a partially mapped one. Counted as a failure and in `nr_split`.
+ * - Every split (`trySplitFolio`, and `splitFolio` in place for the deferred split shrinker of
+ *   engine/reclaim) first unmaps the folio PTE by PTE (`split_deferred` once), takes it off the
+ *   queue, and counts `split`/`split_failed` per size and `thp_split_page(_failed)` for THPs.
  *
  * ## Where the model departs from the kernel
  * - No hugetlb (engine/mm has none), no swap cache (an anon folio never has a mapping), no
@@ -42,6 +57,7 @@
  */
 export type {
   AllocateTarget,
+  DeferredSplitRequeue,
   MigrateBatching,
   MigrateCostExtension,
   MigrateMode,
@@ -62,7 +78,7 @@ export {
 } from './types'
 export { type SimClock, createSimClock } from './simClock'
 export { type LockHold, LockTimeline, MIGRATION_HOLD } from './lockTimeline'
-export { migratePages, defaultMigrateBatching } from './migratePages'
+export { migratePages, defaultMigrateBatching, defaultDeferredSplitRequeue } from './migratePages'
 export {
   NR_MAX_BATCHED_MIGRATION,
   NR_MAX_MIGRATE_PAGES_RETRY,
@@ -79,7 +95,7 @@ export {
   folioPutLru,
   folioIsFileLru,
 } from './isolate'
-export { trySplitFolio } from './split'
+export { trySplitFolio, splitFolio } from './split'
 export { allocMigrationTarget, type MigrationTargetControl } from './target'
 export { makeAnonLruFolio, makeFileLruFolio } from './anonFolio'
 export {

@@ -25,6 +25,7 @@ import {
 } from '../mm/vmstatItems'
 import { traceMmMigratePages, traceMmMigratePagesStart } from './counters'
 import {
+  type DeferredSplitRequeue,
   type MigrateBatching,
   type MigrateOptions,
   type MigrateStats,
@@ -35,6 +36,14 @@ import {
 /** The structure the machine's kernel era uses (see `MigrateBatching`). */
 export function defaultMigrateBatching(m: Machine): MigrateBatching {
   return eraAtLeast(m, '6.6') ? 'batched' : 'per-folio'
+}
+
+/**
+ * Whether `migrate_folio_move` requeues the destination (see `DeferredSplitRequeue`): the 6.12
+ * era is 6.12.y stable with the 2026 fix; 6.15 and 2025 are upstream kernels from before it.
+ */
+export function defaultDeferredSplitRequeue(m: Machine): DeferredSplitRequeue {
+  return m.cfg.kernelEra === '6.12' ? 'requeue' : 'none'
 }
 
 function nrPagesOf(m: Machine, head: number): number {
@@ -77,7 +86,14 @@ export function migratePages(
 ): MigrateStats {
   const prevOp = m.op
   m.op = 'migrate_pages'
-  const ctx = createMigrateCtx(m, getNew, putNew, opts, defaultMigrateBatching(m))
+  const ctx = createMigrateCtx(
+    m,
+    getNew,
+    putNew,
+    opts,
+    defaultMigrateBatching(m),
+    defaultDeferredSplitRequeue(m),
+  )
   const startNs = opts.clock.nowNs
   const mode = opts.mode
   traceMmMigratePagesStart(m, mode, opts.reason)

@@ -45,6 +45,17 @@ export type AllocateTarget = 'before-lock' | 'after-lock'
  */
 export type MigrateBatching = 'batched' | 'per-folio'
 
+/**
+ * What `migrate_folio_move` does with a source that was on the deferred split queue:
+ * - `'none'` (6.10 to 7.0 mainline, and the 6.15 and 2025 eras): `__folio_migrate_mapping` takes
+ *   the source off the queue and the destination is not queued, so a migrated folio leaves it.
+ * - `'requeue'` (the 6.12 era: Usama Arif's "mm: migrate: requeue destination folio on deferred
+ *   split queue", 2026, Fixes dafff3f4c850 "mm: split underused THPs", backported to 6.12.y and
+ *   in Debian's 6.12.117): the destination is queued with the source's PG_partially_mapped state,
+ *   which try_to_migrate's PTE-by-PTE unmapping has just set for a PTE-mapped mTHP.
+ */
+export type DeferredSplitRequeue = 'none' | 'requeue'
+
 /** Cost entries migration needs beyond engine/sched's CostModel. */
 export interface MigrateCostExtension {
   /** `folio_wait_writeback` in MIGRATE_SYNC when nobody reports the I/O's end (one write-out). */
@@ -60,6 +71,8 @@ export interface MigrateOptions {
   allocateTarget?: AllocateTarget
   /** Default by era: `'per-folio'` for kernelEra 6.1, `'batched'` for 6.6 and later. */
   batching?: MigrateBatching
+  /** Variant `migration.deferredSplitRequeue` (seed 002). Default by era: `'requeue'` on 6.12. */
+  deferredSplitRequeue?: DeferredSplitRequeue
   /** Where source lock holds are recorded (and where other holders' known release times are read). */
   locks?: LockTimeline
   /** The caller runs with PF_MEMALLOC (direct compaction): never sleep on a folio lock. */

@@ -33,7 +33,16 @@ import {
   PG_workingset,
   PG_writeback,
 } from '../mm/memmap'
+import {
+  deferredSplitFolio,
+  folioOnDeferredList,
+  folioTestPartiallyMapped,
+  folioUnqueueDeferredSplit,
+  modMthpStat,
+  MTHP_STAT_NR_ANON,
+} from '../mm/deferredSplit'
 import { folioPut, folioSetFlags, folioTrylock, folioUnlock } from '../mm/folio'
+import { eraAtLeast } from '../mm/machine'
 import { HPAGE_PMD_ORDER } from '../mm/pcpIndex'
 import { type MigrateCtx } from './context'
 import { modIsolated, notifyMoved } from './counters'
@@ -121,10 +130,29 @@ function lockMayBlock(ctx: MigrateCtx, src: number, mode: MigrateMode, force: bo
   return true
 }
 
-/** `try_to_migrate`: replace every mapping with a migration entry; returns how many. */
+/**
+ * `try_to_migrate`: replace every mapping with a migration entry; returns how many.
+ *
+ * [6.9+, anon mTHP since 6.8] A PTE-mapped large anon folio (order 2 to below PMD order; the
+ * model maps a PMD-size folio by its PMD) loses its PTEs one at a time (`try_to_migrate_one` →
+ * `folio_remove_rmap_pte`): once the first page of its last mapping is unmapped and the others
+ * are not, `__folio_remove_rmap` finds it partially mapped and calls
+ * `deferred_split_folio(folio, true)` (mm/rmap.c, 6.12), even though migration maps it whole
+ * again a moment later.
+ */
 function tryToMigrate(ctx: MigrateCtx, src: number, mode: MigrateMode): number {
   const { m, clock, cost } = ctx
   const n = m.mapcount[src]
+  const order = headOrder(ctx, src)
+  if (
+    n > 0 &&
+    order > 1 &&
+    order < HPAGE_PMD_ORDER &&
+    (pageFlags(m, src) & PG_anon) !== 0 &&
+    eraAtLeast(m, '6.9') &&
+    !folioTestPartiallyMapped(m, src)
+  )
+    deferredSplitFolio(m, src, true)
   m.mapcount[src] = 0
   m.refcount[src] -= n
   clock.nowNs += cost.pteUnmapNs * n
@@ -257,6 +285,10 @@ function moveToNewFolio(ctx: MigrateCtx, dst: number, src: number, movableOps: b
   const expected = 1 + (file ? nr + priv : 0)
   clock.nowNs += cost.bookkeepingNs
   if (m.refcount[src] !== expected) return -EAGAIN
+  // __folio_migrate_mapping: "Take off deferred split queue while frozen" (6.10+; before, the
+  // source left the queue when freed right after), and the destination counts in nr_anon.
+  folioUnqueueDeferredSplit(m, src)
+  if ((f & PG_anon) !== 0 && nr > 1) modMthpStat(m, headOrder(ctx, src), MTHP_STAT_NR_ANON, 1)
   if (file) {
     // The page cache slots (and the private data's reference) now point at dst.
     m.refcount[src] -= nr + priv
@@ -300,6 +332,9 @@ export function migrateFolioMove(ctx: MigrateCtx, src: number): number {
   const { m, clock, cost } = ctx
   const p = ctx.pending.get(src)
   if (!p) throw new Error(`migrateFolioMove: pfn ${src} was not unmapped`)
+  // The source's queue state, recorded before move_to_new_folio unqueues it.
+  const srcDeferredSplit = !p.movableOps && headOrder(ctx, src) > 1 && folioOnDeferredList(m, src)
+  const srcPartiallyMapped = srcDeferredSplit && folioTestPartiallyMapped(m, src)
   const rc = moveToNewFolio(ctx, p.dst, src, p.movableOps)
   if (rc !== MIGRATEPAGE_SUCCESS) {
     if (rc === -EAGAIN && ctx.batching === 'batched') return rc
@@ -312,6 +347,11 @@ export function migrateFolioMove(ctx: MigrateCtx, src: number): number {
     // folio_add_lru(dst), then the migration entries point at dst.
     setPageFlags(m, dst, pageFlags(m, dst) | PG_lru)
     if (p.mappings > 0) removeMigrationPtes(ctx, dst, p.mappings)
+    // Usama Arif's "mm: migrate: requeue destination folio on deferred split queue" (2026,
+    // Fixes dafff3f4c850; in 6.12.y): dst takes the source's queue state, including the
+    // PG_partially_mapped that try_to_migrate's PTE-by-PTE unmap set.
+    if (srcDeferredSplit && ctx.deferredSplitRequeue === 'requeue')
+      deferredSplitFolio(m, dst, srcPartiallyMapped)
   }
   folioUnlock(m, dst)
   clock.nowNs += cost.lockNs

@@ -142,7 +142,7 @@ export function getPageFromFreelist(
       }
       if ((allocFlags & ALLOC_NO_WATERMARKS) === 0) {
         const mark = wmarkPages(z, allocFlags & ALLOC_WMARK_MASK)
-        if (!zoneWatermarkFast(m, z, order, mark, highest, allocFlags)) continue
+        if (!zoneWatermarkFast(m, z, order, mark, highest, allocFlags, gfp)) continue
       }
       const page = rmqueueZone(m, preferred, z, order, allocFlags, mt)
       if (page !== NO_PAGE) {
@@ -207,13 +207,13 @@ export function allocPagesNode(m: Machine, gfp: number, order: number, nid: numb
       )
       page = getPageFromFreelist(m, gfp, order, fast, nid)
       if (page === NO_PAGE)
-        page = getPageFromFreelist(m, gfp, order, gfpToAllocFlags(gfp, order, m.allocHarder), nid)
+        page = getPageFromFreelist(m, gfp, order, gfpToAllocFlags(m, gfp, order), nid)
       if (page === NO_PAGE && (gfp & __GFP_MEMALLOC) !== 0 && (gfp & __GFP_NOMEMALLOC) === 0) {
         page = getPageFromFreelist(
           m,
           gfp,
           order,
-          gfpToAllocFlags(gfp, order, m.allocHarder) | ALLOC_NO_WATERMARKS,
+          gfpToAllocFlags(m, gfp, order) | ALLOC_NO_WATERMARKS,
           nid,
         )
       }

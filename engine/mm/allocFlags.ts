@@ -1,5 +1,5 @@
 /**
- * Internal allocation flags (mm/internal.h, 6.3+ values) and the GFP → alloc_flags helpers
+ * Internal allocation flags (mm/internal.h, 6.3+ values, also in 6.1 stable) and the GFP → alloc_flags helpers
  * of mm/page_alloc.c. `ALLOC_MIN_RESERVE` equals `__GFP_HIGH` and `ALLOC_KSWAPD` equals
  * `__GFP_KSWAPD_RECLAIM` on purpose, as in the kernel.
  */
@@ -10,6 +10,7 @@ import {
   __GFP_NOMEMALLOC,
   gfpMigratetype,
 } from './gfp'
+import { type Machine } from './machine'
 import { MIGRATE_MOVABLE } from './migratetype'
 
 export const WMARK_MIN = 0
@@ -41,20 +42,37 @@ export function gfpToAllocFlagsCma(gfp: number, allocFlags: number): number {
 }
 
 /**
- * `gfp_to_alloc_flags()` (6.3+): the slow path's flags: the MIN watermark, `__GFP_HIGH` →
- * ALLOC_MIN_RESERVE, and for callers that cannot reclaim directly ALLOC_NON_BLOCK (unless
- * `__GFP_NOMEMALLOC`) and, above order 0, ALLOC_HIGHATOMIC. For the 6.1 era the same bits stand
- * for `ALLOC_HIGH`/`ALLOC_HARDER` and `__zone_watermark_ok` applies the 6.1 arithmetic.
+ * Whether the era's kernel has 6a204d4b14c9 ("mm/page_alloc: only set ALLOC_HIGHATOMIC for
+ * __GPF_HIGH allocations", 6.18-rc1, Cc: stable; in 6.17.4 and the 5.15, 6.1 and 6.12 stable
+ * queues of 17 Oct 2025, so in the Debian 6.1.192 and 6.12 sources). Without it (1ebbb21811b7,
+ * 6.3, until then) every non-blocking order > 0 request got ALLOC_HIGHATOMIC, so a GFP_NOWAIT
+ * order-1 allocation served by the MIN retry turned its pageblock HighAtomic. The 6.9, 6.10 and
+ * 6.15 stable series had ended by then; 6.6 is an LTS series like 6.1 and 6.12.
  */
-export function gfpToAllocFlags(gfp: number, order: number, era61: boolean): number {
+export function highatomicNeedsMinReserve(m: Machine): boolean {
+  const era = m.cfg.kernelEra
+  return era !== '6.9' && era !== '6.10' && era !== '6.15'
+}
+
+/**
+ * `gfp_to_alloc_flags()` (mm/page_alloc.c, 6.3+; backported to 6.1 stable, as the Debian 6.1.192
+ * source shows): the slow path's flags: the MIN watermark, `__GFP_HIGH` → ALLOC_MIN_RESERVE
+ * and `__GFP_KSWAPD_RECLAIM` → ALLOC_KSWAPD (same bits). A caller that cannot reclaim directly
+ * gets ALLOC_NON_BLOCK unless `__GFP_NOMEMALLOC`, and above order 0 ALLOC_HIGHATOMIC, only
+ * together with ALLOC_MIN_RESERVE where the era has 6a204d4b14c9 (`highatomicNeedsMinReserve`);
+ * a non-blocking `__GFP_HIGH` caller ignores cpusets. (The rt-task ALLOC_MIN_RESERVE is not
+ * modelled: simulated tasks are not realtime.)
+ */
+export function gfpToAllocFlags(m: Machine, gfp: number, order: number): number {
   let flags = ALLOC_WMARK_MIN | ALLOC_CPUSET
   flags |= gfp & (__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
-  // 6.1: only GFP_ATOMIC (then with __GFP_ATOMIC, here: __GFP_HIGH without direct reclaim) got ALLOC_HARDER.
-  const atomic = era61 ? (gfp & __GFP_HIGH) !== 0 : true
-  if ((gfp & __GFP_DIRECT_RECLAIM) === 0 && atomic) {
-    if ((gfp & __GFP_NOMEMALLOC) === 0) flags |= ALLOC_NON_BLOCK
-    if (order > 0) flags |= ALLOC_HIGHATOMIC
+  if ((gfp & __GFP_DIRECT_RECLAIM) === 0) {
+    if ((gfp & __GFP_NOMEMALLOC) === 0) {
+      flags |= ALLOC_NON_BLOCK
+      const minReserve = (flags & ALLOC_MIN_RESERVE) !== 0
+      if (order > 0 && (minReserve || !highatomicNeedsMinReserve(m))) flags |= ALLOC_HIGHATOMIC
+    }
+    if ((flags & ALLOC_MIN_RESERVE) !== 0) flags &= ~ALLOC_CPUSET
   }
-  if ((flags & ALLOC_MIN_RESERVE) !== 0) flags &= ~ALLOC_CPUSET
   return gfpToAllocFlagsCma(gfp, flags)
 }

@@ -11,8 +11,10 @@ import { Machine } from './machine'
 import { PAGE_ALLOC, PAGE_BOOT, PG_reserved, pageFlags, pageOrder, setPageFlags } from './memmap'
 import { MIGRATE_MOVABLE } from './migratetype'
 import { getPfnblockMigratetype } from './pageblock'
+import { reservedRanges } from './reserve'
 import { setupPcpHighAndBatch } from './pcp'
 import { VM_PGFREE } from './vmstatItems'
+import { type Zone } from './zone'
 import { setupPerZoneLowmemReserve, setupPerZoneWmarks } from './watermark'
 
 /** Recompute watermarks, lowmem reserves and per-cpu high/batch (the sysctl handlers' work). */
@@ -22,25 +24,37 @@ export function recomputeWatermarks(m: Machine): void {
   setupPcpHighAndBatch(m)
 }
 
+/** Options of `createMachine` that are not part of the machine's config. */
+export interface CreateMachineOptions {
+  /**
+   * Pfn ranges `[start, end)` the memmap's top-down placement must skip: memory that is not
+   * boot RAM in the kernel (a virtio-mem device's region).
+   */
+  memmapAvoid?: readonly (readonly [number, number])[]
+}
+
 /**
  * Build a machine from a config (validated again, so a plain object works too). With
- * `boot: 'free'` all memory is free; with `boot: 'allocated'` every page is an allocated
- * order-0 kernel page (refcount 1) for `initFreeBlock`/`reservePages` to shape.
+ * `boot: 'free'` all memory but the boot reservations (`cfg.reserve`) is free, as
+ * `memblock_free_all` leaves it; with `boot: 'allocated'` every page is an allocated order-0
+ * kernel page (refcount 1) for `initFreeBlock`/`reservePages` to shape. Reserved pages are
+ * PG_reserved (refcount 1) and not in `managed_pages`.
  */
-export function createMachine(cfg: MachineConfig): Machine {
+export function createMachine(cfg: MachineConfig, opts: CreateMachineOptions = {}): Machine {
   const m = new Machine(parseMachineConfig(cfg))
   m.pbFlags.fill(MIGRATE_MOVABLE)
+  const reserved = reservedRanges(m.cfg.zones, m.cfg.reserve, opts.memmapAvoid)
   if (m.cfg.boot === 'free') {
     for (const z of m.zones) {
       let pfn = z.startPfn
-      while (pfn < z.endPfn) {
-        let order = m.maxOrder
-        while (order > 0 && ((pfn & ((1 << order) - 1)) !== 0 || pfn + (1 << order) > z.endPfn))
-          order--
-        freeOnePageLocked(m, z, pfn, order, getPfnblockMigratetype(m, pfn), FPI_TO_TAIL)
-        m.vmEvents[VM_PGFREE] += 1 << order
-        pfn += 1 << order
+      for (const r of [...reserved].sort((a, b) => a.startPfn - b.startPfn)) {
+        const lo = Math.max(z.startPfn, r.startPfn)
+        const hi = Math.min(z.endPfn, r.startPfn + r.nrPages)
+        if (hi <= lo) continue
+        freeMemoryRange(m, z, pfn, lo)
+        pfn = hi
       }
+      freeMemoryRange(m, z, pfn, z.endPfn)
     }
   } else {
     for (const z of m.zones) {
@@ -48,9 +62,34 @@ export function createMachine(cfg: MachineConfig): Machine {
       m.refcount.fill(1, z.startPfn, z.endPfn)
     }
   }
+  for (const r of reserved) {
+    for (let p = r.startPfn; p < r.startPfn + r.nrPages; p++)
+      setPageFlags(m, p, PAGE_ALLOC | PG_reserved)
+    m.refcount.fill(1, r.startPfn, r.startPfn + r.nrPages)
+    for (const z of m.zones) {
+      const lo = Math.max(z.startPfn, r.startPfn)
+      const hi = Math.min(z.endPfn, r.startPfn + r.nrPages)
+      if (hi > lo) z.managedPages -= hi - lo
+    }
+  }
   recomputeWatermarks(m)
   m.op = 'idle'
   return m
+}
+
+/**
+ * `__free_pages_memory(start, end)`: free `[start, end)` in the largest naturally aligned
+ * blocks, to the list tails in pfn order (`memblock_free_all`).
+ */
+function freeMemoryRange(m: Machine, z: Zone, start: number, end: number): void {
+  let pfn = start
+  while (pfn < end) {
+    let order = m.maxOrder
+    while (order > 0 && ((pfn & ((1 << order) - 1)) !== 0 || pfn + (1 << order) > end)) order--
+    freeOnePageLocked(m, z, pfn, order, getPfnblockMigratetype(m, pfn), FPI_TO_TAIL)
+    m.vmEvents[VM_PGFREE] += 1 << order
+    pfn += 1 << order
+  }
 }
 
 function zoneOf(m: Machine, pfn: number, nrPages: number, what: string) {

@@ -4,9 +4,14 @@
  * [6.10+], `__free_one_page_maybe_split` [6.15+ here]).
  */
 import { addToFreeList, delFromFreeList } from './freeArea'
-import { type Machine } from './machine'
-import { PAGE_TYPE_BUDDY, PG_INFO } from './memmap'
-import { migratetypeIsMergeable, MIGRATE_ISOLATE } from './migratetype'
+import { eraAtLeast, type Machine } from './machine'
+import { PAGE_ALLOC, PAGE_TYPE_BUDDY, PG_INFO } from './memmap'
+import {
+  migratetypeIsMergeable,
+  MIGRATE_CMA,
+  MIGRATE_ISOLATE,
+  MIGRATE_MOVABLE,
+} from './migratetype'
 import { changePageblockRange, getPfnblockMigratetype } from './pageblock'
 import { type Zone } from './zone'
 
@@ -39,11 +44,35 @@ export function buddyMergeLikely(
 }
 
 /**
+ * page_alloc.c:compaction_capture: the block being freed (or merged up to `order`) is what the
+ * direct compactor of this zone asked for. Never from CMA or isolated blocks; below
+ * pageblock_order never from a MOVABLE block for a non-movable request, and [≤6.9] never from a
+ * MOVABLE block at all (6.10, Baolin Wang, "mm: page_alloc: allowing mTHP compaction to capture
+ * the freed page directly", lets a MOVABLE request capture there).
+ */
+function compactionCapture(m: Machine, order: number, mt: number): boolean {
+  if (order !== m.capc.order) return false
+  if (mt === MIGRATE_CMA || mt === MIGRATE_ISOLATE) return false
+  if (order < m.pageblockOrder && mt === MIGRATE_MOVABLE) {
+    if (!eraAtLeast(m, '6.10') || m.capc.migratetype !== MIGRATE_MOVABLE) return false
+  }
+  return true
+}
+
+/**
  * `__free_one_page()` (mm/page_alloc.c). Merges with free buddies while `order <
- * MAX_PAGE_ORDER`. At `order >= pageblock_order` the buddy's pageblock type must equal `mt`
- * unless both are mergeable (UNMOVABLE/MOVABLE/RECLAIMABLE): ISOLATE, CMA and HIGHATOMIC
- * blocks never merge across a pageblock boundary with another type. [6.10+] a merge of two
- * different mergeable types relabels the buddy's pageblock to `mt`.
+ * MAX_PAGE_ORDER`. At `order >= pageblock_order` the pageblock rule depends on the design:
+ * - [5.18+] (Zi Yan, "mm: page_alloc: avoid merging non-fallbackable pageblocks with others",
+ *   1dd214b8f21c; 6.1 and 6.12 alike) the buddy's pageblock type must equal `mt` unless both are
+ *   mergeable (UNMOVABLE/MOVABLE/RECLAIMABLE): ISOLATE, CMA and HIGHATOMIC blocks never merge
+ *   across a pageblock boundary with another type. [6.10+] a merge of two different mergeable
+ *   types relabels the buddy's pageblock to `mt`.
+ * - [≤5.17] (`m.mergeIsolateOnly`) only while the zone has isolated pageblocks
+ *   (`has_isolate_pageblock`), and only an ISOLATE/non-ISOLATE pair stops the merge; CMA and
+ *   HIGHATOMIC pageblocks merge with any other type into a block on the freer's list, with no
+ *   relabelling (no freelist hygiene then). This is why CMA areas had to be MAX_ORDER-aligned.
+ * At each order, a direct compactor's `compaction_capture` may take the block first (left
+ * refcount 0, order in private).
  */
 export function freeOnePage(
   m: Machine,
@@ -57,8 +86,17 @@ export function freeOnePage(
   const pg = m.pg
   const startPfn = z.startPfn
   const endPfn = z.endPfn
+  const isolateOnly = m.mergeIsolateOnly
   let buddyPfn = 0
+  const capture = m.capc.zoneId === z.id && m.capc.page < 0
   while (order < maxOrder) {
+    if (capture && compactionCapture(m, order, mt)) {
+      m.capc.page = pfn
+      m.pg[pfn << 2] = PAGE_ALLOC
+      m.pg[(pfn << 2) + PG_INFO] = order
+      m.refcount[pfn] = 0
+      return
+    }
     buddyPfn = pfn ^ (1 << order)
     if (buddyPfn < startPfn || buddyPfn >= endPfn) break
     const b = buddyPfn << 2
@@ -66,10 +104,21 @@ export function freeOnePage(
     let buddyMt = mt
     if (order >= m.pageblockOrder) {
       buddyMt = getPfnblockMigratetype(m, buddyPfn)
-      if (mt !== buddyMt && (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddyMt))) break
+      if (isolateOnly) {
+        if (
+          z.nrIsolatePageblock !== 0 &&
+          mt !== buddyMt &&
+          (mt === MIGRATE_ISOLATE || buddyMt === MIGRATE_ISOLATE)
+        )
+          break
+      } else if (
+        mt !== buddyMt &&
+        (!migratetypeIsMergeable(mt) || !migratetypeIsMergeable(buddyMt))
+      )
+        break
     }
     delFromFreeList(m, z, buddyPfn, order)
-    if (m.hygiene && buddyMt !== mt) changePageblockRange(m, buddyPfn, order, mt)
+    if (m.hygiene && buddyMt !== mt && !isolateOnly) changePageblockRange(m, buddyPfn, order, mt)
     pfn &= buddyPfn
     order++
   }

@@ -40,15 +40,42 @@ describe('machine config', () => {
   })
 
   it('calculate_min_free_kbytes: int_sqrt(lowmem_kB * 16), then the THP recommendation', () => {
-    // 4 GiB, no THP raise: int_sqrt(4194304 * 16) = 8192.
-    expect(parseMachineConfig({ thpRecommendedMinFree: false }).minFreeKbytes).toBe(8192)
+    // 4 GiB with every page managed, no THP raise: int_sqrt(4194304 * 16) = 8192.
+    const none = { reserve: 'none' }
+    expect(parseMachineConfig({ ...none, thpRecommendedMinFree: false }).minFreeKbytes).toBe(8192)
     // THP: 2 zones <= NORMAL: 512 * 2 * (2 + 3*3) pages = 11264 pages = 45056 kB (below 5% of lowmem).
+    expect(parseMachineConfig(none).minFreeKbytes).toBe(45056)
     expect(parseMachineConfig({}).minFreeKbytes).toBe(45056)
-    // The clamp: 64 MiB gives int_sqrt(65536 * 16) = 1024 kB; THP then capped at 5% of lowmem.
-    expect(parseMachineConfig({ memoryMiB: 64, thpRecommendedMinFree: false }).minFreeKbytes).toBe(
-      1024,
-    )
+    // The clamp: 64 MiB gives int_sqrt(65536 * 16) = 1024 kB.
+    expect(
+      parseMachineConfig({ ...none, memoryMiB: 64, thpRecommendedMinFree: false }).minFreeKbytes,
+    ).toBe(1024)
     expect(intSqrt(4194304 * 16)).toBe(8192)
+  })
+
+  it('lowmem_kB counts managed pages: the boot reservations are not in it', () => {
+    // 4 GiB on 6.12: 1048576 pages - 256 (first MiB) - 9602 (image) - 32 * 512 (memmap).
+    const managed = 1048576 - 256 - 9602 - 32 * 512
+    const cfg = parseMachineConfig({ thpRecommendedMinFree: false })
+    expect(cfg.minFreeKbytes).toBe(intSqrt(managed * 4 * 16))
+    expect(cfg.minFreeKbytes).toBe(8088)
+    // 256 MiB on 6.1 (image 11362 pages, memmap 1024): int_sqrt(52894 * 64) = 1839 kB, where
+    // the 6.1 guest (managed 52685, less its high watermarks) has 1824 with THP never.
+    const c61 = parseMachineConfig({
+      memoryMiB: 256,
+      kernelEra: '6.1',
+      thpRecommendedMinFree: false,
+    })
+    expect(c61.minFreeKbytes).toBe(intSqrt((65536 - 256 - 11362 - 1024) * 64))
+    expect(c61.minFreeKbytes).toBe(1839)
+  })
+
+  it('set_recommended_min_free_kbytes: at most 5% of managed - high when THP is on', () => {
+    // 256 MiB, 6.12: 11264 pages would exceed 5% of the ~50000 buffer pages: 2 zones' managed
+    // 3840 + 50814 less their high marks after the first setup (1870 kB), / 20, in kB.
+    const cfg = parseMachineConfig({ memoryMiB: 256 })
+    expect(cfg.minFreeKbytes).toBe(10788)
+    expect(cfg.minFreeKbytes).toBeLessThan(11264 * 4)
   })
 
   it('names the offending field in errors', () => {

@@ -3,6 +3,8 @@
  * (zone layout, `min_free_kbytes`). `parseMachineConfig` is idempotent: feeding its output back
  * in returns an equal config, so a resolved config can be stored in a snapshot or a workspace.
  */
+import { ConfigError } from './configError'
+import { parseReserve, reservedRanges, type ReserveConfig } from './reserve'
 import {
   MAX_NR_ZONES,
   ZONE_DMA,
@@ -14,7 +16,8 @@ import {
 
 /**
  * Kernel eras with distinct page-allocator behaviour:
- * - `'6.1'`: pre-6.3 `ALLOC_HARDER` watermark rules; ≤6.9 free-list rules.
+ * - `'6.1'`: the 6.1 stable kernel (Debian 6.1.192): 6.3's `ALLOC_NON_BLOCK`/`ALLOC_RESERVES`
+ *   (backported), `__GFP_ATOMIC` in `zone_watermark_fast`; ≤6.9 free-list rules.
  * - `'6.6'`, `'6.9'`: free blocks keep the freer's migratetype (no freelist hygiene).
  * - `'6.10'`: Johannes Weiner's freelist hygiene (a free block is always on its pageblock's
  *   list, `account_freepages`, `split_large_buddy`, merge relabelling).
@@ -82,6 +85,14 @@ export interface MachineConfig {
   /** CONFIG_DEBUG_VM-style checks in the hot paths (double free, refcount underflow, bad page). Default false. */
   debugVm: boolean
   /**
+   * Boot reservations kept outside the buddy allocator (PG_reserved, not in `managed_pages`):
+   * the first MiB, the kernel image and the memmap, see engine/mm/reserve.ts. Default: an x86_64
+   * machine's (the Debian kernel of the era) for `boot: 'free'` with the default layout; none
+   * with explicit `zones` (a layout of buddy memory) or `boot: 'allocated'` (an importer places
+   * everything). Input `'none'` or a partial object.
+   */
+  reserve: ReserveConfig
+  /**
    * Initial memory state. `'free'` (default): every page is handed to the buddy allocator at
    * boot, as `memblock_free_all` does. `'allocated'`: every page starts as an allocated
    * order-0 kernel page, so an importer can place free blocks exactly (`initFreeBlock`).
@@ -89,15 +100,7 @@ export interface MachineConfig {
   boot: 'free' | 'allocated'
 }
 
-/** A config error, naming the offending field path (e.g. `zones[1].sizeMiB`). */
-export class ConfigError extends Error {
-  field: string
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`)
-    this.name = 'ConfigError'
-    this.field = field
-  }
-}
+export { ConfigError }
 
 const MiB_PAGES = 256
 const DMA_END_PFN = 16 * MiB_PAGES
@@ -239,6 +242,7 @@ export function parseMachineConfig(input: unknown): MachineConfig {
     'pcp',
     'debugVm',
     'boot',
+    'reserve',
   ])
   for (const k of Object.keys(o)) if (!known.has(k)) throw new ConfigError(k, 'unknown field')
 
@@ -278,17 +282,6 @@ export function parseMachineConfig(input: unknown): MachineConfig {
     zones = defaultZones(memoryMiB * MiB_PAGES, nrNodes, movableMiB * MiB_PAGES, pbPages)
   }
 
-  const thpRecommendedMinFree = bool(o, 'thpRecommendedMinFree', true)
-  const minFreeKbytes =
-    o.minFreeKbytes !== undefined
-      ? int(o, 'minFreeKbytes', 0, 128, 65536 * 1024)
-      : defaultMinFreeKbytes(
-          zones,
-          pbPages,
-          thpRecommendedMinFree,
-          int(o, 'watermarkScaleFactor', 10, 1, 3000),
-        )
-
   const era = o.kernelEra === undefined ? '6.12' : o.kernelEra
   if (!KERNEL_ERAS.includes(era as KernelEra))
     throw new ConfigError(
@@ -298,6 +291,24 @@ export function parseMachineConfig(input: unknown): MachineConfig {
   const boot = o.boot === undefined ? 'free' : o.boot
   if (boot !== 'free' && boot !== 'allocated')
     throw new ConfigError('boot', `must be 'free' or 'allocated', got ${JSON.stringify(boot)}`)
+  const reserve = parseReserve(
+    o.reserve,
+    era as KernelEra,
+    boot === 'free' && o.zones === undefined,
+  )
+  const managed = managedPages(zones, reserve)
+
+  const thpRecommendedMinFree = bool(o, 'thpRecommendedMinFree', true)
+  const minFreeKbytes =
+    o.minFreeKbytes !== undefined
+      ? int(o, 'minFreeKbytes', 0, 128, 65536 * 1024)
+      : defaultMinFreeKbytes(
+          zones,
+          managed,
+          pbPages,
+          thpRecommendedMinFree,
+          int(o, 'watermarkScaleFactor', 10, 1, 3000),
+        )
 
   return {
     memoryMiB,
@@ -314,31 +325,50 @@ export function parseMachineConfig(input: unknown): MachineConfig {
     pcp: bool(o, 'pcp', true),
     debugVm: bool(o, 'debugVm', false),
     boot,
+    reserve,
   }
 }
 
+/** Per zone of `zones`: its pages less the boot reservations inside it (`managed_pages`). */
+export function managedPages(zones: ZoneConfig[], reserve: ReserveConfig): number[] {
+  const ranges = reservedRanges(zones, reserve)
+  return zones.map((z) => {
+    let n = z.nrPages
+    for (const r of ranges) {
+      const lo = Math.max(z.startPfn, r.startPfn)
+      const hi = Math.min(z.startPfn + z.nrPages, r.startPfn + r.nrPages)
+      if (hi > lo) n -= hi - lo
+    }
+    return n
+  })
+}
+
 /**
- * Boot-time `min_free_kbytes`: `init_per_zone_wmark_min` then, with THP,
- * `set_recommended_min_free_kbytes` (mm/khugepaged.c). `nr_free_buffer_pages()` counts
- * managed pages of zones ≤ NORMAL minus their high watermark.
+ * Boot-time `min_free_kbytes` (mm/page_alloc.c, 6.1 and 6.12 alike): `init_per_zone_wmark_min`'s
+ * `calculate_min_free_kbytes` = clamp(int_sqrt(lowmem_kB * 16), 128, 262144), where
+ * `nr_free_buffer_pages()` is the managed pages of zones ≤ NORMAL (no watermarks are set yet);
+ * then with THP enabled khugepaged's `set_recommended_min_free_kbytes` (mm/khugepaged.c) raises
+ * it to `pageblock_nr_pages * nr_zones * (2 + 3 * 3)` pages, at most 5% of
+ * `nr_free_buffer_pages()` (managed − high watermark, after the first `setup_per_zone_wmarks`).
  */
 function defaultMinFreeKbytes(
   zones: ZoneConfig[],
+  managed: number[],
   pbPages: number,
   thp: boolean,
   scale: number,
 ): number {
-  const lowmem = zones.filter((z) => z.type <= ZONE_NORMAL)
-  const lowmemPages = lowmem.reduce((a, z) => a + z.nrPages, 0)
+  const lowmem = zones.flatMap((z, i) => (z.type <= ZONE_NORMAL ? [managed[i]] : []))
+  const lowmemPages = lowmem.reduce((a, n) => a + n, 0)
   let minFree = Math.min(262144, Math.max(128, intSqrt(lowmemPages * 4 * 16)))
   if (!thp) return minFree
   // nr_free_buffer_pages() after the first setup_per_zone_wmarks: managed - high watermark.
   const pagesMin = minFree >> 2
   let buffer = 0
-  for (const z of lowmem) {
-    const min = Math.floor((pagesMin * z.nrPages) / lowmemPages)
-    const d = Math.max(min >> 2, multFrac(z.nrPages, scale, 10000))
-    buffer += Math.max(0, z.nrPages - (min + 2 * d))
+  for (const n of lowmem) {
+    const min = Math.floor((pagesMin * n) / lowmemPages)
+    const d = Math.max(min >> 2, multFrac(n, scale, 10000))
+    buffer += Math.max(0, n - (min + 2 * d))
   }
   const nrZones = lowmem.length
   let recommended = pbPages * nrZones * 2 + pbPages * nrZones * 3 * 3

@@ -3,20 +3,35 @@
  * atomic allocation, and `unreserve_highatomic_pageblock` under memory pressure.
  */
 import { moveToFreeList, getPageFromFreeArea } from './freeArea'
-import { type Machine } from './machine'
+import { eraAtLeast, type Machine } from './machine'
 import { migratetypeIsMergeable, MIGRATE_HIGHATOMIC } from './migratetype'
 import { moveFreepagesBlock, moveFreepagesBlockLegacy } from './moveFreepages'
 import { changePageblockRange, getPfnblockMigratetype, setPageblockMigratetype } from './pageblock'
 import { type Zone } from './zone'
 
 /**
- * `reserve_highatomic_pageblock(page, order, zone)`: while fewer than `managed/100 +
- * pageblock_nr_pages` pages are reserved, relabel the allocation's (mergeable) pageblock
- * HIGHATOMIC and move its free pages there.
+ * The most pages `reserve_highatomic_pageblock` lets a zone reserve, or 0 for none:
+ * - [≤6.7] `managed/100 + pageblock_nr_pages` (6.1 stable);
+ * - [6.8+] `ALIGN(managed/100, pageblock_nr_pages)`, and no reserve at all when 1% of the
+ *   zone is less than a pageblock: d68e39fc45f7 ("mm: page_alloc: correct high atomic reserve
+ *   calculations") and 9cd20f3fe045 ("... enforce minimum zone size to do high atomic
+ *   reserves"), Charan Teja Kalla, v6.8-rc1 (6.12 source).
+ */
+export function highatomicMaxManaged(m: Machine, z: Zone): number {
+  const onePercent = Math.floor(z.managedPages / 100)
+  if (!eraAtLeast(m, '6.9')) return onePercent + m.pageblockNrPages
+  if (onePercent < m.pageblockNrPages) return 0
+  return Math.ceil(onePercent / m.pageblockNrPages) * m.pageblockNrPages
+}
+
+/**
+ * `reserve_highatomic_pageblock(page, order, zone)`: while fewer than `highatomicMaxManaged`
+ * pages are reserved, relabel the allocation's (mergeable) pageblock HIGHATOMIC and move its
+ * free pages there.
  */
 export function reserveHighatomicPageblock(m: Machine, z: Zone, pfn: number, order: number): void {
-  const maxManaged = Math.floor(z.managedPages / 100) + m.pageblockNrPages
-  if (z.nrReservedHighatomic >= maxManaged) return
+  const maxManaged = highatomicMaxManaged(m, z)
+  if (maxManaged === 0 || z.nrReservedHighatomic >= maxManaged) return
   const mt = getPfnblockMigratetype(m, pfn)
   if (!migratetypeIsMergeable(mt)) return
   if (!m.hygiene) {

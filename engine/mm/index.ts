@@ -55,17 +55,22 @@
  *   ./vmstatItems), not through this index: sucrase compiles re-exports into getters.
  *
  * ## Where the model departs from the kernel
- * - No memory holes; zones are pageblock-aligned and contiguous; no PCI hole below 4 GiB; the
- *   first DMA page is not reserved unless `reservePages` says so.
- * - Boot frees all memory; nothing is allocated by the "kernel" unless a workload does it.
+ * - No memory holes; zones are pageblock-aligned and contiguous; no PCI hole below 4 GiB.
+ * - Boot keeps the first MiB, the kernel image and the memmap reserved (`cfg.reserve`, see
+ *   ./reserve); the kernel's other memblock allocations (page tables, percpu first chunk, early
+ *   hash tables: ~0.7 MiB on the 256 MiB guests) are not reserved, and the image is one range
+ *   (the kernel frees its init sections and alignment gaps in place). Nothing else is
+ *   allocated by the "kernel" unless a workload does it.
  * - No kswapd, direct reclaim, compaction or OOM in `allocPages`: after the fast path fails,
  *   one retry with `gfp_to_alloc_flags` (MIN watermark, reserves) is made. A boosted watermark
  *   (`ZONE_BOOSTED_WATERMARK`) is cleared on the next allocation as the kernel does when it
  *   wakes kswapd, but the boost itself stays until reclaim exists to reset it.
  * - Per-cpu lists follow 6.1's `nr_pcp_free`/`free_factor` and batch rules in every era (the
  *   6.6+ high_min/high_max auto-tuning is not modelled); the pcp lock never fails.
- * - Eras: the 6.1 `ALLOC_HARDER` is represented by ALLOC_NON_BLOCK (|ALLOC_HIGHATOMIC above order
- *   0) for `__GFP_HIGH` requests without direct reclaim, with 6.1's watermark arithmetic.
+ * - Era 6.1 is the 6.1 stable kernel (Debian 6.1.192), which has 6.3's ALLOC_NON_BLOCK and
+ *   ALLOC_RESERVES; its one `__GFP_ATOMIC` test left (`zone_watermark_fast`'s boost-free retry)
+ *   is modelled as GFP_ATOMIC's `__GFP_HIGH` without `__GFP_DIRECT_RECLAIM`: the model's gfp
+ *   has no `__GFP_ATOMIC` bit.
  * - NR_FREE_PAGES accounting follows list membership (equal to both eras' kernel rules; the
  *   kernel's ≤6.9 accounting races are not reproduced). PGFREE is counted for every free.
  * - `page` in trace events is a synthetic vmemmap address (0xffffea0000000000 + 64 * pfn).
@@ -125,6 +130,13 @@ export {
   parseMachineConfig,
 } from './config'
 export { type Machine, eraAtLeast, setCurrentCpu, cpuToNode, pfnZone } from './machine'
+export {
+  type ReserveConfig,
+  type ReservedRange,
+  defaultKernelImageKiB,
+  reservedRanges,
+  reservedSummary,
+} from './reserve'
 export { type Zone } from './zone'
 export {
   ZONE_DMA,
@@ -134,7 +146,13 @@ export {
   MAX_NR_ZONES,
   ZONE_NAMES,
 } from './zoneType'
-export { createMachine, initFreeBlock, reservePages, recomputeWatermarks } from './boot'
+export {
+  createMachine,
+  type CreateMachineOptions,
+  initFreeBlock,
+  reservePages,
+  recomputeWatermarks,
+} from './boot'
 export { allocPagesNode } from './alloc'
 export { putPageTestzero } from './free'
 export { freePagesPrepare, prepNewPage } from './prep'
@@ -276,3 +294,15 @@ export * from './traceTypes'
 export * from './traceTypesMigrate'
 export * from './traceTypesCompaction'
 export * from './traceTypesReclaim'
+export {
+  MTHP_STAT_ITEMS,
+  type MthpStatItem,
+  type DeferredSplitState,
+  mthpStat,
+  modMthpStat,
+  deferredSplitFolio,
+  deferredSplitCount,
+  folioOnDeferredList,
+  folioTestPartiallyMapped,
+  folioUnqueueDeferredSplit,
+} from './deferredSplit'

@@ -1,11 +1,13 @@
 /**
  * The full CONFIG_DEBUG_VM-style check (`checkInvariants`): free lists against page state and
  * `nr_free`, no overlapping blocks, no free block across pageblocks of differing isolation
- * state, no negative refcount or mapcount, per-cpu counts, and NR_FREE_PAGES /
- * NR_FREE_CMA_PAGES / nr_free_highatomic accounting, and no folio left isolated. O(pages); the
- * hot paths run only the cheap checks (double free, refcount underflow, bad page) when `debugVm`
- * is on.
+ * state, [6.10+] freelist hygiene (not under the ≤5.17 merge rule, `m.mergeIsolateOnly`,
+ * whose merged blocks span pageblocks of different types on the freer's list), no negative
+ * refcount or mapcount, per-cpu counts, and NR_FREE_PAGES / NR_FREE_CMA_PAGES /
+ * nr_free_highatomic accounting, and no folio left isolated. O(pages); the hot paths run only
+ * the cheap checks (double free, refcount underflow, bad page) when `debugVm` is on.
  */
+import { checkDeferredSplit } from './deferredSplit'
 import { type Machine } from './machine'
 import {
   PAGE_ALLOC,
@@ -91,7 +93,8 @@ function checkFreeLists(m: Machine, z: Zone, onList: Uint8Array): InvariantViola
           return v(m, 'free-block-alignment', pfn, `order-${o} block not aligned`)
         if (onList[pfn] !== 0) return v(m, 'free-list-link', pfn, 'block on two lists (or a cycle)')
         onList[pfn] = 1
-        if (m.hygiene) {
+        // Under the ≤5.17 merge rule a block sits on its freer's list, whatever its pageblocks.
+        if (m.hygiene && !m.mergeIsolateOnly) {
           const pbs = o > m.pageblockOrder ? 1 << (o - m.pageblockOrder) : 1
           for (let i = 0; i < pbs; i++) {
             const bt = getPfnblockMigratetype(m, pfn + i * m.pageblockNrPages)
@@ -288,5 +291,7 @@ export function checkInvariants(m: Machine): InvariantViolation | null {
     const r = checkFreeLists(m, z, onList) ?? checkPcp(m, z) ?? checkMemmap(m, z, onList)
     if (r) return r
   }
+  const ds = checkDeferredSplit(m)
+  if (ds) return { rule: 'deferred-split-queue', pfn: ds.pfn, event: m.op, message: ds.message }
   return checkIsolated(m)
 }

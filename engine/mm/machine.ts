@@ -22,8 +22,6 @@ export class Machine {
   readonly claimSteal: boolean
   /** [2025] standalone `PB_migrate_isolate` bit. */
   readonly isolateBit: boolean
-  /** [6.1] `ALLOC_HARDER` rather than 6.3's `ALLOC_NON_BLOCK`/`ALLOC_MIN_RESERVE`/`ALLOC_HIGHATOMIC`. */
-  readonly allocHarder: boolean
   readonly pageblockOrder: number
   readonly pageblockNrPages: number
   readonly maxOrder: number
@@ -36,6 +34,12 @@ export class Machine {
   readonly nrCpus: number
   debugVm: boolean
   pcpEnabled: boolean
+  /**
+   * Design `buddy.mergeRule: 'isolate-only'`: the ≤5.17 `__free_one_page`, where at orders ≥
+   * pageblock_order only isolation stops a merge (CMA and HIGHATOMIC pageblocks merge with any
+   * type); false is 5.18+'s `migratetype_is_mergeable` rule. Set before any pageblock changes type.
+   */
+  mergeIsolateOnly = false
 
   /** Per pfn, interleaved: flags, info (order | listMt << 8), next, prev (see memmap.ts). */
   pg: Int32Array
@@ -99,6 +103,13 @@ export class Machine {
   rmqueueMode = 0
   fallbackCanSteal = false
   readonly moveCounts = { freePages: 0, movablePages: 0, startPfn: 0 }
+  /**
+   * `current->capture_control` of the running task, read by `__free_one_page`'s
+   * `compaction_capture` (buddy.ts): direct compaction arms it with its zone, order and request
+   * migratetype; a block of that order freed in that zone meanwhile is taken (`page`, else -1)
+   * instead of going to the free lists. `zoneId` -1: not armed.
+   */
+  readonly capc = { zoneId: -1, order: -1, migratetype: 0, page: -1 }
 
   /** Per trace event: 1 if anybody subscribed (checked before building an event). */
   traceOn: Uint8Array
@@ -112,7 +123,6 @@ export class Machine {
     this.freeHighatomicAcct = rank >= eraRankOf('6.12')
     this.claimSteal = rank >= eraRankOf('6.15')
     this.isolateBit = rank >= eraRankOf('2025')
-    this.allocHarder = rank === eraRankOf('6.1')
     this.pageblockOrder = cfg.pageblockOrder
     this.pageblockNrPages = 1 << cfg.pageblockOrder
     this.maxOrder = cfg.maxPageOrder

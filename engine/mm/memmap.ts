@@ -34,6 +34,13 @@ export const PG_reclaim = 1 << 18
 export const PG_swapbacked = 1 << 19
 export const PG_unevictable = 1 << 20
 export const PG_mlocked = 1 << 21
+/**
+ * [6.12] `PG_partially_mapped` (a second-page flag in the kernel, `folio_test_partially_mapped`):
+ * the large anon folio was queued for deferred split because part of it was unmapped
+ * (mm/huge_memory.c:deferred_split_folio, "mm: introduce a pageflag for partially mapped
+ * folios"). Model bit 17 (6.1's PG_mappedtodisk, unused by the model).
+ */
+export const PG_partially_mapped = 1 << 17
 /** Non-LRU movable page isolated for migration (the kernel aliases it onto PG_reclaim). */
 export const PG_isolated = 1 << 22
 /** Model: anonymous folio (`PAGE_MAPPING_ANON` in `folio->mapping`). */

@@ -3,6 +3,7 @@
  * `free_pages_prepare` (debug checks, trace, flag reset), plus the counters tied to folio
  * flags that must be dropped when a page is freed.
  */
+import { freeLargeAnonFolio } from './deferredSplit'
 import { __GFP_COMP } from './gfp'
 import { type Machine } from './machine'
 import {
@@ -13,6 +14,7 @@ import {
   PAGE_PCP,
   PAGE_TYPE_BUDDY,
   PG_dirty,
+  PG_anon,
   PG_file,
   PG_head,
   PG_INFO,
@@ -73,6 +75,8 @@ export function freePagesPrepare(m: Machine, pfn: number, order: number): void {
       reportViolation(m, 'bad-page', pfn, `freeing a page with refcount ${m.refcount[pfn]}`)
   }
   if ((f & FOLIO_FLAGS_MASK) !== 0) unaccountFolioFlags(m, pfn, f, 1 << order)
+  // __folio_put's folio_unqueue_deferred_split and free_pages_prepare's NR_ANON mTHP count.
+  if ((f & (PG_head | PG_anon)) === (PG_head | PG_anon)) freeLargeAnonFolio(m, pfn, order)
   if ((f & PAGE_EXTRA) !== 0) {
     m.mapcount[pfn] = 0
     m.pincount[pfn] = 0

@@ -92,8 +92,8 @@ export function rmqueueModeReset(m: Machine): void {
 }
 
 /**
- * `rmqueue_buddy()`: with ALLOC_HIGHATOMIC try the HIGHATOMIC lists first; then `__rmqueue`;
- * if that fails, OOM callers ([6.3+] and non-blocking ones) may dip into HIGHATOMIC.
+ * `rmqueue_buddy()` (6.3+, and 6.1 stable): with ALLOC_HIGHATOMIC try the HIGHATOMIC lists
+ * first; then `__rmqueue`; if that fails, OOM and non-blocking callers may dip into HIGHATOMIC.
  */
 export function rmqueueBuddy(
   m: Machine,
@@ -107,9 +107,7 @@ export function rmqueueBuddy(
   if ((allocFlags & ALLOC_HIGHATOMIC) !== 0) page = rmqueueSmallest(m, z, order, MIGRATE_HIGHATOMIC)
   if (page === NO_PAGE) {
     page = rmqueue(m, z, order, mt, allocFlags)
-    // 6.1 allowed only ALLOC_OOM here; 6.3 added order-0 atomic (ALLOC_NON_BLOCK) callers.
-    const reserveFlags = m.allocHarder ? ALLOC_OOM : ALLOC_OOM | ALLOC_NON_BLOCK
-    if (page === NO_PAGE && (allocFlags & reserveFlags) !== 0) {
+    if (page === NO_PAGE && (allocFlags & (ALLOC_OOM | ALLOC_NON_BLOCK)) !== 0) {
       page = rmqueueSmallest(m, z, order, MIGRATE_HIGHATOMIC)
     }
   }

@@ -13,6 +13,7 @@ import {
   type CompactionBeginEvent,
   type CompactionDeferEvent,
   type CompactionEndEvent,
+  type CompactionFastIsolateFreepagesEvent,
   type CompactionIsolateEvent,
   type CompactionKcompactdSleepEvent,
   type CompactionKcompactdWakeEvent,
@@ -71,7 +72,9 @@ export const TP_MM_VMSCAN_DIRECT_RECLAIM_BEGIN = 31
 export const TP_MM_VMSCAN_DIRECT_RECLAIM_END = 32
 export const TP_MM_VMSCAN_LRU_SHRINK_INACTIVE = 33
 export const TP_MARK_VICTIM = 34
-export const NR_TRACE_EVENTS = 35
+/** [6.12] `mm_compaction_fast_isolate_freepages` (appended after the reclaim ids). */
+export const TP_MM_COMPACTION_FAST_ISOLATE_FREEPAGES = 35
+export const NR_TRACE_EVENTS = 36
 
 export const TRACE_EVENT_NAMES = [
   'mm_page_alloc',
@@ -109,6 +112,7 @@ export const TRACE_EVENT_NAMES = [
   'mm_vmscan_direct_reclaim_end',
   'mm_vmscan_lru_shrink_inactive',
   'mark_victim',
+  'mm_compaction_fast_isolate_freepages',
 ] as const
 
 export type TraceEventName = (typeof TRACE_EVENT_NAMES)[number]
@@ -184,6 +188,7 @@ export type TraceEvent =
   | CompactionDeferEvent
   | CompactionKcompactdSleepEvent
   | CompactionKcompactdWakeEvent
+  | CompactionFastIsolateFreepagesEvent
   | ReclaimTraceEventType
 
 /** The event type of tracepoint `N` (several tracepoints share a template, whose `name` is a union). */

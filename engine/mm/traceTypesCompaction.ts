@@ -25,6 +25,19 @@ export interface CompactionIsolateEvent {
   nr_taken: number
 }
 
+/**
+ * `mm_compaction_fast_isolate_freepages` [6.12] (trace_mm_compaction_fast_isolate_freepages in
+ * fast_isolate_freepages): the search's lower bound `min_pfn` as `start_pfn`, `cc->free_pfn`
+ * as `end_pfn`, free-list entries looked at and pages isolated.
+ */
+export interface CompactionFastIsolateFreepagesEvent {
+  name: 'mm_compaction_fast_isolate_freepages'
+  start_pfn: number
+  end_pfn: number
+  nr_scanned: number
+  nr_taken: number
+}
+
 /** `mm_compaction_migratepages`: `nr_failed = nr_migratepages - nr_succeeded`. */
 export interface CompactionMigratepagesEvent {
   name: 'mm_compaction_migratepages'

@@ -84,9 +84,13 @@ describe('mm/vmstat.c counters the model maintains', () => {
       'compact_daemon_wake',
       'compact_daemon_migrate_scanned',
       'compact_daemon_free_scanned',
+      'htlb_buddy_alloc_success',
+      'htlb_buddy_alloc_fail',
       'cma_alloc_success',
       'cma_alloc_fail',
       'thp_split_page',
+      'thp_split_page_failed',
+      'thp_deferred_split_page',
       'thp_swpout',
       'thp_swpout_fallback',
     ])

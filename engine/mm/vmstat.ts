@@ -61,6 +61,10 @@ import {
   VM_THP_MIGRATION_SPLIT,
   VM_THP_MIGRATION_SUCCESS,
   VM_THP_SPLIT_PAGE,
+  VM_THP_SPLIT_PAGE_FAILED,
+  VM_THP_DEFERRED_SPLIT_PAGE,
+  VM_HTLB_BUDDY_PGALLOC,
+  VM_HTLB_BUDDY_PGALLOC_FAIL,
 } from './vmstatItems'
 import { type ZoneInfo } from './zoneInfo'
 
@@ -175,9 +179,13 @@ export function vmstat(m: Machine): [name: string, value: number][] {
     ['compact_daemon_wake', ev[VM_KCOMPACTD_WAKE]],
     ['compact_daemon_migrate_scanned', ev[VM_KCOMPACTD_MIGRATE_SCANNED]],
     ['compact_daemon_free_scanned', ev[VM_KCOMPACTD_FREE_SCANNED]],
+    ['htlb_buddy_alloc_success', ev[VM_HTLB_BUDDY_PGALLOC]],
+    ['htlb_buddy_alloc_fail', ev[VM_HTLB_BUDDY_PGALLOC_FAIL]],
     ['cma_alloc_success', ev[VM_CMA_ALLOC_SUCCESS]],
     ['cma_alloc_fail', ev[VM_CMA_ALLOC_FAIL]],
     ['thp_split_page', ev[VM_THP_SPLIT_PAGE]],
+    ['thp_split_page_failed', ev[VM_THP_SPLIT_PAGE_FAILED]],
+    ['thp_deferred_split_page', ev[VM_THP_DEFERRED_SPLIT_PAGE]],
     ['thp_swpout', ev[VM_THP_SWPOUT]],
     ['thp_swpout_fallback', ev[VM_THP_SWPOUT_FALLBACK]],
   ]

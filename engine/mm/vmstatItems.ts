@@ -65,7 +65,13 @@ export const VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY = 52
 /** Node counters `NR_VMSCAN_WRITE` / `NR_VMSCAN_IMMEDIATE`, which only grow: kept as events. */
 export const VM_NR_VMSCAN_WRITE = 53
 export const VM_NR_VMSCAN_IMMEDIATE = 54
-export const NR_VM_EVENTS = 55
+/** `THP_SPLIT_PAGE_FAILED` / `THP_DEFERRED_SPLIT_PAGE` (PMD-size folios), mm/huge_memory.c. */
+export const VM_THP_SPLIT_PAGE_FAILED = 55
+export const VM_THP_DEFERRED_SPLIT_PAGE = 56
+/** `HTLB_BUDDY_PGALLOC` / `HTLB_BUDDY_PGALLOC_FAIL`, mm/hugetlb.c:alloc_buddy_hugetlb_folio. */
+export const VM_HTLB_BUDDY_PGALLOC = 57
+export const VM_HTLB_BUDDY_PGALLOC_FAIL = 58
+export const NR_VM_EVENTS = 59
 
 /**
  * The `vm_event_item` slots above by their /proc/vmstat names (`vmstat_text[]`), for
@@ -89,6 +95,8 @@ export const VM_EVENT_ITEMS = {
   cma_alloc_success: VM_CMA_ALLOC_SUCCESS,
   cma_alloc_fail: VM_CMA_ALLOC_FAIL,
   thp_split_page: VM_THP_SPLIT_PAGE,
+  thp_split_page_failed: VM_THP_SPLIT_PAGE_FAILED,
+  thp_deferred_split_page: VM_THP_DEFERRED_SPLIT_PAGE,
   pswpin: VM_PSWPIN,
   pswpout: VM_PSWPOUT,
   pgactivate: VM_PGACTIVATE,
@@ -115,6 +123,8 @@ export const VM_EVENT_ITEMS = {
   kswapd_high_wmark_hit_quickly: VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
   nr_vmscan_write: VM_NR_VMSCAN_WRITE,
   nr_vmscan_immediate_reclaim: VM_NR_VMSCAN_IMMEDIATE,
+  htlb_buddy_alloc_success: VM_HTLB_BUDDY_PGALLOC,
+  htlb_buddy_alloc_fail: VM_HTLB_BUDDY_PGALLOC_FAIL,
 } as const
 export type VmEventName = keyof typeof VM_EVENT_ITEMS
 

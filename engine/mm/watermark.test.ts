@@ -22,20 +22,20 @@ describe('mm/page_alloc.c:__setup_per_zone_wmarks and setup_per_zone_lowmem_rese
   it('splits min_free_kbytes over lowmem zones by managed pages; gaps are max(MIN/4, 0.1% of the zone)', () => {
     const m = createMachine(parseMachineConfig({ memoryMiB: 4096 }))
     const [dma, dma32] = m.zones
+    // Managed, not spanned: DMA loses the first MiB, DMA32 the kernel image and the memmap.
+    expect(dma.managedPages).toBe(4096 - 256)
+    expect(dma32.managedPages).toBe(1044480 - 9602 - 16384)
+    const lowmem = dma.managedPages + dma32.managedPages
     const pagesMin = 45056 / 4
-    expect(dma.wmarkMin).toBe(Math.floor((pagesMin * 4096) / 1048576))
-    expect(dma32.wmarkMin).toBe(Math.floor((pagesMin * 1044480) / 1048576))
-    const d = Math.max(dma32.wmarkMin >> 2, Math.floor((1044480 * 10) / 10000))
+    expect(dma.wmarkMin).toBe(Math.floor((pagesMin * dma.managedPages) / lowmem))
+    expect(dma32.wmarkMin).toBe(Math.floor((pagesMin * dma32.managedPages) / lowmem))
+    const d = Math.max(dma32.wmarkMin >> 2, Math.floor((dma32.managedPages * 10) / 10000))
     expect(dma32.wmarkLow).toBe(dma32.wmarkMin + d)
     expect(dma32.wmarkHigh).toBe(dma32.wmarkMin + 2 * d)
     expect(dma32.wmarkPromo).toBe(dma32.wmarkMin + 3 * d)
     // lowmem_reserve[j] of DMA = managed pages of the zones above it up to j, / 256.
-    expect(dma.lowmemReserve).toEqual([
-      0,
-      Math.floor(1044480 / 256),
-      Math.floor(1044480 / 256),
-      Math.floor(1044480 / 256),
-    ])
+    const r = Math.floor(dma32.managedPages / 256)
+    expect(dma.lowmemReserve).toEqual([0, r, r, r])
     expect(dma32.lowmemReserve).toEqual([0, 0, 0, 0])
   })
 
@@ -43,8 +43,10 @@ describe('mm/page_alloc.c:__setup_per_zone_wmarks and setup_per_zone_lowmem_rese
     const m = createMachine(parseMachineConfig({ memoryMiB: 8192, movableMiB: 1024 }))
     const movable = m.zones.find((z) => z.type === ZONE_MOVABLE)
     expect(movable?.wmarkMin).toBe(128)
+    // The node's memmap (64 sections x 2 MiB) is memblock's top-down allocation: in Movable.
+    expect(movable?.managedPages).toBe(262144 - 32768)
     const normal = m.zones.find((z) => z.type === ZONE_NORMAL)
-    expect(normal?.lowmemReserve[ZONE_MOVABLE]).toBe(Math.floor(262144 / 32))
+    expect(normal?.lowmemReserve[ZONE_MOVABLE]).toBe(Math.floor((262144 - 32768) / 32))
   })
 })
 

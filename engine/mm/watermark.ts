@@ -16,7 +16,8 @@ import {
   WMARK_PROMO,
 } from './allocFlags'
 import { multFrac } from './config'
-import { type Machine } from './machine'
+import { __GFP_DIRECT_RECLAIM, __GFP_HIGH } from './gfp'
+import { eraAtLeast, type Machine } from './machine'
 import { MIGRATE_CMA, MIGRATE_HIGHATOMIC, MIGRATE_TYPES } from './migratetype'
 import { type Zone } from './zone'
 import { LOWMEM_RESERVE_RATIO, MAX_NR_ZONES, ZONE_MOVABLE } from './zoneType'
@@ -89,7 +90,7 @@ export function zoneWatermarkUnusableFree(
   allocFlags: number,
 ): number {
   let unusable = (1 << order) - 1
-  if ((allocFlags & (m.allocHarder ? ALLOC_NON_BLOCK | ALLOC_OOM : ALLOC_RESERVES)) === 0) {
+  if ((allocFlags & ALLOC_RESERVES) === 0) {
     unusable += m.freeHighatomicAcct ? z.nrFreeHighatomic : z.nrReservedHighatomic
   }
   if ((allocFlags & ALLOC_CMA) === 0) unusable += z.nrFreeCmaPages
@@ -97,7 +98,7 @@ export function zoneWatermarkUnusableFree(
 }
 
 /**
- * `__zone_watermark_ok()`: fail if `free - unusable <= min + lowmem_reserve[highest_zoneidx]`
+ * `__zone_watermark_ok()` (6.3+ and 6.1 stable, which has 6.3's ALLOC_RESERVES): fail if `free - unusable <= min + lowmem_reserve[highest_zoneidx]`
  * (with the reserve discounts of ALLOC_MIN_RESERVE/NON_BLOCK/OOM); order 0 then passes; a
  * higher order passes only if some order ≥ `order` has a free block on a list it may use.
  */
@@ -112,12 +113,8 @@ export function zoneWatermarkOk(
 ): boolean {
   let min = mark
   freePages -= zoneWatermarkUnusableFree(m, z, order, allocFlags)
-  if (m.allocHarder) {
-    // 6.1: ALLOC_HIGH halves, ALLOC_HARDER (here NON_BLOCK) takes a quarter, ALLOC_OOM a half.
-    if ((allocFlags & ALLOC_MIN_RESERVE) !== 0) min -= Math.floor(min / 2)
-    if ((allocFlags & ALLOC_OOM) !== 0) min -= Math.floor(min / 2)
-    else if ((allocFlags & ALLOC_NON_BLOCK) !== 0) min -= Math.floor(min / 4)
-  } else if ((allocFlags & ALLOC_RESERVES) !== 0) {
+  if ((allocFlags & ALLOC_RESERVES) !== 0) {
+    // __GFP_HIGH: half the reserve; non-blocking __GFP_HIGH (GFP_ATOMIC): a quarter of the rest.
     if ((allocFlags & ALLOC_MIN_RESERVE) !== 0) {
       min -= Math.floor(min / 2)
       if ((allocFlags & ALLOC_NON_BLOCK) !== 0) min -= Math.floor(min / 4)
@@ -126,9 +123,7 @@ export function zoneWatermarkOk(
   }
   if (freePages <= min + z.lowmemReserve[highestZoneidx]) return false
   if (order === 0) return true
-  const highatomicOk =
-    (allocFlags & (m.allocHarder ? ALLOC_NON_BLOCK | ALLOC_OOM : ALLOC_HIGHATOMIC | ALLOC_OOM)) !==
-    0
+  const highatomicOk = (allocFlags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) !== 0
   for (let o = order; o <= m.maxOrder; o++) {
     if (m.nrFree[z.id * m.nrOrders + o] === 0) continue
     const base = (z.id * m.nrOrders + o) * MIGRATE_TYPES
@@ -139,7 +134,22 @@ export function zoneWatermarkOk(
   return false
 }
 
-/** `zone_watermark_fast()`: a quick order-0 test, then the full check, then the boost-free MIN retry for `__GFP_HIGH`. */
+/**
+ * The boost-free MIN retry of `zone_watermark_fast` applies to this order-0 request: [6.3+]
+ * ALLOC_MIN_RESERVE (`__GFP_HIGH`, "mm: discard __GFP_ATOMIC"); [6.1 stable] `__GFP_ATOMIC`,
+ * which only GFP_ATOMIC carried (the slow path strips it from direct-reclaim callers). The
+ * model's gfp has no `__GFP_ATOMIC` bit, so 6.1 tests for GFP_ATOMIC's `__GFP_HIGH` without
+ * `__GFP_DIRECT_RECLAIM`.
+ */
+function ignoresBoost(m: Machine, allocFlags: number, gfp: number): boolean {
+  if (eraAtLeast(m, '6.6')) return (allocFlags & ALLOC_MIN_RESERVE) !== 0
+  return (gfp & (__GFP_HIGH | __GFP_DIRECT_RECLAIM)) === __GFP_HIGH
+}
+
+/**
+ * `zone_watermark_fast()`: a quick order-0 test, then the full check, then for an order-0
+ * atomic request at the MIN watermark the check against the boost-free MIN mark.
+ */
 export function zoneWatermarkFast(
   m: Machine,
   z: Zone,
@@ -147,6 +157,7 @@ export function zoneWatermarkFast(
   mark: number,
   highestZoneidx: number,
   allocFlags: number,
+  gfp: number,
 ): boolean {
   const freePages = z.nrFreePages
   if (order === 0) {
@@ -158,7 +169,7 @@ export function zoneWatermarkFast(
   if (zoneWatermarkOk(m, z, order, mark, highestZoneidx, allocFlags, freePages)) return true
   if (
     order === 0 &&
-    (allocFlags & ALLOC_MIN_RESERVE) !== 0 &&
+    ignoresBoost(m, allocFlags, gfp) &&
     z.watermarkBoost !== 0 &&
     (allocFlags & ALLOC_WMARK_MASK) === WMARK_MIN
   ) {

@@ -24,10 +24,21 @@ import {
 } from './types'
 import { nextWritebackDoneNs, nrWritebackInflight } from './writeback'
 
-/** mm/vmscan.c:compaction_ready: the zone can already compact for `sc.order` (with a gap). */
-function compactionReady(m: Machine, z: Zone, sc: ScanControl): boolean {
+/**
+ * mm/vmscan.c:compaction_ready: the zone can already compact for `sc.order` (with a gap).
+ * `compaction_suitable` compares the fragmentation index with `vm.extfrag_threshold`: at 1000
+ * (calibration's hugetlb requests) it is never suitable, so reclaim runs.
+ */
+function compactionReady(m: Machine, z: Zone, sc: ScanControl, env: ReclaimEnv): boolean {
   if ((sc.gfpMask & __GFP_IO) === 0) return false
-  const suitable = compactionSuitAllocationOrder(m, z, sc.order, sc.reclaimIdx, 0)
+  const suitable = compactionSuitAllocationOrder(
+    m,
+    z,
+    sc.order,
+    sc.reclaimIdx,
+    0,
+    env.compaction?.extfragThreshold,
+  )
   if (suitable === 'success') return true
   if (suitable === 'skipped') return false
   return zoneWatermarkOkSafe(
@@ -46,7 +57,7 @@ function shrinkZones(m: Machine, zonelist: Int32Array, sc: ScanControl, env: Rec
   for (let i = 0; i < zonelist.length; i++) {
     const z = m.zones[zonelist[i]]
     if (z.type > sc.reclaimIdx || z.managedPages === 0) continue
-    if (sc.order > PAGE_ALLOC_COSTLY_ORDER && compactionReady(m, z, sc)) {
+    if (sc.order > PAGE_ALLOC_COSTLY_ORDER && compactionReady(m, z, sc, env)) {
       sc.compactionReady = true
       continue
     }

@@ -47,6 +47,9 @@
  *   compaction isolations happened since (≈0.3 s at 16 GiB). `setLruAutoSync(m, false)` turns
  *   that off once every creator of LRU folios calls `lruAdd`.
  * - `folio_referenced` is modelled by `folioMarkYoung` (PTE accessed bits per folio), not rmap.
+ * - `shrink_slab` runs one shrinker, the THP deferred split shrinker (shrinker.ts), with
+ *   `do_shrink_slab`'s arithmetic; `doAnonymousPage` (anonFault.ts) is the mTHP fault that feeds
+ *   its queue (calibration W4's fill).
  */
 export * from './types'
 export * from './counters'
@@ -100,3 +103,12 @@ export { shouldReclaimRetry, shouldCompactRetry, type AllocContext, type RetrySt
 export { allocPagesReclaim, allocPagesSlowpath, type AllocPath, type AllocResult } from './slowpath'
 export { reclaimVmstat, lruCounts } from './vmstat'
 export { swapinFolio, swapinRange } from './swapin'
+export { shrinkSlab, deferredSplitScan, SHRINK_BATCH, DEFAULT_SEEKS, SHRINK_STOP } from './shrinker'
+export {
+  doAnonymousPage,
+  mapNewAnonFolio,
+  vmaThpGfpMask,
+  THP_DEFRAG_MODES,
+  type AnonFaultOptions,
+  type ThpDefrag,
+} from './anonFault'

@@ -55,6 +55,22 @@ describe('should_compact_retry', () => {
     expect(st.compactPriority).toBe(DEF_COMPACT_PRIORITY)
   })
 
+  it('[≤6.4] a result that is neither progress, failure, skip nor withdrawal retries; [6.5+] it escalates', () => {
+    // 6.1's should_compact_retry falls through to `retries <= max_retries` for e.g.
+    // NO_SUITABLE_PAGE; 6.5's simplification sends everything but SKIPPED/SUCCESS to the
+    // priority check (and a costly order at SYNC_LIGHT then gives up).
+    const old = reclaimTestMachine('6.1')
+    const st61 = state()
+    expect(shouldCompactRetry(old, 9, ctx(old), 'no_suitable_page', st61)).toBe(true)
+    expect(st61).toMatchObject({ compactPriority: DEF_COMPACT_PRIORITY, compactionRetries: 0 })
+    const m = reclaimTestMachine('6.12')
+    const st = state()
+    expect(shouldCompactRetry(m, 9, ctx(m), 'no_suitable_page', st)).toBe(false)
+    const async = state(2)
+    expect(shouldCompactRetry(m, 9, ctx(m), 'no_suitable_page', async)).toBe(true)
+    expect(async.compactPriority).toBe(DEF_COMPACT_PRIORITY)
+  })
+
   it('COMPLETE and withdrawn results only escalate the priority', () => {
     const m = reclaimTestMachine()
     const st = state()
@@ -112,7 +128,8 @@ describe('should_reclaim_retry', () => {
   })
 
   it('gives up at once when free + reclaimable cannot meet MIN, unless a highatomic block is left', () => {
-    const m = reclaimTestMachine()
+    // 256 MiB: on 6.8+ a zone whose 1% is under a pageblock (64 MiB) reserves no highatomic block.
+    const m = reclaimTestMachine('6.12', { zones: [{ type: 'Normal', sizeMiB: 256 }] })
     // A highatomic reserve first, then memory full of unreclaimable anon (no swap).
     const pfn = allocPagesFlags(m, GFP_KERNEL, 1, ALLOC_NO_WATERMARKS)
     reserveHighatomicPageblock(m, m.zones[0], pfn, 1)

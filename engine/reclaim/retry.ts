@@ -14,7 +14,7 @@ import {
   MIN_COMPACT_PRIORITY,
 } from '../compaction/types'
 import { unreserveHighatomicPageblock } from '../mm/highatomic'
-import { type Machine } from '../mm/machine'
+import { eraAtLeast, type Machine } from '../mm/machine'
 import { PAGE_ALLOC_COSTLY_ORDER } from '../mm/pcpIndex'
 import { zoneWatermarkOk } from '../mm/watermark'
 import { emitReclaimTrace, reclaimTraceOn } from './counters'
@@ -91,11 +91,13 @@ export function shouldReclaimRetry(
 }
 
 /**
- * mm/page_alloc.c:should_compact_retry (CONFIG_COMPACTION): SUCCESS counts a retry; COMPLETE
+ * mm/page_alloc.c:should_compact_retry (CONFIG_COMPACTION), ≤6.4 (6.1): SUCCESS counts a retry; COMPLETE
  * and withdrawn results go to the priority check; SKIPPED retries iff reclaim could make
  * compaction suitable; otherwise retry while retries ≤ MAX_COMPACT_RETRIES (a quarter above
  * PAGE_ALLOC_COSTLY_ORDER). The priority check escalates (`prio--`, retries reset) down to
- * SYNC_LIGHT for costly orders, SYNC_FULL otherwise. Traces `compact_retry`.
+ * SYNC_LIGHT for costly orders, SYNC_FULL otherwise. [6.5+] (eras 6.6 on): SKIPPED as before;
+ * SUCCESS retries while `++retries ≤ max`; every other result (and SUCCESS past the limit) goes
+ * to the priority check. Traces `compact_retry`.
  */
 export function shouldCompactRetry(
   m: Machine,
@@ -105,24 +107,13 @@ export function shouldCompactRetry(
   st: RetryState,
 ): boolean {
   if (order === 0) return false
-  let maxRetries = MAX_COMPACT_RETRIES
   const retries = st.compactionRetries
   const priority = st.compactPriority
-  let ret = false
-  let checkPriority = false
-  if (compactionMadeProgress(result)) st.compactionRetries++
-  if (compactionFailed(result) || compactionWithdrawn(result)) {
-    checkPriority = true
-  } else if (compactionNeedsReclaim(result)) {
-    ret = compactionZonelistSuitable(m, Array.from(ac.zonelist), order, ac.highestZoneidx, (z) =>
-      zoneReclaimablePages(m, z.id),
-    )
-  } else {
-    if (order > PAGE_ALLOC_COSTLY_ORDER) maxRetries = Math.floor(maxRetries / 4)
-    if (st.compactionRetries <= maxRetries) ret = true
-    else checkPriority = true
-  }
-  if (checkPriority) {
+  const d = eraAtLeast(m, '6.6')
+    ? compactRetryDecision65(m, order, ac, result, st)
+    : compactRetryDecision61(m, order, ac, result, st)
+  let ret = d.ret
+  if (d.checkPriority) {
     const minPriority =
       order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY : MIN_COMPACT_PRIORITY
     if (st.compactPriority > minPriority) {
@@ -138,8 +129,62 @@ export function shouldCompactRetry(
       priority,
       result,
       retries,
-      max_retries: maxRetries,
+      max_retries: d.maxRetries,
       ret,
     })
   return ret
+}
+
+interface CompactRetryDecision {
+  ret: boolean
+  checkPriority: boolean
+  maxRetries: number
+}
+
+function zonelistSuitable(m: Machine, order: number, ac: AllocContext): boolean {
+  return compactionZonelistSuitable(m, Array.from(ac.zonelist), order, ac.highestZoneidx, (z) =>
+    zoneReclaimablePages(m, z.id),
+  )
+}
+
+/** should_compact_retry ≤6.4 (6.1): the compaction result helpers decide. */
+function compactRetryDecision61(
+  m: Machine,
+  order: number,
+  ac: AllocContext,
+  result: CompactResult,
+  st: RetryState,
+): CompactRetryDecision {
+  let maxRetries = MAX_COMPACT_RETRIES
+  if (compactionMadeProgress(result)) st.compactionRetries++
+  if (compactionFailed(result) || compactionWithdrawn(result))
+    return { ret: false, checkPriority: true, maxRetries }
+  if (compactionNeedsReclaim(result))
+    return { ret: zonelistSuitable(m, order, ac), checkPriority: false, maxRetries }
+  if (order > PAGE_ALLOC_COSTLY_ORDER) maxRetries = Math.floor(maxRetries / 4)
+  const ret = st.compactionRetries <= maxRetries
+  return { ret, checkPriority: !ret, maxRetries }
+}
+
+/**
+ * should_compact_retry [6.5+] (Johannes Weiner, "mm: compaction: simplify
+ * should_compact_retry()"): SKIPPED retries if reclaim can help; SUCCESS (the allocation lost a
+ * race) retries while `++retries ≤ max_retries` (a quarter for costly orders); every other result
+ * escalates the priority.
+ */
+function compactRetryDecision65(
+  m: Machine,
+  order: number,
+  ac: AllocContext,
+  result: CompactResult,
+  st: RetryState,
+): CompactRetryDecision {
+  let maxRetries = MAX_COMPACT_RETRIES
+  if (compactionNeedsReclaim(result))
+    return { ret: zonelistSuitable(m, order, ac), checkPriority: false, maxRetries }
+  if (compactionMadeProgress(result)) {
+    if (order > PAGE_ALLOC_COSTLY_ORDER) maxRetries = Math.floor(maxRetries / 4)
+    if (++st.compactionRetries <= maxRetries) return { ret: true, checkPriority: false, maxRetries }
+  }
+  return { ret: false, checkPriority: true, maxRetries }
 }

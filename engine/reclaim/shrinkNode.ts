@@ -1,8 +1,8 @@
 /**
  * mm/vmscan.c, node level: `shrink_node` → `prepare_scan_count` → `shrink_lruvec` →
  * `get_scan_count`, `shrink_list` (`shrink_active_list` / `shrink_inactive_list` with
- * `isolate_lru_folios` and `move_folios_to_lru`), and `should_continue_reclaim` for
- * reclaim/compaction. One root lruvec per node (no memcg).
+ * `isolate_lru_folios` and `move_folios_to_lru`), `shrink_slab` (engine/reclaim/shrinker.ts), and
+ * `should_continue_reclaim` for reclaim/compaction. One root lruvec per node (no memcg).
  */
 import { compactionSuitable } from '../compaction/suitable'
 import { compactGap } from '../compaction/types'
@@ -43,6 +43,7 @@ import {
   unlinkFolio,
 } from './lru'
 import { createReclaimStat, shrinkFolioList } from './shrinkFolioList'
+import { shrinkSlab } from './shrinker'
 import { nrSwapPages } from './swap'
 import {
   DEACTIVATE_ANON,
@@ -309,11 +310,12 @@ function shouldContinueReclaim(
   nid: number,
   nrReclaimed: number,
   sc: ScanControl,
+  extfragThreshold: number | undefined,
 ): boolean {
   if (!inReclaimCompaction(sc) || nrReclaimed === 0) return false
   for (const z of m.zones) {
     if (z.nid !== nid || z.type > sc.reclaimIdx || z.managedPages === 0) continue
-    if (compactionSuitable(m, z, sc.order, sc.reclaimIdx)) return false
+    if (compactionSuitable(m, z, sc.order, sc.reclaimIdx, extfragThreshold)) return false
   }
   let inactive = lruvecLruSize(m, nid, LRU_INACTIVE_FILE, 3)
   if (canReclaimAnonPages(m)) inactive += lruvecLruSize(m, nid, LRU_INACTIVE_ANON, 3)
@@ -337,11 +339,13 @@ function shrinkNodeLoop(m: Machine, nid: number, sc: ScanControl, env: ReclaimEn
     sc.nrDirty = sc.nrUnqueuedDirty = sc.nrWriteback = sc.nrTaken = 0
     sc.nrFileTaken = sc.nrImmediate = 0
     prepareScanCount(m, nid, sc)
+    // shrink_node_memcgs: the LRU lists, then the shrinkers (here the deferred split one).
     shrinkLruvec(m, nid, sc, env)
+    shrinkSlab(m, nid, sc.priority, env)
     const progress = sc.nrReclaimed - nrReclaimed
     if (progress > 0) lruOf(m).kswapdFailures[nid] = 0
     if (sc.nrScanned === nrScanned) break
-    if (!shouldContinueReclaim(m, nid, progress, sc)) break
+    if (!shouldContinueReclaim(m, nid, progress, sc, env.compaction?.extfragThreshold)) break
   }
 }
 

@@ -49,7 +49,7 @@ import { TP_MM_PAGE_ALLOC } from '../mm/traceTypes'
 import { ZONE_NORMAL } from '../mm/zoneType'
 import { countReclaimEvent, emitReclaimTrace, OOM_KILL, reclaimTraceOn } from './counters'
 import { tryToFreePages } from './directReclaim'
-import { wakeupKswapd } from './kswapd'
+import { kswapdPending, kswapdRun, wakeupKswapd } from './kswapd'
 import { lruTrusted } from './lru'
 import { type AllocContext, type RetryState, shouldCompactRetry, shouldReclaimRetry } from './retry'
 import { type OomVictim, reclaimCost, type ReclaimEnv } from './types'
@@ -159,9 +159,28 @@ function directCompact(
     if (r.result !== 'skipped') {
       res.compactStalls++
       env.onDirectCompact?.(order, r.result, r.pfn !== NO_PAGE, env.clock.nowNs - t0)
+      // __alloc_pages_direct_compact: COMPACTFAIL, then cond_resched().
+      if (r.pfn === NO_PAGE) condResched(m, env)
     }
   }
   return r.pfn
+}
+
+/**
+ * `cond_resched()` in the slow path: a kswapd woken by `wake_all_kswapds` that has not run yet
+ * (`'wake-only'` mode) gets the CPU here, as on a one-CPU machine where the allocating task
+ * yields to it. `env.onCondResched` lets a scheduler run its own kswapd thread; without it
+ * kswapd runs inline on its own clock. Its `kswapd_try_to_sleep` may then clear the skip bits
+ * that this task's compaction asked to flush (`reset_isolation_suitable`).
+ */
+export function condResched(m: Machine, env: ReclaimEnv): void {
+  if (env.kswapdMode !== 'wake-only') return
+  if (env.onCondResched !== undefined) {
+    env.onCondResched()
+    return
+  }
+  for (const p of kswapdPending(m))
+    kswapdRun(m, p.order, p.highestZoneidx, { ...env, clock: { nowNs: env.clock.nowNs } }, p.nid)
 }
 
 /** `__alloc_pages_cpuset_fallback()`. */
@@ -282,7 +301,7 @@ function slowpath(
     compactPriority: DEF_COMPACT_PRIORITY,
   }
   let compactResult: CompactResult = 'skipped'
-  let allocFlags = gfpToAllocFlags(gfp, order, m.allocHarder)
+  let allocFlags = gfpToAllocFlags(m, gfp, order)
   // After an OOM kill, the page the retry finds is the kill's doing.
   let afterOom = false
   const got = (pfn: number, path: AllocPath): boolean => {

@@ -123,6 +123,12 @@ export interface ReclaimEnv {
   onKcompactdWake?: (nid: number) => void
   /** Told after each direct compaction attempt of the slow path that was not SKIPPED. */
   onDirectCompact?: (order: number, result: string, success: boolean, latencyNs: number) => void
+  /**
+   * `cond_resched()` of the allocating task (after a failed direct compaction, and in loops
+   * like `set_max_huge_pages`): with `'wake-only'` kswapd, a scheduler runs the woken kswapd
+   * thread here (one CPU: the task yields to it). Without it, engine/reclaim runs kswapd inline.
+   */
+  onCondResched?: () => void
   /** The allocating task is in reclaim (PF_MEMALLOC): no recursion, no watermarks. */
   pfMemalloc?: boolean
   /** `oom_reserves_allowed`: the task is an OOM victim (ALLOC_OOM). */

@@ -49,6 +49,16 @@ export const variants: Variants = {
       'compaction.freeRefcount': 'put-testzero',
     },
   },
+  'v3-2of3-nosplit': {
+    description:
+      'Zi Yan v3 2/3: per-order free lists without splitting; with no order-0 page isolated, compaction_alloc returns NULL and compaction ends with -ENOMEM',
+    design: {
+      'compaction.freepages': 'per-order-nosplit',
+      'compaction.largeFolios': 'migrate',
+      // The merged refcount rule, so that the -ENOMEM hazard shows on its own.
+      'compaction.freeRefcount': 'put-testzero',
+    },
+  },
   'v3-set-count-zero': {
     description: 'Zi Yan v3: compaction_free does folio_set_count(dst, 0)',
     design: {

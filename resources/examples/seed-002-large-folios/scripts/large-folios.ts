@@ -10,11 +10,18 @@
  * The workload fills a 256 MiB machine with 64 KiB folios (order 4) and some base pages,
  * frees a random half, then asks for THPs through direct compaction, runs
  * `vm.compact_memory`, and asks again. All variants use 6.9's per-order free lists, so only
- * the large-folio policy differs.
+ * the large-folio policy differs, and, for folios migrated whole, what 6.12's deferred split
+ * does with them: migration unmaps a PTE-mapped mTHP one PTE at a time, so it is found
+ * partially mapped and queued; 6.12.y requeues the destination as partially mapped
+ * (`migrate`), mainline before the 2026 fix does not (`migrate-norequeue`); the deferred split
+ * shrinker that reclaim runs splits what is queued.
  *
  * Run it:  npx mmwb compare resources/examples/seed-002-large-folios/scripts/large-folios.ts
  */
 import {
+  __GFP_COMP,
+  __GFP_NOWARN,
+  __GFP_RETRY_MAYFAIL,
   GFP_HIGHUSER_MOVABLE,
   GFP_TRANSHUGE,
   HPAGE_PMD_ORDER,
@@ -43,8 +50,15 @@ export const variants: Variants = {
     design: { 'compaction.largeFolios': 'split' },
   },
   migrate: {
-    description: '6.9+: migrate large folios whole',
+    description: '6.9+: migrate large folios whole (6.12.y: destinations requeued for deferred split)',
     design: { 'compaction.largeFolios': 'migrate' },
+  },
+  'migrate-norequeue': {
+    description: 'migrate whole; destinations not requeued (mainline 6.10 to 7.0)',
+    design: {
+      'compaction.largeFolios': 'migrate',
+      'migration.deferredSplitRequeue': 'none',
+    },
   },
 }
 
@@ -52,6 +66,8 @@ export const seeds: Seeds = [1, 2, 3]
 
 const MTHP_ORDER = 4
 const THP_ATTEMPTS = 24
+/** hugetlb's `htlb_alloc_mask` plus `__GFP_COMP | __GFP_RETRY_MAYFAIL | __GFP_NOWARN`. */
+const GFP_HUGETLB = GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_RETRY_MAYFAIL | __GFP_NOWARN
 
 function tryThps(k: Kernel, series: string): Folio[] {
   const got: Folio[] = []
@@ -89,11 +105,33 @@ export default async function (k: Kernel) {
   // 3. THPs through direct compaction, then after a full compaction.
   const direct = tryThps(k, 'thp_direct')
   k.sysctl.set('vm.compact_memory', 1)
+  const kept = (): number =>
+    (100 * folios.filter((f) => f.order === MTHP_ORDER).length) / Math.max(1, mthpsBefore)
+  k.record('mthp_kept_pct_after_compact_memory', kept())
+  const stat = (name: 'split' | 'split_deferred' | 'nr_anon_partially_mapped'): number =>
+    k.transparentHugepage.stat('64kB', name)
+  k.record('mthp64k_partially_mapped_after_compact_memory', stat('nr_anon_partially_mapped'))
   const after = tryThps(k, 'thp_after_compact_memory')
+  k.progress(0.8)
+
+  // 4. A hugetlb pool request, as `echo N > /proc/sys/vm/nr_hugepages` makes it
+  //    (alloc_buddy_huge_page: GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_RETRY_MAYFAIL |
+  //    __GFP_NOWARN, until the first failure). Unlike THP faults it wakes kswapd and may enter
+  //    direct reclaim; reclaim runs the deferred split shrinker (shrink_node → shrink_slab), which
+  //    splits what migration left queued as partially mapped.
+  const pool: Folio[] = []
+  for (let i = 0; i < THP_ATTEMPTS; i++) {
+    const hp = k.allocPages(GFP_HUGETLB, HPAGE_PMD_ORDER)
+    if (!hp) break
+    pool.push(hp)
+  }
+  k.record('hugepages_obtained', pool.length)
+  await k.sleep(10_000_000) // kswapd runs meanwhile
   k.progress(0.9)
 
-  // 4. What happened to the workload's own mTHPs: still 64 KiB folios, or split?
-  const mthpsAfter = folios.filter((f) => f.order === MTHP_ORDER).length
-  k.record('mthp_kept_pct', (100 * mthpsAfter) / Math.max(1, mthpsBefore))
-  for (const f of [...direct, ...after, ...folios]) k.folioPut(f)
+  // 5. What happened to the workload's own mTHPs: still 64 KiB folios, or split?
+  k.record('mthp_kept_pct', kept())
+  k.record('mthp64k_split', stat('split'))
+  k.record('mthp64k_split_deferred', stat('split_deferred'))
+  for (const f of [...direct, ...after, ...pool, ...folios]) k.folioPut(f)
 }

@@ -11,12 +11,19 @@
  * frees a random third, then: a driver allocates 2 MiB buffers from a 32 MiB CMA area, a
  * gigantic-page-style allocator asks alloc_contig_range for 2 MiB ranges at random
  * pageblocks, and the hypervisor shrinks a 128 MiB virtio-mem device to 64 MiB and back while
- * the memory is in use. Charts: outcomes over time (cma_alloc.*, alloc_contig_range.*,
- * virtio_mem.*), latency histograms, pages migrated per request.
+ * the memory is in use. Last, with everything freed, a driver takes all the memory it can with
+ * GFP_KERNEL and the display driver asks for its whole CMA area: under the ≤5.17 merge rule
+ * (`buddy.mergeRule: 'isolate-only'`) with a CMA area that is only pageblock-aligned, a CMA
+ * pageblock that shares a MAX_ORDER block with a MOVABLE one merges with it, kernel pages end up
+ * in it, and the area can no longer be allocated (seed 003 hazard (a)). Charts: outcomes over
+ * time (cma_alloc.*, alloc_contig_range.*, virtio_mem.*), latency histograms, pages migrated
+ * per request, CMA pageblocks left.
  *
  * Run it:  npx mmwb compare resources/examples/seed-003-contig-alignment/scripts/contig-alignment.ts
  */
 import {
+  __GFP_DIRECT_RECLAIM,
+  __GFP_KSWAPD_RECLAIM,
   GFP_HIGHUSER_MOVABLE,
   GFP_KERNEL,
   GFP_TRANSHUGE_LIGHT,
@@ -41,6 +48,12 @@ export const machine: MachineSpec = {
   virtioMem: device,
 }
 
+/**
+ * The pageblock variants place the CMA area 2 MiB lower (478–510 MiB), which 5.19+ allows and
+ * ≤5.18 refused: its first and last pageblocks share a MAX_ORDER block with a MOVABLE one.
+ */
+const cmaPageblockAligned = [{ name: 'display', sizeMiB: 32, baseMiB: 478 }]
+
 export const variants: Variants = {
   'max-order': {
     description: '≤5.18: isolate whole MAX_ORDER (4 MiB) blocks; MAX_ORDER virtio-mem sub-blocks',
@@ -50,7 +63,13 @@ export const variants: Variants = {
   pageblock: {
     description: '5.19+: pageblock (2 MiB) granularity with isolate_single_pageblock',
     design: { 'contig.alignment': 'pageblock' },
-    machine: { virtioMem: { ...device, sbAlignment: 'pageblock' } },
+    machine: { virtioMem: { ...device, sbAlignment: 'pageblock' }, cma: cmaPageblockAligned },
+  },
+  'pageblock-pre-5.18-merge': {
+    description:
+      'pageblock granularity with the ≤5.17 __free_one_page (only isolation stops a merge): hazard (a)',
+    design: { 'contig.alignment': 'pageblock', 'buddy.mergeRule': 'isolate-only' },
+    machine: { virtioMem: { ...device, sbAlignment: 'pageblock' }, cma: cmaPageblockAligned },
   },
 }
 
@@ -58,6 +77,21 @@ export const seeds: Seeds = [1, 2, 3]
 
 const BUFFER_PAGES = 512
 const CONTIG_REQUESTS = 16
+/** GFP_KERNEL without __GFP_RECLAIM: kernel pages from free memory only. */
+const KERNEL_NORECLAIM = GFP_KERNEL & ~(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
+
+/** CMA pageblocks, from /proc/pagetypeinfo's "Number of blocks type" table. */
+function cmaPageblocks(k: Kernel): number {
+  const lines = k.proc.pagetypeinfo().split('\n')
+  const h = lines.findIndex((l) => l.startsWith('Number of blocks type'))
+  const col = lines[h].trim().split(/\s+/).indexOf('CMA') - 4
+  let n = 0
+  for (const l of lines.slice(h + 1)) {
+    const m = /^Node\s+\d+, zone\s+\S+\s+(.*)$/.exec(l)
+    if (m) n += Number(m[1].trim().split(/\s+/)[col])
+  }
+  return n
+}
 
 export default async function (k: Kernel) {
   // 1. Unmovable pageblocks that share a MAX_ORDER block with a movable one, as a machine
@@ -140,4 +174,20 @@ export default async function (k: Kernel) {
 
   for (const pfn of kept) k.cma.release('display', pfn, BUFFER_PAGES)
   for (const f of [...anon, ...kernelPages]) k.folioPut(f)
+  k.progress(0.85)
+
+  // 5. Hazard (a): with everything free, a driver takes all the memory it can with GFP_KERNEL
+  //    (unmovable pages fall back to MOVABLE blocks, claiming whole blocks), then the display
+  //    driver asks for its whole area.
+  const driver: Folio[] = []
+  for (;;) {
+    const g = k.allocPages(KERNEL_NORECLAIM, 0)
+    if (!g) break
+    driver.push(g)
+  }
+  k.record('cma_pageblocks_left', cmaPageblocks(k))
+  const whole = k.cma.alloc('display', area.count, 9)
+  k.record('cma_whole_area_ok', whole.pfn === null ? 0 : 1)
+  if (whole.pfn !== null) k.cma.release('display', whole.pfn, area.count)
+  for (const g of driver) k.folioPut(g)
 }
