@@ -1,26 +1,29 @@
 /**
  * W1 with direct compaction (batch 2 `w1_612_p128k16_direct`): `extfrag_threshold` stays 500
- * during the nr_hugepages writes, so each `alloc_buddy_huge_page` (__GFP_RETRY_MAYFAIL,
+ * during the nr_hugepages writes, so each `alloc_buddy_hugetlb_folio` (__GFP_RETRY_MAYFAIL,
  * costly order) goes through `__alloc_pages_slowpath` as the kernel runs it: the early async
  * compaction, then reclaim / direct compaction at `compact_priority` with
  * `should_compact_retry` and deferral (mm/page_alloc.c:__alloc_pages_slowpath, 6.12).
  *
- * `hugetlbAllocSlowpath` is the adapter: engine/reclaim's `allocPagesReclaim` (fast path +
- * slow path). When a dedicated hugetlb allocation function exists in engine/compaction (helper
- * B's), this adapter is the one place to switch.
+ * `hugetlbAllocSlowpath` is engine/hugetlb's `set_max_huge_pages` step, one allocation at a
+ * time: `cond_resched()` (a woken kswapd runs to its sleep first, as on the guest's one CPU:
+ * `'wake-only'` kswapd) then `alloc_pool_huge_folio`. The write stops at the first failure, so
+ * a fresh `node_alloc_noretry` per allocation is the write's.
  */
 import { type CompactEnv } from '../compaction/types'
-import { allocPagesReclaim } from '../reclaim/slowpath'
+import { allocPoolHugeFolio, createHugetlbPool } from '../hugetlb'
+import { condResched } from '../reclaim/slowpath'
 import { type ReclaimEnv } from '../reclaim/types'
 import { guestReservedPages, guestSysctls, kernelDelta, kvNumber, type CaseData } from './cases'
 import { row, type CalibrationRow } from './rows'
 import { type HugetlbAlloc, runW1, type W1Result } from './w1'
 
-/** `__alloc_pages(gfp, 9)` with the whole slow path; `env.extfragThreshold` is in force. */
-export const hugetlbAllocSlowpath: HugetlbAlloc = (m, env: CompactEnv, gfp) => {
+/** One `alloc_pool_huge_folio` of a nr_hugepages write; `env.extfragThreshold` is in force. */
+export const hugetlbAllocSlowpath: HugetlbAlloc = (m, env: CompactEnv) => {
   const renv: ReclaimEnv = {
     clock: env.clock,
     cost: env.cost,
+    kswapdMode: 'wake-only',
     compaction: {
       variants: env.variants,
       extfragThreshold: env.extfragThreshold,
@@ -28,7 +31,8 @@ export const hugetlbAllocSlowpath: HugetlbAlloc = (m, env: CompactEnv, gfp) => {
       compactUnevictableAllowed: env.compactUnevictableAllowed,
     },
   }
-  return allocPagesReclaim(m, gfp, 9, renv).pfn
+  condResched(m, renv)
+  return allocPoolHugeFolio(m, renv, createHugetlbPool(), { mask: 0 })
 }
 
 /**
