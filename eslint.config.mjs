@@ -47,6 +47,12 @@ export default tseslint.config(
         ],
       }],
       'no-restricted-globals': ['error', 'window', 'document', 'self', 'process', 'require', 'Buffer', 'setTimeout', 'setInterval', 'performance'],
+      // Per-machine state lives in the machine's registry (engine/mm/machineState.ts), where
+      // snapshot() finds it; a module-level side table would be left out of snapshots.
+      'no-restricted-syntax': ['error', {
+        selector: "NewExpression[callee.name='WeakMap']",
+        message: 'No module-level WeakMap side tables in engine/: use defineMachineState (plain data, snapshotted) or defineMachineObservers (callbacks) from engine/mm/machineState.ts.',
+      }],
     },
   },
   {

@@ -18,6 +18,19 @@ export class Rng {
     }
   }
 
+  /** The generator's state (four 32-bit words), for a snapshot. */
+  state(): Uint32Array {
+    return Uint32Array.from(this.s)
+  }
+
+  /** A generator that continues from `state()` output. */
+  static fromState(state: Uint32Array): Rng {
+    if (state.length !== 4) throw new RangeError('Rng.fromState: the state is four 32-bit words')
+    const r = new Rng(0)
+    r.s.set(state)
+    return r
+  }
+
   /** Next value in 0..2^32-1. */
   next(): number {
     const s = this.s

@@ -2,11 +2,13 @@
  * CMA areas (mm/cma.c, mm/cma.h): `cma_init_reserved_mem` (name, base_pfn, count,
  * order_per_bit, CMA_MIN_ALIGNMENT_PAGES) and `cma_activate_area` (every pageblock becomes
  * MIGRATE_CMA and is freed at pageblock order: engine/mm's `init_cma_reserved_pageblock`,
- * which keeps `zone->cma_pages`). Areas and their sysfs counters are kept per machine on a side
- * table; `totalcma_pages` and the /proc/vmstat counters are engine/mm's.
+ * which keeps `zone->cma_pages`). Areas and their sysfs counters are kept per machine in the
+ * state registry (engine/mm/machineState.ts); `totalcma_pages` and the /proc/vmstat counters
+ * are engine/mm's.
  */
 import { initCmaReservedPageblock } from '../mm/cma'
 import { type Machine, pfnZone } from '../mm/machine'
+import { defineMachineState } from '../mm/machineState'
 import { VM_CMA_ALLOC_FAIL, VM_CMA_ALLOC_SUCCESS } from '../mm/vmstatItems'
 import { reserveRangeFromBuddy } from '../contig/placement'
 
@@ -29,16 +31,7 @@ export interface CmaState {
   areas: CmaArea[]
 }
 
-const states = new WeakMap<Machine, CmaState>()
-
-export function cmaState(m: Machine): CmaState {
-  let s = states.get(m)
-  if (s === undefined) {
-    s = { areas: [] }
-    states.set(m, s)
-  }
-  return s
-}
+export const cmaState = defineMachineState('cma', (): CmaState => ({ areas: [] }))
 
 /** `CMA_MIN_ALIGNMENT_PAGES`: pageblock_nr_pages [5.19+]; max(MAX_ORDER_NR_PAGES, pageblock) before. */
 export function cmaMinAlignmentPages(m: Machine, alignment: 'max-order' | 'pageblock'): number {

@@ -1,10 +1,11 @@
 /**
- * Per-zone compaction state (`struct zone`'s compaction fields, include/linux/mmzone.h) on a
- * side table keyed by the Machine. The compaction vm events (`enum vm_event_item` COMPACT*) and
+ * Per-zone compaction state (`struct zone`'s compaction fields, include/linux/mmzone.h) in the
+ * machine's state registry (engine/mm/machineState.ts). The compaction vm events (`enum vm_event_item` COMPACT*) and
  * the `mm_compaction_*` tracepoints are engine/mm's registry (docs/dev/registry.md): the
  * counters are `m.vmEvents[VM_COMPACT*]`, the tracepoints `m.traceOn` / `emitTrace`.
  */
 import { type Machine } from '../mm/machine'
+import { defineMachineState } from '../mm/machineState'
 import { emitTrace, traceSubscribe } from '../mm/trace'
 import {
   VM_COMPACTFAIL,
@@ -78,14 +79,12 @@ export interface CompactionState {
   proactiveDefer: Int32Array
 }
 
-const states = new WeakMap<Machine, CompactionState>()
-
 /** The machine's compaction state, created on first use as the kernel initialises it. */
-export function compactionState(m: Machine): CompactionState {
-  let s = states.get(m)
-  if (s) return s
+export const compactionState = defineMachineState('compaction', createCompactionState)
+
+function createCompactionState(m: Machine): CompactionState {
   const nz = m.zones.length
-  s = {
+  const s: CompactionState = {
     cachedFreePfn: new Float64Array(nz),
     cachedMigratePfn: new Float64Array(nz * 2),
     initMigratePfn: new Float64Array(nz),
@@ -105,7 +104,6 @@ export function compactionState(m: Machine): CompactionState {
     s.initFreePfn[z.id] = pageblockStartPfn(m, z.endPfn - 1)
     resetCachedPositions(m, s, z.id)
   }
-  states.set(m, s)
   return s
 }
 

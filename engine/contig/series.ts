@@ -1,9 +1,11 @@
 /**
  * Chart series for contiguous allocations (issue 6, item 7): one point per request of
  * alloc_contig_range, cma_alloc and virtio-mem, with its outcome, latency in simulated ns and
- * pages migrated. Kept per machine on a side table; columns are plain arrays a chart can read.
+ * pages migrated. Kept per machine in the state registry (engine/mm/machineState.ts); columns
+ * are plain arrays a chart can read.
  */
 import { type Machine } from '../mm/machine'
+import { defineMachineState } from '../mm/machineState'
 
 export type ContigSource =
   'alloc_contig_range' | 'cma_alloc' | 'virtio_mem_plug' | 'virtio_mem_unplug'
@@ -36,24 +38,19 @@ export interface ContigPoint {
   belowMinNs?: number
 }
 
-const table = new WeakMap<Machine, ContigSeries>()
+const seriesOf = defineMachineState('contig.series', createSeries)
 
-function seriesOf(m: Machine): ContigSeries {
-  let s = table.get(m)
-  if (s === undefined) {
-    s = {
-      source: [],
-      tNs: [],
-      outcome: [],
-      latencyNs: [],
-      pagesMigrated: [],
-      nrPages: [],
-      pagesReclaimed: [],
-      belowMinNs: [],
-    }
-    table.set(m, s)
+function createSeries(): ContigSeries {
+  return {
+    source: [],
+    tNs: [],
+    outcome: [],
+    latencyNs: [],
+    pagesMigrated: [],
+    nrPages: [],
+    pagesReclaimed: [],
+    belowMinNs: [],
   }
-  return s
 }
 
 export function recordContig(m: Machine, source: ContigSource, p: ContigPoint): void {

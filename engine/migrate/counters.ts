@@ -9,9 +9,10 @@
  *   `emitTrace`; subscribe with engine/mm's `traceSubscribe`.
  * - Observers told when a folio moved (the rmap walk of remove_migration_ptes), so whoever keeps
  *   handles to folios (the workload API's "page tables") can follow them. These are per machine
- *   on a side table (subscribers, not state).
+ *   observers of engine/mm/machineState.ts (subscribers, not state: never snapshotted).
  */
 import { type Machine } from '../mm/machine'
+import { defineMachineObservers, peekMachineObservers } from '../mm/machineState'
 import { emitTrace } from '../mm/trace'
 import { TP_MM_MIGRATE_PAGES, TP_MM_MIGRATE_PAGES_START } from '../mm/traceTypes'
 import { modNodePageState, nodePageState } from '../mm/vmstat'
@@ -49,16 +50,11 @@ interface MigrateObservers {
   split: FolioSplitObserver[]
 }
 
-const observers = new WeakMap<Machine, MigrateObservers>()
-
-function observersOf(m: Machine): MigrateObservers {
-  let s = observers.get(m)
-  if (!s) {
-    s = { moved: [], split: [] }
-    observers.set(m, s)
-  }
-  return s
-}
+const OBSERVERS = 'migrate.observers'
+const observersOf = defineMachineObservers(OBSERVERS, (): MigrateObservers => ({
+  moved: [],
+  split: [],
+}))
 
 /** The migration vm events of a machine (a copy of engine/mm's counters). */
 export function migrateVmEvents(m: Machine): Readonly<MigrateVmEvents> {
@@ -171,11 +167,11 @@ export function onFolioSplit(m: Machine, fn: FolioSplitObserver): () => void {
 }
 
 export function notifyMoved(m: Machine, src: number, dst: number, nrPages: number): void {
-  const list = observers.get(m)?.moved
+  const list = peekMachineObservers<MigrateObservers>(m, OBSERVERS)?.moved
   if (list) for (const fn of list.slice()) fn(src, dst, nrPages)
 }
 
 export function notifySplit(m: Machine, head: number, pieces: readonly number[]): void {
-  const list = observers.get(m)?.split
+  const list = peekMachineObservers<MigrateObservers>(m, OBSERVERS)?.split
   if (list) for (const fn of list.slice()) fn(head, pieces)
 }

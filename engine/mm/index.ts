@@ -288,7 +288,12 @@ export {
 export * from './vmstatItems'
 export { checkInvariants } from './invariants'
 export { type InvariantViolation, InvariantError } from './violation'
-export { snapshot, restoreMachine } from './snapshot'
+export { snapshot, restoreMachine, restoreSnapshot, SnapshotError } from './snapshot'
+export {
+  defineMachineState,
+  defineMachineObservers,
+  type MachineStateOptions,
+} from './machineState'
 export { traceSubscribe, traceSubscribeAll, emitTrace, traceEnabled, pageAddress } from './trace'
 export * from './traceTypes'
 export * from './traceTypesMigrate'

@@ -111,11 +111,25 @@ export class Machine {
    */
   readonly capc = { zoneId: -1, order: -1, migratetype: 0, page: -1 }
 
+  /**
+   * Per-mechanism state registered with `defineMachineState` (machineState.ts): plain data,
+   * saved by `snapshot()`. `restored` holds states a restored snapshot carried until their
+   * getter adopts them.
+   */
+  readonly ext: Record<string, unknown> = {}
+  readonly restored: Record<string, unknown> = {}
+  /**
+   * Per-mechanism observers (`defineMachineObservers`): callbacks, never snapshotted, and not
+   * enumerable, so that comparing two machines' state (a test's deep equality) skips them.
+   */
+  declare readonly observers: Record<string, unknown>
+
   /** Per trace event: 1 if anybody subscribed (checked before building an event). */
   traceOn: Uint8Array
   traceSubs: TraceCallback[][]
 
   constructor(cfg: MachineConfig) {
+    Object.defineProperty(this, 'observers', { value: {}, enumerable: false })
     this.cfg = cfg
     const rank = KERNEL_ERAS.indexOf(cfg.kernelEra)
     this.eraRank = rank

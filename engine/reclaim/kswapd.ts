@@ -11,6 +11,7 @@ import { kcompactdDoWork, wakeupKcompactd } from '../compaction/entry'
 import { type CompactEnv, compactGap } from '../compaction/types'
 import { __GFP_DIRECT_RECLAIM, GFP_KERNEL } from '../mm/gfp'
 import { type Machine } from '../mm/machine'
+import { defineMachineState } from '../mm/machineState'
 import { zoneWatermarkOkSafe } from '../mm/watermark'
 import { MAX_NR_ZONES } from '../mm/zoneType'
 import { countReclaimEvent, emitReclaimTrace, PAGEOUTRUN, reclaimTraceOn } from './counters'
@@ -35,23 +36,16 @@ interface KswapdState {
   running: Uint8Array
 }
 
-const tables = new WeakMap<Machine, KswapdState>()
-
-function stateOf(m: Machine): KswapdState {
-  let s = tables.get(m)
-  if (s === undefined) {
-    const n = m.cfg.nrNodes
-    s = {
-      order: new Int32Array(n),
-      highestZoneidx: new Int32Array(n).fill(MAX_NR_ZONES),
-      clockNs: new Float64Array(n),
-      pending: new Uint8Array(n),
-      running: new Uint8Array(n),
-    }
-    tables.set(m, s)
+const stateOf = defineMachineState('reclaim.kswapd', (m: Machine): KswapdState => {
+  const n = m.cfg.nrNodes
+  return {
+    order: new Int32Array(n),
+    highestZoneidx: new Int32Array(n).fill(MAX_NR_ZONES),
+    clockNs: new Float64Array(n),
+    pending: new Uint8Array(n),
+    running: new Uint8Array(n),
   }
-  return s
-}
+})
 
 /** Nodes with a pending kswapd wakeup (`'wake-only'` mode), for a scheduler. */
 export function kswapdPending(

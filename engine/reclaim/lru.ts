@@ -1,7 +1,7 @@
 /**
  * The LRU lists (mm/swap.c, include/linux/mm_inline.h): one root lruvec per node with
  * inactive/active anon and file lists and the unevictable list, as intrusive doubly linked lists
- * over folio head pfns in typed arrays kept on a per-machine side table. New folios go to the
+ * over folio head pfns in typed arrays kept in the machine's state registry. New folios go to the
  * head (`list_add`); reclaim takes from the tail (`lru_to_folio`).
  *
  * Other modules change PG_lru without telling this table (migration isolates by clearing PG_lru,
@@ -12,6 +12,7 @@
  * (called at every reclaim entry point) links folios that became LRU folios behind our back.
  */
 import { type Machine } from '../mm/machine'
+import { defineMachineState } from '../mm/machineState'
 import {
   PAGE_ALLOC,
   PG_active,
@@ -55,8 +56,11 @@ export const LRU_NAMES = [
   'unevictable',
 ]
 
-/** The lists of one machine. Per pfn arrays are indexed by folio head pfn. */
-export class Lru {
+/**
+ * The lists of one machine (plain data: machine state, see engine/mm/machineState.ts). Per pfn
+ * arrays are indexed by folio head pfn.
+ */
+export interface Lru {
   readonly next: Int32Array
   readonly prev: Int32Array
   /** List the head is linked on, -1 if none. */
@@ -74,44 +78,48 @@ export class Lru {
   /** Per node: `kswapd_failures`. */
   readonly kswapdFailures: Int32Array
   /** `changeStamp` when the lists were last known consistent (-1: never). */
-  syncedStamp = -1
+  syncedStamp: number
   /** A split happened behind our back: the pieces must be found by a full sync. */
-  needSync = false
+  needSync: boolean
   /**
    * Full syncs whenever other modules allocated, freed or migrated since the last one (default).
    * Off when every creator of LRU folios calls `lruAdd` (folio_add_lru), as the kernel's do.
    */
-  autoSync = true
-
-  constructor(m: Machine) {
-    const n = m.endPfn
-    this.next = new Int32Array(n).fill(-1)
-    this.prev = new Int32Array(n).fill(-1)
-    this.list = new Int8Array(n).fill(-1)
-    this.order = new Uint8Array(n)
-    this.young = new Uint8Array(n)
-    const nl = m.cfg.nrNodes * NR_LRU_LISTS
-    this.head = new Int32Array(nl).fill(-1)
-    this.tail = new Int32Array(nl).fill(-1)
-    this.nrFolios = new Int32Array(nl)
-    this.zonePages = new Float64Array(m.zones.length * NR_LRU_LISTS)
-    this.kswapdFailures = new Int32Array(m.cfg.nrNodes)
-  }
+  autoSync: boolean
 }
 
-const tables = new WeakMap<Machine, Lru>()
+function createLru(m: Machine): Lru {
+  const n = m.endPfn
+  const nl = m.cfg.nrNodes * NR_LRU_LISTS
+  const lru: Lru = {
+    next: new Int32Array(n).fill(-1),
+    prev: new Int32Array(n).fill(-1),
+    list: new Int8Array(n).fill(-1),
+    order: new Uint8Array(n),
+    young: new Uint8Array(n),
+    head: new Int32Array(nl).fill(-1),
+    tail: new Int32Array(nl).fill(-1),
+    nrFolios: new Int32Array(nl),
+    zonePages: new Float64Array(m.zones.length * NR_LRU_LISTS),
+    kswapdFailures: new Int32Array(m.cfg.nrNodes),
+    syncedStamp: -1,
+    needSync: false,
+    autoSync: true,
+  }
+  // A machine restored from a format-3 era snapshot carried gauges of lists this fresh table
+  // rebuilds; with no lists yet, the gauges are 0.
+  for (let nid = 0; nid < m.cfg.nrNodes; nid++)
+    for (let i = 0; i < NR_LRU_LISTS; i++)
+      m.nodeStat[nid * NR_NODE_STAT_ITEMS + NR_LRU_BASE + i] = 0
+  return lru
+}
 
-/** The machine's LRU side table (created, with its migration observers, on first use). */
-export function lruOf(m: Machine): Lru {
-  let l = tables.get(m)
-  if (l === undefined) {
-    const lru = new Lru(m)
-    l = lru
-    tables.set(m, lru)
-    // A restored snapshot carries the gauges of lists this fresh table will rebuild.
-    for (let nid = 0; nid < m.cfg.nrNodes; nid++)
-      for (let i = 0; i < NR_LRU_LISTS; i++)
-        m.nodeStat[nid * NR_NODE_STAT_ITEMS + NR_LRU_BASE + i] = 0
+/**
+ * The machine's LRU lists (machine state, created on first use); their migration observers are
+ * attached on creation and again on a machine restored from a snapshot.
+ */
+export const lruOf = defineMachineState('reclaim.lru', createLru, {
+  attach(m, lru) {
     // migrate_pages' putback of the destination (folio_add_lru) and the source leaving the LRU.
     onFolioMoved(m, (src, dst) => {
       unlinkFolio(m, lru, src)
@@ -121,9 +129,8 @@ export function lruOf(m: Machine): Lru {
       unlinkFolio(m, lru, head)
       lru.needSync = true
     })
-  }
-  return l
-}
+  },
+})
 
 function zoneIdOf(m: Machine, pfn: number): number {
   return m.pbZone[pfn >> m.pageblockOrder]

@@ -8,6 +8,7 @@
  * the folio (seed 002).
  */
 import { type Machine } from '../mm/machine'
+import { defineMachineState } from '../mm/machineState'
 import { HPAGE_PMD_ORDER } from '../mm/pcpIndex'
 import { SWAPFILE_CLUSTER, type ReclaimVariants } from './types'
 
@@ -21,7 +22,8 @@ export interface SwapConfig {
   synchronousIo?: boolean
 }
 
-export class SwapDevice {
+/** The swap device (plain data: it is machine state, see engine/mm/machineState.ts). */
+export interface SwapDevice {
   readonly nrSlots: number
   readonly synchronousIo: boolean
   /** Per slot: 1 when in use (`swap_map[]` non-zero). */
@@ -30,18 +32,23 @@ export class SwapDevice {
   readonly clusterUsed: Uint16Array
   nrFree: number
   /** The per-cpu cluster order-0 allocations fill (`percpu_cluster`), -1 none. */
-  curCluster = -1
-  curNext = 0
+  curCluster: number
+  curNext: number
   /** Where the next free-cluster search starts. */
-  clusterCursor = 0
+  clusterCursor: number
+}
 
-  constructor(cfg: SwapConfig) {
-    const n = Math.max(0, Math.floor(cfg.nrPages / SWAPFILE_CLUSTER) * SWAPFILE_CLUSTER)
-    this.nrSlots = n
-    this.synchronousIo = cfg.synchronousIo === true
-    this.map = new Uint8Array(n)
-    this.clusterUsed = new Uint16Array(n / SWAPFILE_CLUSTER)
-    this.nrFree = n
+export function createSwapDevice(cfg: SwapConfig): SwapDevice {
+  const n = Math.max(0, Math.floor(cfg.nrPages / SWAPFILE_CLUSTER) * SWAPFILE_CLUSTER)
+  return {
+    nrSlots: n,
+    synchronousIo: cfg.synchronousIo === true,
+    map: new Uint8Array(n),
+    clusterUsed: new Uint16Array(n / SWAPFILE_CLUSTER),
+    nrFree: n,
+    curCluster: -1,
+    curNext: 0,
+    clusterCursor: 0,
   }
 }
 
@@ -51,23 +58,17 @@ interface SwapState {
   swapcache: Int32Array
 }
 
-const tables = new WeakMap<Machine, SwapState>()
-
 /** `swapon`: give the machine a swap device of `nrPages` (rounded down to whole clusters). */
 export function swapon(m: Machine, cfg: SwapConfig): SwapDevice {
   const st = swapState(m)
-  st.dev = new SwapDevice(cfg)
+  st.dev = createSwapDevice(cfg)
   return st.dev
 }
 
-function swapState(m: Machine): SwapState {
-  let s = tables.get(m)
-  if (s === undefined) {
-    s = { dev: new SwapDevice({ nrPages: 0 }), swapcache: new Int32Array(m.endPfn).fill(-1) }
-    tables.set(m, s)
-  }
-  return s
-}
+const swapState = defineMachineState('reclaim.swap', (m: Machine): SwapState => ({
+  dev: createSwapDevice({ nrPages: 0 }),
+  swapcache: new Int32Array(m.endPfn).fill(-1),
+}))
 
 export function swapDevice(m: Machine): SwapDevice {
   return swapState(m).dev

@@ -6,6 +6,7 @@
  */
 import { folioSetFlags } from '../mm/folio'
 import { type Machine } from '../mm/machine'
+import { defineMachineState } from '../mm/machineState'
 import {
   PG_active,
   PG_dirty,
@@ -25,22 +26,19 @@ interface Inflight {
   pfn: number[]
 }
 
-const tables = new WeakMap<Machine, Inflight>()
-
-function inflightOf(m: Machine): Inflight {
-  let q = tables.get(m)
-  if (q === undefined) {
-    const nq: Inflight = { doneNs: [], pfn: [] }
-    q = nq
-    tables.set(m, nq)
-    // A folio migrated while its IO was pending (not done by migrate_pages, but be safe).
-    onFolioMoved(m, (src, dst) => {
-      const i = nq.pfn.indexOf(src)
-      if (i >= 0) nq.pfn[i] = dst
-    })
-  }
-  return q
-}
+const inflightOf = defineMachineState(
+  'reclaim.writeback',
+  (): Inflight => ({ doneNs: [], pfn: [] }),
+  {
+    attach(m, nq) {
+      // A folio migrated while its IO was pending (not done by migrate_pages, but be safe).
+      onFolioMoved(m, (src, dst) => {
+        const i = nq.pfn.indexOf(src)
+        if (i >= 0) nq.pfn[i] = dst
+      })
+    },
+  },
+)
 
 function siftUp(q: Inflight, i: number): void {
   while (i > 0) {
@@ -103,8 +101,7 @@ function folioEndWriteback(m: Machine, head: number): void {
 
 /** Complete every IO done by `nowNs`. Returns the number completed. */
 export function endWritebackUntil(m: Machine, nowNs: number): number {
-  const q = tables.get(m)
-  if (q === undefined) return 0
+  const q = inflightOf(m)
   let n = 0
   while (q.doneNs.length > 0 && q.doneNs[0] <= nowNs) {
     const pfn = q.pfn[0]
@@ -121,11 +118,11 @@ export function endWritebackUntil(m: Machine, nowNs: number): number {
 
 /** Completion time of the earliest IO in flight, or Infinity. */
 export function nextWritebackDoneNs(m: Machine): number {
-  const q = tables.get(m)
-  return q === undefined || q.doneNs.length === 0 ? Infinity : q.doneNs[0]
+  const q = inflightOf(m)
+  return q.doneNs.length === 0 ? Infinity : q.doneNs[0]
 }
 
 /** IOs in flight. */
 export function nrWritebackInflight(m: Machine): number {
-  return tables.get(m)?.doneNs.length ?? 0
+  return inflightOf(m).doneNs.length
 }

@@ -13,6 +13,22 @@ export interface SimEvent {
   fire: () => void
   /** Id of the task the event resumes, or -1 for an event that resumes no task. */
   taskId: number
+  /** What the event does, as data (a snapshot saves events as data; see schedulerState.ts). */
+  kind: SimEventKind
+}
+
+/**
+ * `'start'`: a spawned task's first run; `'wake'`: a parked task resumes (`wakeAt`);
+ * `'ktimer'` / `'kwake'`: a kernel thread's timer fires / somebody kicks it.
+ */
+export type SimEventKind = 'start' | 'wake' | 'ktimer' | 'kwake'
+
+/** A pending event as plain data. */
+export interface SimEventData {
+  timeNs: number
+  seq: number
+  taskId: number
+  kind: SimEventKind
 }
 
 function before(a: SimEvent, b: SimEvent): boolean {
@@ -27,8 +43,8 @@ export class EventQueue {
     return this.heap.length
   }
 
-  push(timeNs: number, taskId: number, fire: () => void): SimEvent {
-    const ev: SimEvent = { timeNs, seq: this.nextSeq++, fire, taskId }
+  push(timeNs: number, taskId: number, fire: () => void, kind: SimEventKind = 'wake'): SimEvent {
+    const ev: SimEvent = { timeNs, seq: this.nextSeq++, fire, taskId, kind }
     const h = this.heap
     h.push(ev)
     let i = h.length - 1
@@ -39,6 +55,28 @@ export class EventQueue {
       i = parent
     }
     return ev
+  }
+
+  /** The pending events as data, in heap order, and the next sequence number. */
+  save(): { nextSeq: number; events: SimEventData[] } {
+    return {
+      nextSeq: this.nextSeq,
+      events: this.heap.map(({ timeNs, seq, taskId, kind }) => ({ timeNs, seq, taskId, kind })),
+    }
+  }
+
+  /**
+   * Refill an empty queue from `save()` output, giving each event its `fire` again. Events are
+   * appended in heap order, which is already a heap: the layout (and so every later pop order)
+   * is the saved queue's.
+   */
+  load(
+    saved: { nextSeq: number; events: SimEventData[] },
+    fire: (ev: SimEventData) => () => void,
+  ): void {
+    if (this.heap.length !== 0) throw new Error('EventQueue.load: the queue is not empty')
+    for (const e of saved.events) this.heap.push({ ...e, fire: fire(e) })
+    this.nextSeq = saved.nextSeq
   }
 
   peek(): SimEvent | undefined {

@@ -30,6 +30,15 @@ export interface ExternalHolds {
   freeAtNs(pfn: number, atNs: number): number
 }
 
+/** PageLocks as plain data: pfns and task ids (-1: an owner that is no task). */
+export interface PageLocksState {
+  owner: [pfn: number, taskId: number][]
+  lockWaiters: [pfn: number, taskIds: number[]][]
+  writeback: number[]
+  writebackWaiters: [pfn: number, taskIds: number[]][]
+  parked: { taskId: number; pfn: number; askedNs: number; external: boolean }[]
+}
+
 /** Told about every sleeping folio_lock once the lock is granted. */
 export type LockWaitObserver = (pfn: number, waitNs: number, external: boolean) => void
 
@@ -38,6 +47,8 @@ export class PageLocks {
   private readonly lockWaiters = new Map<number, Task[]>()
   private readonly writeback = new Set<number>()
   private readonly writebackWaiters = new Map<number, Task[]>()
+  /** Tasks parked for a lock (`parkForLock`): when they asked, for the wait observer. */
+  private readonly parked = new Map<number, { pfn: number; askedNs: number; external: boolean }>()
 
   constructor(
     private readonly sched: Scheduler,
@@ -58,12 +69,49 @@ export class PageLocks {
   private parkForLock(task: Task, pfn: number, external: boolean): Promise<void> {
     const askedNs = task.clockNs
     const p = this.sched.park(task, 'blocked', `folio lock pfn ${hex(pfn)}`)
+    this.parked.set(task.id, { pfn, askedNs, external })
+    this.wrapWake(task)
+    return p
+  }
+
+  /** The granted lock's wake-up first tells the observer how long the task waited. */
+  private wrapWake(task: Task): void {
     const resolve = task.wake
     task.wake = () => {
-      this.onWait?.(pfn, task.clockNs - askedNs, external)
+      const w = this.parked.get(task.id)
+      this.parked.delete(task.id)
+      if (w) this.onWait?.(w.pfn, task.clockNs - w.askedNs, w.external)
       resolve?.()
     }
-    return p
+  }
+
+  /** Owners, waiters and writeback as plain data (task ids), for a mid-run snapshot. */
+  saveState(): PageLocksState {
+    const ids = (q: Task[]): number[] => q.map((t) => t.id)
+    return {
+      owner: [...this.owner].map(([pfn, t]) => [pfn, t ? t.id : -1]),
+      lockWaiters: [...this.lockWaiters].map(([pfn, q]) => [pfn, ids(q)]),
+      writeback: [...this.writeback],
+      writebackWaiters: [...this.writebackWaiters].map(([pfn, q]) => [pfn, ids(q)]),
+      parked: [...this.parked].map(([id, w]) => ({ taskId: id, ...w })),
+    }
+  }
+
+  /**
+   * Load `saveState()` output into fresh locks of a restored scheduler (Scheduler.restore has
+   * given every parked task its wake-up; lock waiters get the wait observer around it again).
+   */
+  restoreState(st: PageLocksState): void {
+    const tasks = this.sched.tasks
+    const of = (q: number[]): Task[] => q.map((id) => tasks[id])
+    for (const [pfn, id] of st.owner) this.owner.set(pfn, id >= 0 ? tasks[id] : null)
+    for (const [pfn, q] of st.lockWaiters) this.lockWaiters.set(pfn, of(q))
+    for (const pfn of st.writeback) this.writeback.add(pfn)
+    for (const [pfn, q] of st.writebackWaiters) this.writebackWaiters.set(pfn, of(q))
+    for (const w of st.parked) {
+      this.parked.set(w.taskId, { pfn: w.pfn, askedNs: w.askedNs, external: w.external })
+      this.wrapWake(tasks[w.taskId])
+    }
   }
 
   isLocked(pfn: number): boolean {

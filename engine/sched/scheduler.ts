@@ -20,8 +20,9 @@
  * queued in the script's microtask queue and run inside the sandbox's time limit.
  */
 import type { CostModel } from './costModel'
-import { EventQueue } from './eventQueue'
+import { EventQueue, type SimEventData } from './eventQueue'
 import type { Realm } from './realm'
+import type { SchedulerState, TaskBodies } from './schedulerState'
 
 export type TaskState = 'ready' | 'running' | 'sleeping' | 'blocked' | 'done' | 'failed'
 
@@ -56,6 +57,11 @@ export interface SchedulerOptions {
   nrCpus: number
   /** Called whenever an event resumes a task, before its code runs (e.g. to set the CPU). */
   onSwitch?: (task: Task) => void
+}
+
+interface KthreadSlot {
+  body: (reason: 'timer' | 'wake') => number | null
+  timerPending: boolean
 }
 
 export class Scheduler {
@@ -135,36 +141,42 @@ export class Scheduler {
       joiners: [],
     }
     this.tasks.push(task)
-    let timerPending = false
-    const fire = (reason: 'timer' | 'wake'): void => {
-      this.kthreadEvents--
-      if (reason === 'timer') timerPending = false
-      if (task.state === 'failed') return
-      task.state = 'running'
-      let next: number | null = null
-      try {
-        next = body(reason)
-      } catch (error) {
-        task.state = 'failed'
-        this.failure ??= { task, error }
-        return
-      }
-      task.state = 'sleeping'
-      if (next !== null && !timerPending) arm(task.clockNs + next)
+    this.kthreads.set(task.id, { body, timerPending: false })
+    if (firstTimerNs !== null) this.armKthread(task, this.clockNs() + firstTimerNs)
+    return { task, wake: (atNs: number) => this.kickKthread(task, atNs) }
+  }
+
+  /** Kernel threads: their bodies and whether a timer is pending. */
+  private readonly kthreads = new Map<number, KthreadSlot>()
+
+  /** Wakes kernel thread `task` (from `spawnKthread`) at `atNs`. */
+  kickKthread(task: Task, atNs: number): void {
+    this.kthreadEvents++
+    this.queue.push(atNs, task.id, () => this.fireKthread(task, 'wake'), 'kwake')
+  }
+
+  private armKthread(task: Task, atNs: number): void {
+    ;(this.kthreads.get(task.id) as KthreadSlot).timerPending = true
+    this.kthreadEvents++
+    this.queue.push(atNs, task.id, () => this.fireKthread(task, 'timer'), 'ktimer')
+  }
+
+  private fireKthread(task: Task, reason: 'timer' | 'wake'): void {
+    const kt = this.kthreads.get(task.id) as KthreadSlot
+    this.kthreadEvents--
+    if (reason === 'timer') kt.timerPending = false
+    if (task.state === 'failed') return
+    task.state = 'running'
+    let next: number | null = null
+    try {
+      next = kt.body(reason)
+    } catch (error) {
+      task.state = 'failed'
+      this.failure ??= { task, error }
+      return
     }
-    const arm = (atNs: number): void => {
-      timerPending = true
-      this.kthreadEvents++
-      this.queue.push(atNs, task.id, () => fire('timer'))
-    }
-    if (firstTimerNs !== null) arm(this.clockNs() + firstTimerNs)
-    return {
-      task,
-      wake: (atNs: number) => {
-        this.kthreadEvents++
-        this.queue.push(atNs, task.id, () => fire('wake'))
-      },
-    }
+    task.state = 'sleeping'
+    if (next !== null && !kt.timerPending) this.armKthread(task, task.clockNs + next)
   }
 
   /**
@@ -193,17 +205,20 @@ export class Scheduler {
       joiners: [],
     }
     this.tasks.push(task)
-    this.queue.push(startNs, task.id, () => {
-      this.realm.runJob(
-        fn,
-        () => this.exit(task, 'done'),
-        (error: unknown) => {
-          this.exit(task, 'failed')
-          this.failure ??= { task, error }
-        },
-      )
-    })
+    this.queue.push(startNs, task.id, () => this.runBody(task, fn), 'start')
     return task
+  }
+
+  /** Runs a task's body from a promise job of the realm; its settlement ends the task. */
+  private runBody(task: Task, fn: () => unknown): void {
+    this.realm.runJob(
+      fn,
+      () => this.exit(task, 'done'),
+      (error: unknown) => {
+        this.exit(task, 'failed')
+        this.failure ??= { task, error }
+      },
+    )
   }
 
   /** An already-resolved promise of the script's realm (a non-blocking fast path). */
@@ -243,13 +258,15 @@ export class Scheduler {
 
   /** Schedules the wake-up of a parked task at `timeNs` (an event; FIFO among equal times). */
   wakeAt(task: Task, timeNs: number): void {
-    this.queue.push(timeNs, task.id, () => {
-      const wake = task.wake
-      task.wake = null
-      task.blockedOn = null
-      task.state = 'running'
-      wake?.()
-    })
+    this.queue.push(timeNs, task.id, () => this.fireWake(task), 'wake')
+  }
+
+  private fireWake(task: Task): void {
+    const wake = task.wake
+    task.wake = null
+    task.blockedOn = null
+    task.state = 'running'
+    wake?.()
   }
 
   requireTask(what: string): Task {
@@ -298,6 +315,79 @@ export class Scheduler {
     let end = this.nowNs
     for (const t of this.tasks) if (!t.daemon && t.clockNs > end) end = t.clockNs
     return end
+  }
+
+  /**
+   * The scheduler's state as plain data, at a step boundary (after the realm's microtasks were
+   * drained): clock, CPUs, tasks (joiners as task ids) and pending events. What the tasks' code
+   * will do next is not data; `Scheduler.restore` gets it from the driver (schedulerState.ts).
+   */
+  saveState(): SchedulerState {
+    if (this.failure) throw new Error('Scheduler.saveState: a task failed; the run cannot go on')
+    return {
+      nowNs: this.nowNs,
+      currentTaskId: this.current ? this.current.id : -1,
+      cpuBusyUntilNs: Float64Array.from(this.cpuBusyUntilNs),
+      kthreadEvents: this.kthreadEvents,
+      tasks: this.tasks.map((t) => ({
+        id: t.id,
+        name: t.name,
+        cpu: t.cpu,
+        daemon: t.daemon,
+        clockNs: t.clockNs,
+        state: t.state,
+        blockedOn: t.blockedOn,
+        joiners: t.joiners.map((j) => j.id),
+        kthreadTimerPending: this.kthreads.get(t.id)?.timerPending ?? null,
+      })),
+      queue: this.queue.save(),
+    }
+  }
+
+  /**
+   * A scheduler in the state `saveState()` gave. Each task resumes by running its body again:
+   * `bodies.task(t)` for a workload task (started, or restarted where its data says it was,
+   * when its pending start or wake-up fires), `bodies.kthread(t)` for a kernel thread.
+   */
+  static restore(opts: SchedulerOptions, st: SchedulerState, bodies: TaskBodies): Scheduler {
+    const s = new Scheduler(opts)
+    s.nowNs = st.nowNs
+    s.cpuBusyUntilNs.set(st.cpuBusyUntilNs)
+    s.kthreadEvents = st.kthreadEvents
+    for (const d of st.tasks) {
+      const t: Task = {
+        id: d.id,
+        name: d.name,
+        cpu: d.cpu,
+        daemon: d.daemon,
+        clockNs: d.clockNs,
+        state: d.state,
+        blockedOn: d.blockedOn,
+        wake: null,
+        joiners: [],
+      }
+      s.tasks.push(t)
+      if (d.kthreadTimerPending !== null)
+        s.kthreads.set(t.id, { body: bodies.kthread(t), timerPending: d.kthreadTimerPending })
+    }
+    const body = new Map<number, () => unknown>()
+    for (const d of st.tasks) {
+      const t = s.tasks[d.id]
+      t.joiners = d.joiners.map((id) => s.tasks[id])
+      if (d.kthreadTimerPending !== null || d.state === 'done' || d.state === 'failed') continue
+      const fn = bodies.task(t)
+      body.set(t.id, fn)
+      if (d.state !== 'ready') t.wake = () => s.runBody(t, fn)
+    }
+    s.queue.load(st.queue, (e: SimEventData) => {
+      const t = s.tasks[e.taskId]
+      if (e.kind === 'start') return () => s.runBody(t, body.get(t.id) as () => unknown)
+      if (e.kind === 'wake') return () => s.fireWake(t)
+      const reason = e.kind === 'ktimer' ? 'timer' : 'wake'
+      return () => s.fireKthread(t, reason)
+    })
+    s.current = st.currentTaskId >= 0 ? s.tasks[st.currentTaskId] : null
+    return s
   }
 
   private retireCurrent(): void {

@@ -37,3 +37,8 @@ export {
 export { sbmPlugRequest, sbmUnplugRequest } from './sbm'
 export { bbmPlugRequest, bbmUnplugRequest } from './bbm'
 export { virtioMemRun, virtioMemSetRequestedSize } from './run'
+export {
+  type VirtioMemDeviceState,
+  virtioMemDeviceState,
+  virtioMemDeviceFromState,
+} from './snapshot'
