@@ -283,8 +283,49 @@ describe('mmwb calibrate', () => {
   })
 
   it('rejects an unknown case with a usage error', async () => {
-    const r = await mmwb('calibrate', '--case', 'p3k1')
+    const r = await mmwb('calibrate', 'w1', '--case', 'p3k1')
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('--case must be one of p2k1, p8k1')
+    const all = await mmwb('calibrate', '--case', 'w2_p3k1')
+    expect(all.code).toBe(2)
+    expect(all.stderr).toMatch(/--case: unknown case "w2_p3k1"; known: w1_p2k1, /)
+    const data = await mmwb('calibrate', '--case', 'w1_p8k1', '--data', '/nonexistent')
+    expect(data.code).toBe(2)
+    expect(data.stderr).toMatch(/calibration data: \/nonexistent\/w1_p8k1.json does not exist/)
   })
+
+  // The seven cases of both batches from resources/calibration (about 40 s on one core).
+  it('runs all seven cases, kernel beside simulator, as a table and as JSON', async () => {
+    const r = await mmwb('calibrate', '--json')
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout) as {
+      cases: { id: string; rows: { figure: string; kind: string; kernel: number; sim: number; over: boolean }[] }[]
+    }
+    expect(out.cases.map((c) => c.id)).toEqual([
+      'w1_p2k1',
+      'w1_p8k1',
+      'w1_612_p8k1',
+      'w1_612_p128k16_direct',
+      'w4_612_m64_p128k16',
+      'w3_612cma_p8k1_c2m',
+      'vmem_612_movable_p8k1_1g_to_0',
+    ])
+    const fig = (id: string, figure: string) =>
+      out.cases.find((c) => c.id === id)!.rows.find((x) => x.figure === figure)!
+    // The kernel column is the records' (batch2/README.md's figures).
+    expect(fig('w1_612_p8k1', 'hp_after').kernel).toBe(406)
+    expect(fig('w1_612_p128k16_direct', 'hp_before').kernel).toBe(139)
+    expect(fig('w4_612_m64_p128k16', 'kept folios whole after hp_after').kernel).toBe(230)
+    expect(fig('w3_612cma_p8k1_c2m', 'cma_alloc successes').kernel).toBe(63)
+    expect(fig('vmem_612_movable_p8k1_1g_to_0', 'unplug: pgmigrate_success').kernel).toBe(81070)
+    // Batch 1 stays within its targets (docs/calibration.md).
+    for (const id of ['w1_p2k1', 'w1_p8k1'])
+      expect(out.cases.find((c) => c.id === id)!.rows.filter((x) => x.over)).toEqual([])
+    // The area has room for 63 chunks after the 64 pages cma_alloc took at boot (cma_alloc's
+    // bitmap search), and the 64th fails for lack of room, as in the kernel.
+    expect(fig('w3_612cma_p8k1_c2m', 'cma_alloc successes').sim).toBe(63)
+    // virtio-mem unplugs all 8 memory blocks whole, one alloc_contig_range each.
+    expect(fig('vmem_612_movable_p8k1_1g_to_0', 'plugged size reached (MiB)').sim).toBe(0)
+    expect(fig('vmem_612_movable_p8k1_1g_to_0', 'alloc_contig_range calls').sim).toBe(8)
+  }, 180_000)
 })

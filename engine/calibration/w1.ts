@@ -23,14 +23,15 @@
  * - compact_memory [sysctl_compaction_handler → compact_nodes]: engine/compaction's
  *   `compactMemory`, then `drain_all_pages`.
  */
-import { compactMemory } from '../compaction/entry'
-import { type CompactionVariants, type CompactEnv } from '../compaction/types'
+import { compactMemory, allocPagesDirectCompact } from '../compaction/entry'
+import { type CompactionVariants, type CompactEnv, COMPACT_PRIO_ASYNC } from '../compaction/types'
 import { allocPages } from '../mm/alloc'
 import { ALLOC_WMARK_MIN } from '../mm/allocFlags'
+import { type KernelEra } from '../mm/config'
+import { compoundHead, folioOrder } from '../mm/folio'
 import { freePages } from '../mm/free'
 import {
   GFP_HIGHUSER_MOVABLE,
-  GFP_KERNEL,
   __GFP_COMP,
   __GFP_NOWARN,
   __GFP_RETRY_MAYFAIL,
@@ -39,25 +40,25 @@ import {
 import { type Machine } from '../mm/machine'
 import { NO_PAGE } from '../mm/memmap'
 import { drainAllPages } from '../mm/pcp'
-import { traceSubscribe } from '../mm/trace'
-import { vmEventCount } from '../mm/vmstat'
-import {
-  VM_COMPACTFREE_SCANNED,
-  VM_COMPACTISOLATED,
-  VM_COMPACTMIGRATE_SCANNED,
-  VM_PGMIGRATE_FAIL,
-  VM_PGMIGRATE_SUCCESS,
-} from '../mm/vmstatItems'
-import { makeAnonLruFolio } from '../migrate/anonFolio'
 import { onFolioMoved } from '../migrate/counters'
-import { folioPutLru } from '../migrate/isolate'
 import { createSimClock } from '../migrate/simClock'
 import { applyImportPlan, checkImportPlan, planImport, QEMU_1GIB_X86_64_GEOMETRY } from '../proc'
 import { DEFAULT_COST_MODEL } from '../sched/costModel'
-import { allocPagesDirectCompact } from '../compaction/entry'
-import { COMPACT_PRIO_ASYNC } from '../compaction/types'
 import { moveReservedToTop } from './guestLayout'
+import {
+  buddyCounts,
+  fillAnon,
+  fragmentAnon,
+  freeKb,
+  perPageblock,
+  vmCounters,
+  vmDelta,
+  type VmCounters,
+} from './steps'
 import { W1_P2K1, W1_P8K1, type W1KernelCase } from './w1Kernel'
+import { formatW1Trace, traceCompaction, type W1TraceLine } from './w1Trace'
+
+export { formatW1Trace, type W1TraceLine }
 
 /**
  * Pfns of each zone outside the buddy allocator in the guest (DMA, DMA32), derived from the
@@ -90,10 +91,36 @@ export const W1_SYSCTLS = {
   compactUnevictableAllowed: true,
 } as const
 
+/** The sysctls a calibration guest runs with (`W1_SYSCTLS` is batch 1's). */
+export interface GuestSysctls {
+  minFreeKbytes: number
+  watermarkScaleFactor: number
+  watermarkBoostFactor: number
+  extfragThreshold: number
+  /** extfrag_threshold during the nr_hugepages writes (1000 refuses direct compaction). */
+  extfragThresholdHugepages: number
+  compactionProactiveness: number
+  compactUnevictableAllowed: boolean
+}
+
+/**
+ * How `alloc_buddy_huge_page` gets each order-9 page: `(m, env, gfp)` returns a pfn or
+ * NO_PAGE. `env.extfragThreshold` is the one in force during the request.
+ */
+export type HugetlbAlloc = (m: Machine, env: CompactEnv, gfp: number) => number
+
 export interface W1Options {
   period: number
   keep: number
-  kernelEra?: '6.1'
+  kernelEra?: KernelEra
+  /** The guest's sysctls; default `W1_SYSCTLS`. */
+  sysctls?: Partial<GuestSysctls>
+  /** Pageblocks of reserved pfns at the top of DMA32 (`layout: 'guest'`). */
+  topReservedPageblocks?: number
+  /** Order of the anonymous folios of the fill: 0, or 4 for W4's 64 KiB mTHP. */
+  folioOrder?: number
+  /** The hugetlb allocation; default `hugetlbAllocNoCompaction`. */
+  hugetlbAlloc?: HugetlbAlloc
   /** The `start` snapshot to import; default the kernel case with this period and keep. */
   startBuddyinfo?: string
   startPagetypeinfo?: string
@@ -107,17 +134,6 @@ export interface W1Options {
    * `'importer'` as engine/proc's planner places them, all below the free memory.
    */
   layout?: 'importer' | 'guest'
-}
-
-/** One mm_compaction_begin/end pair, with the kernel's fields. */
-export interface W1TraceLine {
-  event: 'mm_compaction_begin' | 'mm_compaction_end'
-  zoneStart: number
-  migratePfn: number
-  freePfn: number
-  zoneEnd: number
-  mode: 'sync' | 'async'
-  status?: string
 }
 
 export type W1Snapshot =
@@ -142,6 +158,8 @@ export interface W1Result {
   pgmigrateSuccess: number
   pgmigrateFail: number
   trace: W1TraceLine[]
+  /** The compaction runs of hp_before (direct compaction, when it is allowed). */
+  hpBeforeTrace: W1TraceLine[]
   /** Workload pages per pageblock after fill, after fragment, after compact_memory. */
   pageblockFilled: number[]
   pageblockKept: number[]
@@ -150,15 +168,13 @@ export interface W1Result {
   buddyinfo: Record<W1Snapshot, number[][]>
   /** Simulated ns compact_memory took. */
   compactSimNs: number
-}
-
-/** ftrace's text for a trace line, as in the kernel's output (`TP_printk`). */
-export function formatW1Trace(t: W1TraceLine): string {
-  const hex = (n: number) => '0x' + n.toString(16)
-  const base =
-    `${t.event} zone_start=${hex(t.zoneStart)} migrate_pfn=${hex(t.migratePfn)} ` +
-    `free_pfn=${hex(t.freePfn)} zone_end=${hex(t.zoneEnd)}, mode=${t.mode}`
-  return t.status === undefined ? base : `${base} status=${t.status}`
+  /** vmstat deltas of each phase, as the guest's `vmstat_deltas`. */
+  deltas: Record<'hp_before' | 'compact_memory' | 'hp_after', VmCounters>
+  /** Kept folios of `folioOrder` still whole after fragmenting, compact_memory and hp_after. */
+  keptFoliosWhole: { fragmented: number; compacted: number; hpAfter: number }
+  /** mTHP fill: folios obtained, and slots that fell back to order-0 pages. */
+  nrFolios: number
+  nrFallback: number
 }
 
 /** The kernel case for (period, keep), if measured. */
@@ -166,29 +182,19 @@ export function w1KernelCase(period: number, keep: number): W1KernelCase | undef
   return [W1_P2K1, W1_P8K1].find((c) => c.period === period && c.keep === keep)
 }
 
-const HUGETLB_GFP = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_COMP | __GFP_NOWARN
+/** `htlb_alloc_mask(h)` | `__GFP_COMP | __GFP_NOWARN | __GFP_THISNODE` | `__GFP_RETRY_MAYFAIL`. */
+export const HUGETLB_GFP =
+  GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_COMP | __GFP_NOWARN | __GFP_RETRY_MAYFAIL
 
-function freeKb(m: Machine): number {
-  let n = 0
-  for (const z of m.zones) n += z.nrFreePages
-  return n * 4
-}
-
-function perPageblock(m: Machine, pfns: ArrayLike<number>, n: number): number[] {
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    const b = pfns[i] >> m.pageblockOrder
-    while (out.length <= b) out.push(0)
-    out[b]++
-  }
-  return out
-}
-
-/** /proc/buddyinfo's counts: free blocks per zone and order (per-cpu pages are not free). */
-function buddyCounts(m: Machine): number[][] {
-  return m.zones.map((z) =>
-    Array.from(m.nrFree.subarray(z.id * m.nrOrders, (z.id + 1) * m.nrOrders)),
-  )
+/**
+ * Batch 1's hugetlb allocation: the free lists, then the slow path's costly-order direct
+ * compaction attempt, which `compaction_suitable` refuses at extfrag_threshold 1000; reclaim
+ * has nothing to take (no swap, no page cache) and is not run.
+ */
+export const hugetlbAllocNoCompaction: HugetlbAlloc = (m, env, gfp) => {
+  const pfn = allocPages(m, gfp, 9)
+  if (pfn !== NO_PAGE) return pfn
+  return allocPagesDirectCompact(m, env, gfp, 9, ALLOC_WMARK_MIN, COMPACT_PRIO_ASYNC).pfn
 }
 
 /**
@@ -199,24 +205,13 @@ function hugepagesRound(
   m: Machine,
   env: CompactEnv,
   count: number,
+  alloc: HugetlbAlloc,
   whileHeld: () => void,
 ): number[] {
   const byZone = m.zones.map(() => 0)
   const got: number[] = []
-  const hpEnv: CompactEnv = { ...env, extfragThreshold: W1_SYSCTLS.extfragThresholdHugepages }
   while (got.length < count) {
-    let pfn = allocPages(m, HUGETLB_GFP | __GFP_RETRY_MAYFAIL, 9)
-    if (pfn === NO_PAGE) {
-      // __alloc_pages_slowpath: the costly-order direct compaction attempt, refused here.
-      pfn = allocPagesDirectCompact(
-        m,
-        hpEnv,
-        HUGETLB_GFP | __GFP_RETRY_MAYFAIL,
-        9,
-        ALLOC_WMARK_MIN,
-        COMPACT_PRIO_ASYNC,
-      ).pfn
-    }
+    const pfn = alloc(m, env, HUGETLB_GFP)
     if (pfn === NO_PAGE) break
     got.push(pfn)
     byZone[m.pbZone[pfn >> m.pageblockOrder]]++
@@ -227,153 +222,153 @@ function hugepagesRound(
   return byZone
 }
 
-/** Runs W1 on a machine imported from the guest's `start` state. Deterministic. */
-export function runW1(opts: W1Options): W1Result {
+/** Counts the marked heads that are still whole folios of `order`. */
+function countWhole(m: Machine, heads: Uint8Array, order: number): number {
+  let n = 0
+  for (let pfn = 0; pfn < heads.length; pfn++) {
+    if (heads[pfn] !== 0 && compoundHead(m, pfn) === pfn && folioOrder(m, pfn) === order) n++
+  }
+  return n
+}
+
+/** The machine of the guest's `start` snapshot and the compaction environment of its sysctls. */
+export function bootW1Guest(opts: W1Options): { m: Machine; env: CompactEnv; sys: GuestSysctls } {
   const kc = w1KernelCase(opts.period, opts.keep)
   const buddyinfo = opts.startBuddyinfo ?? kc?.startBuddyinfo
   const pagetypeinfo = opts.startPagetypeinfo ?? kc?.startPagetypeinfo
   if (buddyinfo === undefined || pagetypeinfo === undefined)
     throw new Error(`runW1: no start snapshot for P=${opts.period} K=${opts.keep}`)
-  if (!(opts.keep >= 0 && opts.keep <= opts.period))
-    throw new RangeError('runW1: keep must be in 0..period')
   let plan = planImport(buddyinfo, pagetypeinfo, { geometry: QEMU_1GIB_X86_64_GEOMETRY })
   if ((opts.layout ?? 'guest') === 'guest') {
-    plan = moveReservedToTop(plan, 1, W1_TOP_RESERVED_PAGEBLOCKS)
+    plan = moveReservedToTop(plan, 1, opts.topReservedPageblocks ?? W1_TOP_RESERVED_PAGEBLOCKS)
     const problems = checkImportPlan(plan)
     if (problems.length > 0) throw new Error(`runW1: guest layout: ${problems.join('; ')}`)
   }
+  const sys: GuestSysctls = { ...W1_SYSCTLS, ...opts.sysctls }
   const m = applyImportPlan(plan, {
     reservedPages: opts.reservedPages ?? W1_RESERVED_PAGES,
     config: {
       kernelEra: opts.kernelEra ?? '6.1',
       nrCpus: 1,
-      minFreeKbytes: W1_SYSCTLS.minFreeKbytes,
-      watermarkScaleFactor: W1_SYSCTLS.watermarkScaleFactor,
-      watermarkBoostFactor: W1_SYSCTLS.watermarkBoostFactor,
+      minFreeKbytes: sys.minFreeKbytes,
+      watermarkScaleFactor: sys.watermarkScaleFactor,
+      watermarkBoostFactor: sys.watermarkBoostFactor,
     },
   })
   const env: CompactEnv = {
     clock: createSimClock(),
     cost: DEFAULT_COST_MODEL,
     variants: opts.variants,
-    extfragThreshold: W1_SYSCTLS.extfragThreshold,
-    compactionProactiveness: W1_SYSCTLS.compactionProactiveness,
-    compactUnevictableAllowed: W1_SYSCTLS.compactUnevictableAllowed,
+    extfragThreshold: sys.extfragThreshold,
+    compactionProactiveness: sys.compactionProactiveness,
+    compactUnevictableAllowed: sys.compactUnevictableAllowed,
   }
+  return { m, env, sys }
+}
+
+/** Runs W1 (or W4, with `folioOrder`) on a machine imported from the guest's `start` state. */
+export function runW1(opts: W1Options): W1Result {
+  if (!(opts.keep >= 0 && opts.keep <= opts.period))
+    throw new RangeError('runW1: keep must be in 0..period')
+  const { m, env, sys } = bootW1Guest(opts)
+  const order = opts.folioOrder ?? 0
+  const alloc = opts.hugetlbAlloc ?? hugetlbAllocNoCompaction
+  const hpEnv: CompactEnv = { ...env, extfragThreshold: sys.extfragThresholdHugepages }
   const hugepages = opts.hugepages ?? 480
   const memFreeStartKb = freeKb(m)
   const snaps: Partial<Record<W1Snapshot, number[][]>> = { start: buddyCounts(m) }
 
   // Fill: MemFree − 64 MiB, rounded down to 2 MiB as the guest's program did.
-  const nrPages = (Math.floor((memFreeStartKb - 65536) / 2048) * 2048) / 4
-  const pages = new Int32Array(nrPages)
-  let n = 0
-  let pageTablePages = 0
-  for (; n < nrPages; n++) {
-    if (n % 512 === 0) {
-      if (allocPages(m, GFP_KERNEL, 0) === NO_PAGE) break
-      pageTablePages++
-    }
-    const pfn = allocPages(m, GFP_HIGHUSER_MOVABLE, 0)
-    if (pfn === NO_PAGE) break
-    makeAnonLruFolio(m, pfn, 1)
-    pages[n] = pfn
-  }
+  const fill = fillAnon(m, (Math.floor((memFreeStartKb - 65536) / 2048) * 2048) / 4, order)
   drainAllPages(m, null)
   snaps.filled = buddyCounts(m)
-  const pageblockFilled = perPageblock(m, pages, n)
+  const pageblockFilled = perPageblock(m, fill.pages, fill.n)
 
-  // Fragment: keep the first K of every P pages of the mapping.
-  const kept = new Int32Array(n)
-  let nrKept = 0
-  for (let i = 0; i < n; i++) {
-    if (i % opts.period < opts.keep) {
-      kept[nrKept++] = pages[i]
-      continue
-    }
-    m.mapcount[pages[i]] = 0
-    folioPutLru(m, pages[i])
-  }
+  const kept = fragmentAnon(m, fill, opts.period, opts.keep, order)
   drainAllPages(m, null)
   snaps.fragmented = buddyCounts(m)
-  const pageblockKept = perPageblock(m, kept, nrKept)
+  const pageblockKept = perPageblock(m, kept, kept.length)
+  // Follow the kept pages (and the heads of kept folios) as migration moves them.
+  const mine = new Uint8Array(m.endPfn)
+  const heads = new Uint8Array(m.endPfn)
+  for (let i = 0; i < kept.length; i++) {
+    mine[kept[i]] = 1
+    if (order > 0 && i % (1 << order) === 0) heads[kept[i]] = 1
+  }
+  const offMoved = onFolioMoved(m, (src, dst, nr) => {
+    if (heads[src] !== 0) {
+      heads[src] = 0
+      heads[dst] = 1
+    }
+    for (let i = 0; i < nr; i++) {
+      if (mine[src + i] === 0) continue
+      mine[src + i] = 0
+      mine[dst + i] = 1
+    }
+  })
+  const wholeFragmented = countWhole(m, heads, order)
 
-  const hpBeforeByZone = hugepagesRound(m, env, hugepages, () => (snaps.hp_before = buddyCounts(m)))
+  const c0 = vmCounters(m)
+  const hpBeforeTrace: W1TraceLine[] = []
+  const offHpTrace = traceCompaction(m, hpBeforeTrace)
+  const hpBeforeByZone = hugepagesRound(m, hpEnv, hugepages, alloc, () => {
+    snaps.hp_before = buddyCounts(m)
+  })
+  offHpTrace()
+  const c1 = vmCounters(m)
   snaps.pre_compact = buddyCounts(m)
 
   // compact_memory, with the counters and trace lines of this step alone.
   const trace: W1TraceLine[] = []
-  const offBegin = traceSubscribe(m, 'mm_compaction_begin', (ev) =>
-    trace.push({
-      event: 'mm_compaction_begin',
-      zoneStart: ev.zone_start,
-      migratePfn: ev.migrate_pfn,
-      freePfn: ev.free_pfn,
-      zoneEnd: ev.zone_end,
-      mode: ev.sync ? 'sync' : 'async',
-    }),
-  )
-  const offEnd = traceSubscribe(m, 'mm_compaction_end', (ev) =>
-    trace.push({
-      event: 'mm_compaction_end',
-      zoneStart: ev.zone_start,
-      migratePfn: ev.migrate_pfn,
-      freePfn: ev.free_pfn,
-      zoneEnd: ev.zone_end,
-      mode: ev.sync ? 'sync' : 'async',
-      status: ev.status,
-    }),
-  )
-  const ms0 = vmEventCount(m, VM_COMPACTMIGRATE_SCANNED)
-  const fs0 = vmEventCount(m, VM_COMPACTFREE_SCANNED)
-  const ci0 = vmEventCount(m, VM_COMPACTISOLATED)
-  const ok0 = vmEventCount(m, VM_PGMIGRATE_SUCCESS)
-  const fail0 = vmEventCount(m, VM_PGMIGRATE_FAIL)
-  // Follow the kept pages as migration moves them.
-  const mine = new Uint8Array(m.endPfn)
-  for (let i = 0; i < nrKept; i++) mine[kept[i]] = 1
-  const offMoved = onFolioMoved(m, (src, dst) => {
-    if (mine[src] === 0) return
-    mine[src] = 0
-    mine[dst] = 1
-  })
+  const offTrace = traceCompaction(m, trace)
   const t0 = env.clock.nowNs
   compactMemory(m, env)
   const compactSimNs = env.clock.nowNs - t0
-  offBegin()
-  offEnd()
-  offMoved()
-  const result = {
-    compactMigrateScanned: vmEventCount(m, VM_COMPACTMIGRATE_SCANNED) - ms0,
-    compactFreeScanned: vmEventCount(m, VM_COMPACTFREE_SCANNED) - fs0,
-    compactIsolated: vmEventCount(m, VM_COMPACTISOLATED) - ci0,
-    pgmigrateSuccess: vmEventCount(m, VM_PGMIGRATE_SUCCESS) - ok0,
-    pgmigrateFail: vmEventCount(m, VM_PGMIGRATE_FAIL) - fail0,
-  }
+  offTrace()
+  const c2 = vmCounters(m)
   drainAllPages(m, null)
   snaps.compacted = buddyCounts(m)
   const after: number[] = []
   for (let pfn = 0; pfn < m.endPfn; pfn++) if (mine[pfn] !== 0) after.push(pfn)
   const pageblockKeptAfterCompact = perPageblock(m, after, after.length)
+  const wholeCompacted = countWhole(m, heads, order)
 
-  const hpAfterByZone = hugepagesRound(m, env, hugepages, () => (snaps.hp_after = buddyCounts(m)))
+  const hpAfterByZone = hugepagesRound(m, hpEnv, hugepages, alloc, () => {
+    snaps.hp_after = buddyCounts(m)
+  })
+  const c3 = vmCounters(m)
+  offMoved()
+  const compact = vmDelta(c1, c2)
   return {
     period: opts.period,
     keep: opts.keep,
     memFreeStartKb,
-    allocPages: n,
-    keptPages: nrKept,
-    pageTablePages,
+    allocPages: fill.n,
+    keptPages: kept.length,
+    pageTablePages: fill.pageTablePages,
     hpBefore: hpBeforeByZone.reduce((a, b) => a + b, 0),
     hpAfter: hpAfterByZone.reduce((a, b) => a + b, 0),
     hpBeforeByZone,
     hpAfterByZone,
-    ...result,
+    compactMigrateScanned: compact.compact_migrate_scanned,
+    compactFreeScanned: compact.compact_free_scanned,
+    compactIsolated: compact.compact_isolated,
+    pgmigrateSuccess: compact.pgmigrate_success,
+    pgmigrateFail: compact.pgmigrate_fail,
     trace,
+    hpBeforeTrace,
     pageblockFilled,
     pageblockKept,
     pageblockKeptAfterCompact,
     buddyinfo: snaps as Record<W1Snapshot, number[][]>,
     compactSimNs,
+    deltas: { hp_before: vmDelta(c0, c1), compact_memory: compact, hp_after: vmDelta(c2, c3) },
+    keptFoliosWhole: {
+      fragmented: wholeFragmented,
+      compacted: wholeCompacted,
+      hpAfter: countWhole(m, heads, order),
+    },
+    nrFolios: fill.nrFolios,
+    nrFallback: fill.nrFallback,
   }
 }

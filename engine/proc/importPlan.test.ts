@@ -197,4 +197,35 @@ describe('planImport on the real samples (issue 3 item 8)', () => {
     const cmaPb = plan.zones[0].pageblockMigratetype.indexOf(MIGRATE_CMA)
     expect(Math.floor(plan.zones[0].freePfn[0] / 512)).toBe(cmaPb)
   })
+
+  it('pinned: a CMA area gets exactly its pageblocks, its big free blocks aligned inside it', () => {
+    // cma_activate_area types exactly the area's pageblocks MIGRATE_CMA (mm/cma.c, 6.12); an
+    // area at an odd pageblock holds order-10 blocks only from its first even pageblock on.
+    const [z] = zoneInfoFromProc([
+      { nid: 0, zone: 'Normal', nrFree: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2] },
+    ])
+    z.nrFreeByType[MIGRATE_CMA][3] = 1
+    z.nrFreeByType[MIGRATE_CMA][10] = 1
+    z.nrFreeByType[MIGRATE_MOVABLE][10] = 1
+    z.nrPageblocksByType[MIGRATE_CMA] = 3
+    z.nrPageblocksByType[MIGRATE_MOVABLE] = 5
+    const pti = formatPagetypeinfo([z], { pageblockOrder: 9 })
+    const buddy = formatBuddyinfo([z])
+    const plan = planImport(buddy, pti, {
+      pinned: [{ migratetype: MIGRATE_CMA, startPfn: 512, nrPages: 1536 }],
+    })
+    expect(checkImportPlan(plan)).toEqual([])
+    const zp = plan.zones[0]
+    expect(Array.from(zp.pageblockMigratetype)).toEqual([1, 4, 4, 4, 1, 1, 1, 1])
+    const cma = [...zp.freePfn.keys()].filter((k) => zp.freeMigratetype[k] === MIGRATE_CMA)
+    expect(cma.map((k) => [zp.freePfn[k], zp.freeOrder[k]])).toEqual([
+      [512, 3],
+      [1024, 10],
+    ])
+    expect(formatBuddyinfo(planZoneInfo(plan))).toBe(buddy)
+    // The file's CMA pageblocks must all lie in the pinned ranges.
+    expect(() =>
+      planImport(buddy, pti, { pinned: [{ migratetype: MIGRATE_CMA, startPfn: 1024, nrPages: 1024 }] }),
+    ).toThrow(/1 CMA pageblocks of the file lie outside the pinned ranges/)
+  })
 })

@@ -35,6 +35,12 @@ export interface PlanImportOptions {
    * a plan. Default false.
    */
   mixedLists?: boolean
+  /**
+   * pfn ranges whose pageblocks are known to be of one migratetype, e.g. a CMA area
+   * (`{ migratetype: MIGRATE_CMA, startPfn: 0x37e00, nrPages: 32768 }` for `cma=128M` on the
+   * qemu guest of resources/calibration). All pageblocks of that type must lie in them.
+   */
+  pinned?: readonly { migratetype: number; startPfn: number; nrPages: number }[]
 }
 
 /**
@@ -100,6 +106,9 @@ export function planImport(
       pageblockOrder: pti.pageblockOrder,
       nrOrders: pti.nrOrders,
       mixedLists: opts.mixedLists ?? false,
+      pinned: opts.pinned?.filter(
+        (r) => r.startPfn >= g.startPfn && r.startPfn < g.startPfn + g.spannedPages,
+      ),
     })
   })
   for (let i = 1; i < zones.length; i++) {

@@ -42,6 +42,12 @@ export interface PlanZoneInput {
   nrOrders: number
   /** Let Unmovable/Movable/Reclaimable/HighAtomic free blocks sit in other such pageblocks. */
   mixedLists: boolean
+  /**
+   * pfn ranges whose pageblocks are known to be of one type (a CMA area from `cma=` or the
+   * device tree: `cma_activate_area` makes exactly its pageblocks MIGRATE_CMA). Every pageblock
+   * of that type must lie in its ranges; its free blocks are placed there, top down.
+   */
+  pinned?: readonly { migratetype: number; startPfn: number; nrPages: number }[]
 }
 
 /** Whole pageblocks go to the remaining types in this order, from low pfns up. */
@@ -93,13 +99,20 @@ export function planZone(input: PlanZoneInput): ImportZonePlan {
   }
   const freeAt = new Set<string>()
   const bigFree = new Uint8Array(nrPb)
+  const pinnedMt = pinPageblocks(input, firstPb, nrPb, types, left, fail)
+  const pinnedTypes = new Set(pinnedMt.filter((t) => t !== UNSET))
+  // A pageblock may take a big free block of list `mt`: pinned ones only their own type's.
+  const takes = (b: number, mt: number) =>
+    pinnedMt[b] === UNSET
+      ? types[b] === UNSET && !pinnedTypes.has(mt)
+      : pinnedMt[b] === mt && bigFree[b] === 0
 
   // 1. Big blocks.
   for (let order = nrOrders - 1; order >= pageblockOrder; order--) {
     const span = 2 ** (order - pageblockOrder)
     for (const mt of BIG_ORDER) {
       let count = nrFreeByType[mt][order]
-      if (count * span > left[mt] && (!mixedLists || strictType(mt))) {
+      if (!pinnedTypes.has(mt) && count * span > left[mt] && (!mixedLists || strictType(mt))) {
         fail(
           `${count} free ${MIGRATETYPE_NAMES[mt]} order-${order} blocks need ${count * span} ` +
             `${MIGRATETYPE_NAMES[mt]} pageblocks, the file has ${left[mt]} left${hint}`,
@@ -110,8 +123,13 @@ export function planZone(input: PlanZoneInput): ImportZonePlan {
         if (top < 0) fail(`no room for ${count} more free order-${order} blocks`)
         const pfn = (firstPb + top) * pbPages
         let ok = order === nrOrders - 1 || !freeAt.has(`${buddyPfn(pfn, order)}:${order}`)
-        for (let b = top; ok && b < top + span; b++) ok = types[b] === UNSET && isWhole(b)
-        if (ok) {
+        for (let b = top; ok && b < top + span; b++) ok = takes(b, mt) && isWhole(b)
+        if (ok && pinnedMt[top] === mt) {
+          bigFree.fill(1, top, top + span)
+          place(pfn, order, mt)
+          freeAt.add(`${pfn}:${order}`)
+          count--
+        } else if (ok) {
           let pbType = mt
           if (left[mt] < span) {
             pbType = HOST_ORDER.reduce((best, t) => (left[t] > left[best] ? t : best))
@@ -182,6 +200,44 @@ export function planZone(input: PlanZoneInput): ImportZonePlan {
   }
 
   return finishZone(input, firstPb * pbPages, types, placed, pbPages)
+}
+
+/** Types the pinned pageblocks (`PlanZoneInput.pinned`); returns each pageblock's pinned type. */
+function pinPageblocks(
+  input: PlanZoneInput,
+  firstPb: number,
+  nrPb: number,
+  types: Uint8Array,
+  left: number[],
+  fail: (why: string) => never,
+): Uint8Array {
+  const pbPages = 2 ** input.pageblockOrder
+  const pinned = new Uint8Array(nrPb).fill(255)
+  for (const r of input.pinned ?? []) {
+    const name = MIGRATETYPE_NAMES[r.migratetype]
+    if (r.startPfn % pbPages !== 0 || r.nrPages % pbPages !== 0 || r.nrPages <= 0)
+      fail(`pinned ${name} range at pfn ${r.startPfn} is not whole pageblocks`)
+    const b0 = r.startPfn / pbPages - firstPb
+    const n = r.nrPages / pbPages
+    if (b0 < 0 || b0 + n > nrPb) fail(`pinned ${name} range at pfn ${r.startPfn} is outside the zone`)
+    if (n > left[r.migratetype])
+      fail(`pinned ${name} range has ${n} pageblocks, the file counts ${left[r.migratetype]}`)
+    for (let b = b0; b < b0 + n; b++) {
+      if (pinned[b] !== 255) fail(`pinned ranges overlap at pageblock ${b + firstPb}`)
+      pinned[b] = r.migratetype
+      types[b] = r.migratetype
+    }
+    left[r.migratetype] -= n
+  }
+  for (const r of input.pinned ?? []) {
+    if (left[r.migratetype] !== 0) {
+      fail(
+        `${left[r.migratetype]} ${MIGRATETYPE_NAMES[r.migratetype]} pageblocks of the file lie ` +
+          'outside the pinned ranges',
+      )
+    }
+  }
+  return pinned
 }
 
 function finishZone(
