@@ -1,0 +1,89 @@
+/**
+ * A fuzz program is data: the machine a workload script would export (`machine`, with its era
+ * and design keys) and a list of operations on the public workload API (ops.ts). The same
+ * program runs in the interpreter (interp.ts) and prints as a standalone script (print.ts).
+ */
+import { DESIGN_KEYS } from '../api/design'
+import { KERNEL_ERAS } from '../mm/config'
+import type { Prng } from './prng'
+
+/** One operation: its kind and plain arguments (numbers and strings only). */
+export interface Op {
+  op: string
+  [arg: string]: number | string
+}
+
+/** The `machine` export of the program: a MachineSpec as plain data. */
+export interface FuzzMachine {
+  memoryMiB: number
+  nrCpus: number
+  kernelEra: string
+  debugVm: true
+  pcp?: boolean
+  movableMiB?: number
+  swap?: { sizeMiB: number; synchronousIo?: boolean }
+  cma?: { name: string; sizeMiB: number }[]
+  virtioMem?: { regionMiB: number; requestedMiB: number; forceBbm?: boolean }
+  design?: Record<string, string>
+}
+
+export interface Program {
+  /** The seed it was generated from (0 for a hand-made or shrunk program). */
+  seed: number
+  machine: FuzzMachine
+  ops: Op[]
+}
+
+/** What the generator and the static checks know about the machine's layout, in pages. */
+export interface Layout {
+  endPfn: number
+  maxOrder: number
+  /** First pfn of ZONE_DMA32 (the x86_64 default layout: ZONE_DMA is the first 16 MiB). */
+  dma32Start: number
+  /** First pfn of ZONE_MOVABLE, or endPfn. */
+  movableStart: number
+  cmaPages: { name: string; pages: number }[]
+  virtioMiB: number
+  swap: boolean
+}
+
+const MIB = 256
+
+export function layoutOf(mc: FuzzMachine): Layout {
+  const endPfn = mc.memoryMiB * MIB
+  return {
+    endPfn,
+    maxOrder: 10,
+    dma32Start: 16 * MIB,
+    movableStart: endPfn - (mc.movableMiB ?? 0) * MIB,
+    cmaPages: (mc.cma ?? []).map((a) => ({ name: a.name, pages: a.sizeMiB * MIB })),
+    virtioMiB: mc.virtioMem?.regionMiB ?? 0,
+    swap: mc.swap !== undefined,
+  }
+}
+
+/** A random machine: size, CPUs, era, per-cpu lists, design keys and optional devices. */
+export function genMachine(r: Prng): FuzzMachine {
+  const memoryMiB = r.pick([128, 256, 256, 512])
+  const mc: FuzzMachine = {
+    memoryMiB,
+    nrCpus: r.range(1, 4),
+    kernelEra: r.pick(KERNEL_ERAS),
+    debugVm: true,
+  }
+  if (r.chance(0.15)) mc.pcp = false
+  const design: Record<string, string> = {}
+  for (const [key, values] of Object.entries(DESIGN_KEYS))
+    if (r.chance(0.3)) design[key] = r.pick(values as readonly string[])
+  if (Object.keys(design).length > 0) mc.design = design
+  if (r.chance(0.2)) mc.swap = { sizeMiB: r.pick([64, 128]), synchronousIo: r.chance(0.5) }
+  if (r.chance(0.25)) mc.movableMiB = r.pick([32, 64])
+  if (r.chance(0.35)) mc.cma = [{ name: 'cma0', sizeMiB: r.pick([8, 16, 32]) }]
+  if (r.chance(0.3) && memoryMiB >= 256) {
+    // virtio-mem regions are whole Linux memory blocks (128 MiB) at the top of memory.
+    mc.virtioMem = { regionMiB: 128, requestedMiB: r.pick([0, 32, 64, 128]) }
+    if (r.chance(0.2)) mc.virtioMem.forceBbm = true
+    delete mc.movableMiB
+  }
+  return mc
+}
