@@ -38,6 +38,7 @@ import { formatVmstat } from '../proc/vmstat'
 import { PageLocks } from '../sched/pageLocks'
 import type { Scheduler } from '../sched/scheduler'
 import {
+  allocationOrder,
   assertLiveFolio,
   assertPfn,
   markFolioDirty,
@@ -240,7 +241,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     },
     folioOrder(pfn) {
       assertPfn(m, pfn, 'folioOrder')
-      return folioOrder(m, pfn)
+      return allocationOrder(m, pfn)
     },
     getPageUnlessZero(pfn) {
       // PFN walkers do folio_try_get(page_folio(page)): get_page_unless_zero on the head.
