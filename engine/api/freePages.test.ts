@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { checkInvariants } from '../mm'
-import { GFP_HIGHUSER_MOVABLE, GFP_KERNEL } from '../mm/gfp'
+import { GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_TRANSHUGE_LIGHT } from '../mm/gfp'
 import type { Folio, Kernel } from './mmwb'
 import { runModule } from './runModule.testutil'
 
@@ -29,6 +29,27 @@ describe('freePages of a non-compound block (__free_pages(page, order))', () => 
       },
     })
     expect([order, nrPages]).toEqual([2, 4])
+    expect(after).toBe(before)
+    expect(checkInvariants(out.m)).toBeNull()
+  })
+
+  it('an anon folio whose mapping a folioPut dropped is freed through folio_put, off the LRU', async () => {
+    // Found by the fuzzer (seed 199): folioGet + folioPut (which drops the default process's
+    // mapping, the allocation's reference) then freePages took __free_pages on an LRU folio:
+    // bad-page (PG_lru is in PAGE_FLAGS_CHECK_AT_FREE, mm/page_alloc.c:free_page_is_bad).
+    let before = 0
+    let after = 0
+    const out = await runModule({
+      machine: { memoryMiB: 128, debugVm: true, pcp: false },
+      default: (k: Kernel) => {
+        before = k.vmstat('nr_free_pages')
+        const f = k.allocPages(GFP_TRANSHUGE_LIGHT, 5) as Folio
+        k.folioGet(f)
+        k.folioPut(f)
+        k.freePages(f)
+        after = k.vmstat('nr_free_pages')
+      },
+    })
     expect(after).toBe(before)
     expect(checkInvariants(out.m)).toBeNull()
   })

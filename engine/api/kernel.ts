@@ -16,6 +16,8 @@ import {
   folioTryGet,
   freePages,
   NO_PAGE,
+  pageFlags,
+  PG_lru,
   traceSubscribe,
   TRACE_EVENT_NAMES,
   type TraceEventName,
@@ -219,7 +221,11 @@ export function createKernel(deps: KernelDeps): Kernel {
       assertLiveFolio(m, pfn, 'freePages')
       checkOrder(m, order, 'freePages')
       checkFreeable(pfn, 'freePages')
-      if (handles.defaultMapped.has(compoundHead(m, pfn))) putAllocationRef(pfn)
+      // A user folio's reference goes through folio_put (__page_cache_release takes it off the
+      // LRU), also once its mapping was dropped: __free_pages of an LRU page is a bad page.
+      const head = compoundHead(m, pfn)
+      if (handles.defaultMapped.has(head) || (pageFlags(m, head) & PG_lru) !== 0)
+        putAllocationRef(pfn)
       else freePages(m, pfn, order)
       sched.charge(cost.freeNs)
     },
