@@ -50,7 +50,8 @@ export function gfpValue(C: Record<string, number>, expr: string): number {
 export function constantsIn(text: string): string[] {
   return [
     ...new Set(
-      text.match(/\b(__GFP_[A-Z_]+|GFP_[A-Z_]+|MIGRATE_[A-Z]+|COMPACT_PRIO_[A-Z_]+)\b/g) ?? [],
+      text.match(/\b(__GFP_[A-Z0-9_]+|GFP_[A-Z0-9_]+|MIGRATE_[A-Z]+|COMPACT_PRIO_[A-Z_]+)\b/g) ??
+        [],
     ),
   ]
 }
