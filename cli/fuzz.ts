@@ -41,6 +41,7 @@ export function formatStats(s: FuzzStats, ms: number): string {
     `design values drawn: ${Object.keys(s.designs).length}`,
     `op kinds run: ${Object.keys(s.opKinds).length}`,
     `programs ended by a documented error: ${users}; by the step limit: ${s.stepLimits}`,
+    ...Object.entries(s.userErrors).map(([msg, n]) => `  ${n} x ${msg}`),
     `time: ${(ms / 1000).toFixed(1)} s`,
     `failures: ${s.failures.length}`,
   ].join('\n')

@@ -116,7 +116,17 @@ const GENS: [number, string, Gen][] = [
   [14, 'free', slotOp('free')],
   [6, 'put', slotOp('put')],
   [4, 'get', slotOp('get')],
-  [2, 'spec', slotOp('spec', (r) => ({ off: r.int(1024) }))],
+  [
+    2,
+    'spec',
+    (r, st) => {
+      // A tail of a non-compound block has refcount 0 (no reference taken): heads only there.
+      const s = pickSlot(r, st, () => true)
+      if (s === null) return null
+      const sl = st.slots.get(s)!
+      return { op: 'spec', s, off: sl.kind === 'kernel' ? 0 : r.int(1 << sl.order) }
+    },
+  ],
   [2, 'specPfn', (r, st) => ({ op: 'specPfn', pfn: r.int(st.lay.endPfn) })],
   [2, 'pin', slotOp('pin')],
   [2, 'unpin', slotOp('unpin')],
@@ -127,7 +137,16 @@ const GENS: [number, string, Gen][] = [
   [1, 'lock', slotOp('lock')],
   [1, 'trylock', slotOp('trylock')],
   [0.7, 'writeback', slotOp('writeback', (r) => ({ ns: r.range(1, 100_000) }))],
-  [0.7, 'contend', slotOp('contend', (r) => ({ ns: r.range(1, 100_000), cpu: r.int(2) }))],
+  [
+    0.7,
+    'contend',
+    (r, st) => {
+      const s = pickSlot(r, st, () => true)
+      return s === null
+        ? null
+        : { op: 'contend', s, ns: r.range(1, 100_000), cpu: r.int(st.lay.nrCpus) }
+    },
+  ],
   [
     4,
     'filemap',
@@ -305,7 +324,7 @@ const WEIGHTS = GENS.map((g) => g[0])
 /** The program of a seed: `nrOps` operations (default 60..400) on a random machine. */
 export function generate(seed: number, nrOps?: number): Program {
   const r = new Prng(seed)
-  const machine = genMachine(r)
+  const machine = genMachine(r, seed)
   const st = newState(layoutOf(machine))
   st.noWalker = machine.design?.['compaction.freeRefcount'] === 'set-count-zero'
   const want = nrOps ?? r.range(60, 400)

@@ -5,7 +5,7 @@
  */
 import { DESIGN_KEYS } from '../api/design'
 import { KERNEL_ERAS } from '../mm/config'
-import type { Prng } from './prng'
+import { Prng } from './prng'
 
 /** One operation: its kind and plain arguments (numbers and strings only). */
 export interface Op {
@@ -25,6 +25,13 @@ export interface FuzzMachine {
   cma?: { name: string; sizeMiB: number }[]
   virtioMem?: { regionMiB: number; requestedMiB: number; forceBbm?: boolean }
   design?: Record<string, string>
+  nrNodes?: number
+  minFreeKbytes?: number
+  thpRecommendedMinFree?: boolean
+  watermarkScaleFactor?: number
+  watermarkBoostFactor?: number
+  maxPageOrder?: number
+  pageblockOrder?: number
 }
 
 export interface Program {
@@ -37,6 +44,7 @@ export interface Program {
 /** What the generator and the static checks know about the machine's layout, in pages. */
 export interface Layout {
   endPfn: number
+  nrCpus: number
   maxOrder: number
   /** First pfn of ZONE_DMA32 (the x86_64 default layout: ZONE_DMA is the first 16 MiB). */
   dma32Start: number
@@ -53,7 +61,8 @@ export function layoutOf(mc: FuzzMachine): Layout {
   const endPfn = mc.memoryMiB * MIB
   return {
     endPfn,
-    maxOrder: 10,
+    nrCpus: mc.nrCpus,
+    maxOrder: mc.maxPageOrder ?? 10,
     dma32Start: 16 * MIB,
     movableStart: endPfn - (mc.movableMiB ?? 0) * MIB,
     cmaPages: (mc.cma ?? []).map((a) => ({ name: a.name, pages: a.sizeMiB * MIB })),
@@ -63,7 +72,7 @@ export function layoutOf(mc: FuzzMachine): Layout {
 }
 
 /** A random machine: size, CPUs, era, per-cpu lists, design keys and optional devices. */
-export function genMachine(r: Prng): FuzzMachine {
+export function genMachine(r: Prng, seed: number): FuzzMachine {
   const memoryMiB = r.pick([128, 256, 256, 512])
   const mc: FuzzMachine = {
     memoryMiB,
@@ -85,5 +94,25 @@ export function genMachine(r: Prng): FuzzMachine {
     if (r.chance(0.2)) mc.virtioMem.forceBbm = true
     delete mc.movableMiB
   }
-  return mc
+  return withExtras(mc, seed)
+}
+
+/**
+ * The rarer machine fields (NUMA nodes, watermark knobs, buddy geometry), from a generator of
+ * their own so adding one does not change the programs other seeds draw.
+ */
+function withExtras(mc: FuzzMachine, seed: number): FuzzMachine {
+  const r = new Prng((seed ^ 0x5eed5eed) >>> 0)
+  if (!r.chance(0.3)) return mc
+  const out = { ...mc }
+  if (r.chance(0.4) && mc.memoryMiB >= 256 && mc.nrCpus >= 2) out.nrNodes = 2
+  if (r.chance(0.3)) out.minFreeKbytes = r.pick([512, 2048, 8192])
+  if (r.chance(0.3)) out.thpRecommendedMinFree = r.chance(0.5)
+  if (r.chance(0.3)) out.watermarkScaleFactor = r.pick([1, 100, 1000])
+  if (r.chance(0.3)) out.watermarkBoostFactor = r.pick([0, 15000])
+  if (r.chance(0.25) && !mc.cma && !mc.virtioMem) {
+    out.maxPageOrder = r.pick([9, 10, 11])
+    out.pageblockOrder = Math.min(out.maxPageOrder, r.pick([8, 9]))
+  }
+  return out
 }
