@@ -2,13 +2,13 @@
  * Runs a fuzz program in this realm, the way the sandbox runners run a script (WorkloadRun +
  * the guest Kernel object), with the full invariant checker (engine/mm/invariants.ts) after
  * every operation on top of the machine's `debugVm` hot-path checks. Only model bugs count as
- * failures: an InvariantViolation, or an InternalError (a TypeError/ReferenceError inside the
- * simulator). Errors the API documents for bad use (ConfigError, RangeError, use after free)
+ * failures: an InvariantViolation, an InternalError (a TypeError/ReferenceError inside the
+ * simulator), or a deadlock (the programs never leave a lock held or a task unjoined). Errors the API documents for bad use (ConfigError, RangeError, use after free)
  * are outcomes, counted apart.
  */
 import { buildGuest } from '../api/guestKernel'
 import type { Kernel } from '../api/mmwb'
-import { WorkloadRun, type RunOutcome } from '../api/run'
+import { DeadlockError, WorkloadRun, type RunOutcome } from '../api/run'
 import { MMWB_CONSTANTS } from '../api/runtime'
 import { checkInvariants, InvariantError } from '../mm'
 import { CURRENT_REALM } from '../sched/realm'
@@ -17,7 +17,7 @@ import { OPS } from './ops'
 import type { Program } from './program'
 
 export interface FuzzFailure {
-  kind: 'InvariantViolation' | 'InternalError'
+  kind: 'InvariantViolation' | 'InternalError' | 'Deadlock'
   /** The invariant's rule, or the error message with numbers blanked (InternalError). */
   rule: string
   message: string
@@ -54,6 +54,11 @@ export function classify(e: unknown, opIndex: number): FuzzFailure | null {
   if (name === 'InvariantError' || name === 'InvariantViolation') {
     const rule = err.violation?.rule ?? message.split(' ')[0]
     return { kind: 'InvariantViolation', rule, message, opIndex }
+  }
+  // The programs never hold a lock or wait on a task across ops: a deadlock is the scheduler's.
+  if (e instanceof DeadlockError) {
+    const rule = message.replace(/\d+/g, 'N').slice(0, 120)
+    return { kind: 'Deadlock', rule, message, opIndex }
   }
   if (['InternalError', 'TypeError', 'ReferenceError', 'SyntaxError'].includes(name)) {
     const rule = message.replace(/0x[0-9a-f]+|\d+/g, 'N').slice(0, 120)
