@@ -269,10 +269,16 @@ const GENS: [number, string, Gen][] = [
     1.5,
     'contig',
     (r, st) => {
+      // alloc_contig_range wants a range inside one zone: pick a zone above ZONE_DMA.
       const nr = r.pick([1, 16, 512, 1024, 2048])
-      const lo = st.lay.dma32Start
-      const start =
-        Math.min(lo + r.int(st.lay.endPfn - lo), st.lay.endPfn - nr) & ~(nr >= 512 ? 511 : 0)
+      const e = st.lay.zoneEdges
+      const zones = e
+        .slice(1)
+        .map((hi, i) => [e[i], hi])
+        .filter(([lo, hi]) => lo >= st.lay.dma32Start && hi - lo >= nr)
+      if (zones.length === 0) return null
+      const [lo, hi] = r.pick(zones)
+      const start = Math.max(lo, Math.min(lo + r.int(hi - lo), hi - nr) & ~(nr >= 512 ? 511 : 0))
       return {
         op: 'contig',
         x: st.next.contig,

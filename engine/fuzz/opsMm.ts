@@ -107,8 +107,11 @@ export const MM_OPS: Record<string, OpDef> = {
       st.procs.delete(n(op, 'q'))
       for (const sl of st.slots.values()) sl.maps.delete(n(op, 'q'))
     },
-    exec: (x, op) => x.p[n(op, 'q')]!.exit(),
-    print: (op) => `p[${n(op, 'q')}].exit()`,
+    exec: (x, op) => {
+      x.p[n(op, 'q')]!.exit()
+      delete x.p[n(op, 'q')]
+    },
+    print: (op) => `p[${n(op, 'q')}].exit(); delete p[${n(op, 'q')}]`,
   },
   /** Two tasks (one per CPU) allocating and freeing their own folios concurrently. */
   tasks: {

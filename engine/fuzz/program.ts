@@ -50,6 +50,8 @@ export interface Layout {
   dma32Start: number
   /** First pfn of ZONE_MOVABLE, or endPfn. */
   movableStart: number
+  /** Zone boundaries (x86_64 layout, nodes split evenly, ZONE_MOVABLE at the top of each). */
+  zoneEdges: number[]
   cmaPages: { name: string; pages: number }[]
   virtioMiB: number
   swap: boolean
@@ -65,10 +67,26 @@ export function layoutOf(mc: FuzzMachine): Layout {
     maxOrder: mc.maxPageOrder ?? 10,
     dma32Start: 16 * MIB,
     movableStart: endPfn - (mc.movableMiB ?? 0) * MIB,
+    zoneEdges: zoneEdges(mc),
     cmaPages: (mc.cma ?? []).map((a) => ({ name: a.name, pages: a.sizeMiB * MIB })),
     virtioMiB: mc.virtioMem?.regionMiB ?? 0,
     swap: mc.swap !== undefined,
   }
+}
+
+function zoneEdges(mc: FuzzMachine): number[] {
+  const end = mc.memoryMiB * MIB
+  const pb = 1 << (mc.pageblockOrder ?? Math.min(9, mc.maxPageOrder ?? 10))
+  const nodes = mc.nrNodes ?? 1
+  const perNode = Math.floor(end / nodes / pb) * pb
+  const movPerNode = Math.floor(((mc.movableMiB ?? 0) * MIB) / nodes / pb) * pb
+  const edges = new Set([0, 16 * MIB, end])
+  for (let nid = 0; nid < nodes; nid++) {
+    const nodeEnd = nid === nodes - 1 ? end : (nid + 1) * perNode
+    edges.add(nid * perNode)
+    edges.add(nodeEnd - movPerNode)
+  }
+  return [...edges].sort((a, b) => a - b)
 }
 
 /** A random machine: size, CPUs, era, per-cpu lists, design keys and optional devices. */
