@@ -61,7 +61,7 @@ describe('mmwb run --json after an invariant violation', () => {
     expect(r.stderr).toContain(
       `InvariantViolation: ${res.violation!.rule} at pfn ${res.violation!.pfn}`,
     )
-    expect(res.events.some((e) => e.kind === 'invariant_violation')).toBe(true)
+    expect((res.events ?? []).some((e) => e.kind === 'invariant_violation')).toBe(true)
     expect(res.expect).toBeUndefined()
   }, 120_000)
 })
