@@ -23,7 +23,10 @@ export interface ExecuteOptions {
   onTrace?: (records: TraceRecord[], written: number) => void
 }
 
-export type ExecuteOutcome = { ok: true; result: RunResult } | { ok: false; code: ExitCode }
+export type ExecuteOutcome =
+  | { ok: true; result: RunResult }
+  /** `result`: a run that ended in an InvariantViolation, with the violation recorded. */
+  | { ok: false; code: ExitCode; result?: RunResult }
 
 /** Display path: relative to the working directory when the file is below it. */
 export function displayPath(file: string): string {
@@ -79,7 +82,8 @@ export async function executeScript(file: string, opts: ExecuteOptions): Promise
         ? e.wire
         : { name: 'InternalError', message: (e as Error).message }
     process.stderr.write(formatError(wire))
-    return { ok: false, code: exitCodeFor(wire.name) }
+    const result = e instanceof HostRequestError ? e.result : undefined
+    return { ok: false, code: exitCodeFor(wire.name), ...(result ? { result } : {}) }
   } finally {
     progress.clear()
     client?.close()

@@ -21,7 +21,11 @@ import type { TraceRecord } from '../protocol/results/ftrace'
 
 /** A request that engine-host (or the connection) failed; carries the wire error. */
 export class HostRequestError extends Error {
-  constructor(readonly wire: WireError) {
+  constructor(
+    readonly wire: WireError,
+    /** The run's result, when it ended in an InvariantViolation (protocol ErrorMsg.result). */
+    readonly result?: RunResult,
+  ) {
     super(wire.message)
     this.name = wire.name
   }
@@ -45,7 +49,7 @@ export interface HostClientOptions {
 
 interface Pending {
   resolve(msg: HostMessage): void
-  reject(err: WireError): void
+  reject(err: WireError, result?: RunResult): void
   callbacks?: RunCallbacks
 }
 
@@ -148,10 +152,10 @@ export class HostClient {
           this.pending.delete(id)
           if (m.type === 'result') resolve(m.result)
         },
-        reject: (e) => {
+        reject: (e, r) => {
           clearTimeout(watchdog)
           this.pending.delete(id)
-          reject(new HostRequestError(e))
+          reject(new HostRequestError(e, r))
         },
       }
       this.pending.set(id, settle)
@@ -228,7 +232,7 @@ export class HostClient {
         return
       case 'error':
         this.pending.delete(msg.id)
-        p.reject(msg.error)
+        p.reject(msg.error, msg.result)
         return
       case 'pong':
       case 'result':

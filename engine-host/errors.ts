@@ -6,6 +6,7 @@
  * TypeScript (sucrase keeps line numbers; columns are exact on lines without rewritten
  * imports). Stacks are cut down to the script's own frames: users never see engine-host's.
  */
+import type { RunOutcome } from '../engine/api/run'
 import type { HostErrorName, WireError } from '../protocol/messages'
 
 export interface ScriptLocation {
@@ -17,6 +18,8 @@ export interface ScriptLocation {
 /** An error with a protocol name and, when known, a location in the user's script. */
 export class HostError extends Error {
   location?: ScriptLocation
+  /** An InvariantViolation's run, collected with the violation recorded (for `--json`). */
+  outcome?: RunOutcome
   constructor(name: HostErrorName, message: string, location?: ScriptLocation, stack?: string) {
     super(message)
     this.name = name
@@ -112,6 +115,27 @@ export function scriptErrorFrom(e: unknown, file: string, lineOffset = 0): HostE
   }
   const where = location ? ` (${location.file}:${location.line})` : ''
   return new HostError(name, message + where, location, stack)
+}
+
+/**
+ * A run's error as the host reports it; an InvariantViolation carries the run's final state
+ * with the violation recorded (`collect`, usually `run.collectAfterViolation()`), when it can be had.
+ */
+export function runErrorFrom(
+  e: unknown,
+  file: string,
+  collect: () => RunOutcome | null,
+  lineOffset = 0,
+): HostError {
+  const err = scriptErrorFrom(e, file, lineOffset)
+  if (err.name === 'InvariantViolation' && !err.outcome) {
+    try {
+      err.outcome = collect() ?? undefined
+    } catch {
+      // The state does not collect (it is broken beyond formatting): report the error alone.
+    }
+  }
+  return err
 }
 
 /** Renders a wire error for a terminal: `hello.ts:12:5 ScriptError: TypeError: ...`. */

@@ -11,7 +11,7 @@
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../protocol/result'
 import { parseClientMessage, toWireError } from '../protocol/guards'
 import { PROTOCOL_VERSION, type DescribeMsg, type RunMsg } from '../protocol/messages'
-import type { WorkloadRun } from '../engine/api/run'
+import type { RunOutcome, WorkloadRun } from '../engine/api/run'
 import type { RecordedTraceEvent } from '../engine/api/traceRecorder'
 import type { Endpoint } from './endpoint'
 import { HostError } from './errors'
@@ -102,6 +102,13 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
       if (kept.length === 0) post({ type: 'trace', id: msg.id, records: [], written })
       else sendTrace(kept, written)
     }
+    const toResult = (outcome: RunOutcome): RunResult => ({
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      script: msg.script.path,
+      ...outcome,
+      machine: outcome.machine as unknown as Record<string, unknown>,
+      wall: { elapsedMs: Math.round(performance.now() - t0) },
+    })
     try {
       post({ type: 'progress', id: msg.id, phase: 'transpile', fraction: -1, simTimeNs: 0 })
       const code =
@@ -146,18 +153,15 @@ export function startHost(endpoint: Endpoint, runner: ScriptRunner): HostHandle 
         fraction: 1,
         simTimeNs: outcome.simTimeNs,
       })
-      const result: RunResult = {
-        schemaVersion: RESULT_SCHEMA_VERSION,
-        script: msg.script.path,
-        ...outcome,
-        machine: outcome.machine as unknown as Record<string, unknown>,
-        wall: { elapsedMs: Math.round(performance.now() - t0) },
-      }
-      post({ type: 'result', id: msg.id, result })
+      post({ type: 'result', id: msg.id, result: toResult(outcome) })
     } catch (e) {
       endTrace()
       frames?.finish(null)
-      fail(msg.id, e)
+      // A run that ended in an invariant violation still hands out its result (--json).
+      const outcome = e instanceof HostError ? e.outcome : undefined
+      if (outcome)
+        post({ type: 'error', id: msg.id, error: toWireError(e), result: toResult(outcome) })
+      else fail(msg.id, e)
     } finally {
       current = null
     }

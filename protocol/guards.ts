@@ -374,7 +374,12 @@ export function parseHostMessage(data: unknown): HostMessage {
       }
     }
     case 'error':
-      return { type, id: id(o, path, true), error: wireError(o.error, `${path}.error`) }
+      return {
+        type,
+        id: id(o, path, true),
+        error: wireError(o.error, `${path}.error`),
+        ...(o.result !== undefined ? { result: parseRunResult(o.result, `${path}.result`) } : {}),
+      }
   }
 }
 

@@ -164,6 +164,8 @@ export interface ErrorMsg {
   type: 'error'
   id: number
   error: WireError
+  /** A run that ended in an InvariantViolation: its result, with the violation recorded. */
+  result?: RunResult
 }
 
 export type HostMessage =

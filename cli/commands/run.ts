@@ -117,13 +117,17 @@ export async function runCommand(argv: string[]): Promise<ExitCode> {
         }
       : undefined,
   })
-  if (!out.ok) return out.code
+  const json = stringOption(p, 'json')
+  if (!out.ok) {
+    // A run that ended in an invariant violation still writes its result, violation recorded.
+    if (json && out.result) writeFileSync(json, JSON.stringify(out.result, null, 2) + '\n')
+    return out.code
+  }
   const r = out.result
   if (tracePath) {
     const nrCpus = (r.machine as { nrCpus?: number }).nrCpus
     writeFileSync(tracePath, formatFtrace(records, { nrCpus, entriesWritten: written }))
   }
-  const json = stringOption(p, 'json')
   if (json) writeFileSync(json, JSON.stringify(r, null, 2) + '\n')
   if (!p.options.quiet) process.stdout.write(summarize(r) + '\n/proc/buddyinfo:\n')
   process.stdout.write(r.proc['/proc/buddyinfo'] ?? '')

@@ -17,7 +17,7 @@ import { buildGuest } from '../../engine/api/guestKernel'
 import { WorkloadRun, type RunOutcome } from '../../engine/api/run'
 import { MMWB_CONSTANTS } from '../../engine/api/runtime'
 import { CURRENT_REALM } from '../../engine/sched/realm'
-import { HostError, scriptErrorFrom } from '../errors'
+import { HostError, runErrorFrom } from '../errors'
 import { SLICE_MS, type RunJob, type ScriptRunner } from './types'
 
 /** Globals a workload must not reach; shadowed by parameters of the module function. */
@@ -125,7 +125,7 @@ export class FunctionRunner implements ScriptRunner {
       job.onTick(run)
       return run.collect()
     } catch (e) {
-      throw scriptErrorFrom(e, job.file, offset)
+      throw runErrorFrom(e, job.file, () => run.collectAfterViolation(), offset)
     }
   }
 }

@@ -21,7 +21,7 @@
  */
 import vm from 'node:vm'
 import { WorkloadRun, type RunOutcome } from '../../engine/api/run'
-import { HostError, scriptErrorFrom } from '../errors'
+import { HostError, runErrorFrom } from '../errors'
 import { hottestScriptLine, startLineProfiler, type LineProfiler } from './lineProfiler'
 import { SLICE_MS, type RunJob, type ScriptRunner } from './types'
 import { createVmSandbox, installGuest, loadModule } from './vmContext'
@@ -127,7 +127,7 @@ export class VmRunner implements ScriptRunner {
     } catch (e) {
       if (isTimeout(e)) throw onTimeout()
       profiler?.stop()
-      throw scriptErrorFrom(e, job.file)
+      throw runErrorFrom(e, job.file, () => run.collectAfterViolation())
     }
   }
 }

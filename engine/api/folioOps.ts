@@ -6,6 +6,10 @@
  */
 import {
   compoundHead,
+  folioOrder,
+  PAGE_ALLOC,
+  pageFlags,
+  pageOrder,
   folioMaybeDmaPinned,
   folioPin,
   folioSetFlags,
@@ -45,6 +49,18 @@ export function assertLiveFolio(m: Machine, pfn: number, what: string): void {
   if (m.refcount[compoundHead(m, pfn)] <= 0) {
     throw new Error(`${what}: folio at pfn ${hex(pfn)} has been freed (use after free)`)
   }
+}
+
+/**
+ * The order of the allocation a handle names: the folio's order for a compound page, and for
+ * a non-compound high-order block (GFP_KERNEL without __GFP_COMP) the order it was allocated
+ * with, which `folio_order` does not know (0) but `__free_pages(page, order)` must be given:
+ * mm/page_alloc.c:__free_pages frees `2^order` pages from `page`, so passing 0 would free the
+ * first page only and leak the rest.
+ */
+export function allocationOrder(m: Machine, pfn: number): number {
+  const h = compoundHead(m, pfn)
+  return h === pfn && (pageFlags(m, h) & PAGE_ALLOC) !== 0 ? pageOrder(m, h) : folioOrder(m, pfn)
 }
 
 /** pin_user_pages(FOLL_LONGTERM) on one folio (mm/gup.c:try_grab_folio). */

@@ -15,6 +15,8 @@ import {
   folioTryGet,
   freePages,
   NO_PAGE,
+  pageFlags,
+  PG_lru,
   traceSubscribe,
   TRACE_EVENT_NAMES,
   type TraceEventName,
@@ -38,6 +40,7 @@ import { formatVmstat } from '../proc/vmstat'
 import { PageLocks } from '../sched/pageLocks'
 import type { Scheduler } from '../sched/scheduler'
 import {
+  allocationOrder,
   assertLiveFolio,
   assertPfn,
   markFolioDirty,
@@ -223,7 +226,11 @@ export function createKernel(deps: KernelDeps): Kernel {
       assertLiveFolio(m, pfn, 'freePages')
       checkOrder(m, order, 'freePages')
       checkFreeable(pfn, 'freePages')
-      if (handles.defaultMapped.has(compoundHead(m, pfn))) putAllocationRef(pfn)
+      // A user folio's reference goes through folio_put (__page_cache_release takes it off the
+      // LRU), also once its mapping was dropped: __free_pages of an LRU page is a bad page.
+      const head = compoundHead(m, pfn)
+      if (handles.defaultMapped.has(head) || (pageFlags(m, head) & PG_lru) !== 0)
+        putAllocationRef(pfn)
       else freePages(m, pfn, order)
       sched.charge(cost.freeNs)
     },
@@ -245,7 +252,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     },
     folioOrder(pfn) {
       assertPfn(m, pfn, 'folioOrder')
-      return folioOrder(m, pfn)
+      return allocationOrder(m, pfn)
     },
     getPageUnlessZero(pfn) {
       // PFN walkers do folio_try_get(page_folio(page)): get_page_unless_zero on the head.

@@ -12,6 +12,7 @@ export interface KernelSys {
   folioGet(pfn: number): void
   folioPut(pfn: number): void
   folioRefCount(pfn: number): number
+  /** Order of the allocation at `pfn`: the folio order, or a non-compound block's allocation order. */
   folioOrder(pfn: number): number
   /** Head pfn of the folio containing `pfn` after taking a reference, or -1 if its count was 0. */
   getPageUnlessZero(pfn: number): number

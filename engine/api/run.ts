@@ -402,6 +402,21 @@ export class WorkloadRun {
     return this.tracer ? this.tracer.written : 0
   }
 
+  /**
+   * The final state of a run that failed with an invariant violation (mid-run or at the end),
+   * the violation recorded, so hosts can still hand out the result (`mmwb run --json`); null
+   * when the run has no violation or never started.
+   */
+  collectAfterViolation(): RunOutcome | null {
+    if (!this.machine || !this.config) return null
+    if (!this.violation) {
+      const v = checkInvariants(this.machine)
+      if (!v) return null
+      this.violation = { ...v, timeNs: this.simTimeNs() }
+    }
+    return this.collect()
+  }
+
   /** Checks the model's invariants and gathers the final state. */
   collect(): RunOutcome {
     const m = this.machine

@@ -100,6 +100,10 @@ export function reserveRangeFromBuddy(m: Machine, pfn: number, end: number, flag
   for (const [head, o] of fixes) {
     delFromFreeList(m, z, head, o)
     for (let p = head; p < head + (1 << o); p++) {
+      // Off the free list the buddy order goes (mm/page_alloc.c:del_page_from_free_list ->
+      // __ClearPageBuddy + set_page_private(page, 0)): every page is order 0 until freed again,
+      // so a PageOffline page (virtio-mem's fake-offline pages) is not read as an order-o block.
+      setPageOrder(m, p, 0)
       if (p >= pfn && p < end) {
         setPageFlags(m, p, reserved)
         m.refcount[p] = 1
