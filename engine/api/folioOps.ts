@@ -8,7 +8,6 @@ import {
   compoundHead,
   folioOrder,
   PAGE_ALLOC,
-  pageFlags,
   pageOrder,
   folioMaybeDmaPinned,
   folioPin,
