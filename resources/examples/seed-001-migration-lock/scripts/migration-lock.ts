@@ -41,6 +41,10 @@ export const variants: Variants = {
     description: 'Keith Busch 2020: allocate the destination with the source locked',
     design: { 'migration.allocateTarget': 'after-lock' },
   },
+  'before-lock-per-folio': {
+    description: '≤6.2 migrate_pages: unmap and move one folio at a time (no 6.3 batching)',
+    design: { 'migration.allocateTarget': 'before-lock', 'migration.batching': 'per-folio' },
+  },
 }
 
 export const seeds: Seeds = [1, 2, 3]

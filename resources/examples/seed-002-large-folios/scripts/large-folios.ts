@@ -50,7 +50,8 @@ export const variants: Variants = {
     design: { 'compaction.largeFolios': 'split' },
   },
   migrate: {
-    description: '6.9+: migrate large folios whole (6.12.y: destinations requeued for deferred split)',
+    description:
+      '6.9+: migrate large folios whole (6.12.y: destinations requeued for deferred split)',
     design: { 'compaction.largeFolios': 'migrate' },
   },
   'migrate-norequeue': {

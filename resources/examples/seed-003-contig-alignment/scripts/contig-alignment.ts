@@ -49,10 +49,11 @@ export const machine: MachineSpec = {
 }
 
 /**
- * The pageblock variants place the CMA area 2 MiB lower (478–510 MiB), which 5.19+ allows and
+ * The pageblock variants place the CMA area at 470–502 MiB (below the memmap boot reserves at
+ * the top), 2 MiB off MAX_ORDER alignment, which 5.19+ allows and
  * ≤5.18 refused: its first and last pageblocks share a MAX_ORDER block with a MOVABLE one.
  */
-const cmaPageblockAligned = [{ name: 'display', sizeMiB: 32, baseMiB: 478 }]
+const cmaPageblockAligned = [{ name: 'display', sizeMiB: 32, baseMiB: 470 }]
 
 export const variants: Variants = {
   'max-order': {
@@ -69,6 +70,12 @@ export const variants: Variants = {
     description:
       'pageblock granularity with the ≤5.17 __free_one_page (only isolation stops a merge): hazard (a)',
     design: { 'contig.alignment': 'pageblock', 'buddy.mergeRule': 'isolate-only' },
+    machine: { virtioMem: { ...device, sbAlignment: 'pageblock' }, cma: cmaPageblockAligned },
+  },
+  'pageblock-isolate-bit': {
+    description:
+      'pageblock granularity with isolation as a standalone PB_migrate_isolate bit (Zi Yan, 2025)',
+    design: { 'contig.alignment': 'pageblock', 'isolation.representation': 'flag' },
     machine: { virtioMem: { ...device, sbAlignment: 'pageblock' }, cma: cmaPageblockAligned },
   },
 }
