@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkImportPlan, planImport, planZoneInfo, QEMU_1GIB_X86_64_GEOMETRY } from '../proc'
-import { moveReservedToTop } from './guestLayout'
+import { fillLeadPages, moveReservedToTop } from './guestLayout'
 import { W1_P8K1 } from './w1Kernel'
 
 const plan = () =>
@@ -37,5 +37,18 @@ describe('moveReservedToTop (memblock allocates top-down)', () => {
 
   it('refuses an odd count (order-10 blocks would lose their alignment)', () => {
     expect(() => moveReservedToTop(plan(), 1, 7)).toThrow(/even/)
+  })
+})
+
+describe('fillLeadPages (where the mapping began, from the guest\'s fill map)', () => {
+  it('a partial first pageblock followed by whole ones: the pages below the mapping there', () => {
+    // W4's map: nothing below pageblock 49, 176 pages there, 512 from 50 on.
+    expect(fillLeadPages([0, 0, 176, 512, 512, 336], 512)).toBe(336)
+  })
+  it('0 for a fill starting on a pageblock boundary or in scattered small blocks', () => {
+    expect(fillLeadPages([0, 512, 512], 512)).toBe(0)
+    // W1 6.12's map begins 255, 512, 18, 0, 507: not one run.
+    expect(fillLeadPages([255, 512, 18, 0, 507, 512, 512], 512)).toBe(0)
+    expect(fillLeadPages([0, 255, 18, 512, 512], 512)).toBe(0)
   })
 })

@@ -90,3 +90,23 @@ export function moveReservedToTop(
   }
   return { ...plan, zones: plan.zones.map((z, i) => (i === zoneIndex ? moved : z)) }
 }
+
+/**
+ * Pages of the fill's first pageblock that the guest's mapping did not get, from its own
+ * per-pageblock map (`pageblock_maps.filled`): when the mapping is one physically contiguous run
+ * (every pageblock strictly between the lowest and the highest holding mapping pages is wholly
+ * the mapping's), it began `pbPages − filled[first]` pages into its lowest pageblock (W4: 176
+ * pages in pageblock 49, so at offset 336), the pages below being the guest's other memory
+ * taken first. Returns 0 when the run starts on a pageblock boundary or the map is not one run
+ * (a fill that began in scattered small free blocks, as W1's and W3's order-0 fills did).
+ */
+export function fillLeadPages(filled: readonly number[], pbPages: number): number {
+  const first = filled.findIndex((n) => n !== 0)
+  let last = filled.length - 1
+  while (last > first && filled[last] === 0) last--
+  if (first < 0 || last - first < 2) return 0
+  for (let b = first + 1; b < last; b++) if (filled[b] !== pbPages) return 0
+  if (!(filled[first] > 0 && filled[first] <= pbPages))
+    throw new RangeError(`fillLeadPages: pageblock ${first} holds ${filled[first]} pages`)
+  return pbPages - filled[first]
+}

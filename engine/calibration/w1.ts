@@ -134,6 +134,12 @@ export interface W1Options {
    * `'importer'` as engine/proc's planner places them, all below the free memory.
    */
   layout?: 'importer' | 'guest'
+  /**
+   * Anonymous pages (in folios of `folioOrder`) touched before the mapping, as the guest's other
+   * memory was: the pages of the mapping's first pageblock the guest's own map says the mapping
+   * did not get (guestLayout.ts `fillLeadPages`). Default 0.
+   */
+  fillLeadPages?: number
 }
 
 export type W1Snapshot =
@@ -162,6 +168,8 @@ export interface W1Result {
   hpBeforeTrace: W1TraceLine[]
   /** Workload pages per pageblock after fill, after fragment, after compact_memory. */
   pageblockFilled: number[]
+  /** Mapping pages in the pageblock of the mapping's first page (where the fill began). */
+  fillFirstPageblockPages: number
   pageblockKept: number[]
   pageblockKeptAfterCompact: number[]
   /** buddyinfo counts [zone][order] at the kernel's snapshots (hp_* while the pages are held). */
@@ -278,6 +286,8 @@ export function runW1(opts: W1Options): W1Result {
   const memFreeStartKb = freeKb(m)
   const snaps: Partial<Record<W1Snapshot, number[][]>> = { start: buddyCounts(m) }
 
+  // The guest's other memory below the mapping in its first pageblock (set-up, from its map).
+  if ((opts.fillLeadPages ?? 0) > 0) fillAnon(m, opts.fillLeadPages ?? 0, order)
   // Fill: MemFree − 64 MiB, rounded down to 2 MiB as the guest's program did.
   const fill = fillAnon(m, (Math.floor((memFreeStartKb - 65536) / 2048) * 2048) / 4, order)
   drainAllPages(m, null)
@@ -358,6 +368,7 @@ export function runW1(opts: W1Options): W1Result {
     trace,
     hpBeforeTrace,
     pageblockFilled,
+    fillFirstPageblockPages: fill.n > 0 ? pageblockFilled[fill.pages[0] >> m.pageblockOrder] : 0,
     pageblockKept,
     pageblockKeptAfterCompact,
     buddyinfo: snaps as Record<W1Snapshot, number[][]>,

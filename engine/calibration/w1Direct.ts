@@ -40,7 +40,7 @@ export const hugetlbAllocSlowpath: HugetlbAlloc = (m, env: CompactEnv) => {
  * runs in the nr_hugepages writes is the record's: `guestSysctls` keeps extfrag_threshold 500
  * with `direct_compact 1`, else 1000 (compaction_suitable refuses).
  */
-export function runW1Batch2(data: CaseData, folioOrder = 0): W1Result {
+export function runW1Batch2(data: CaseData, folioOrder = 0, fillLeadPages = 0): W1Result {
   const rec = data.record
   return runW1({
     period: kvNumber(rec, 'period'),
@@ -54,6 +54,7 @@ export function runW1Batch2(data: CaseData, folioOrder = 0): W1Result {
     layout: 'importer',
     hugetlbAlloc: hugetlbAllocSlowpath,
     folioOrder,
+    fillLeadPages,
   })
 }
 
