@@ -19,7 +19,7 @@
  * order with lazy deletion: an entry is live while `pos[pfn] === seq`; dead entries are
  * compacted away when they outnumber the live ones.
  */
-import { defineMachineState } from './machineState'
+import { defineMachineState, peekMachineState } from './machineState'
 import { type Machine, eraAtLeast } from './machine'
 import {
   PAGE_ALLOC,
@@ -77,9 +77,11 @@ export interface DeferredSplitState {
   mthp: number[]
 }
 
+const DEFERRED_SPLIT_KEY = 'mm.deferredSplit'
+
 /** The machine's state (created empty on first use; snapshotted with the machine). */
 export const deferredSplitState = defineMachineState(
-  'mm.deferredSplit',
+  DEFERRED_SPLIT_KEY,
   (m: Machine): DeferredSplitState => {
     const n = m.cfg.nrNodes
     return {
@@ -119,13 +121,13 @@ export function folioTestPartiallyMapped(m: Machine, head: number): boolean {
 
 /** `!list_empty(&folio->_deferred_list)`. */
 export function folioOnDeferredList(m: Machine, head: number): boolean {
-  const s = deferredSplitState(m)
+  const s = peekMachineState<DeferredSplitState>(m, DEFERRED_SPLIT_KEY)
   return s !== undefined && s.pos[head] !== undefined
 }
 
 /** `split_queue_len` of node `nid` (`deferred_split_count`). */
 export function deferredSplitCount(m: Machine, nid: number): number {
-  const s = deferredSplitState(m)
+  const s = peekMachineState<DeferredSplitState>(m, DEFERRED_SPLIT_KEY)
   return s === undefined ? 0 : s.len[nid]
 }
 
@@ -180,7 +182,7 @@ function clearPartiallyMapped(m: Machine, head: number): void {
  * (`split_huge_page_to_list_to_order` under `folio_ref_freeze`).
  */
 export function folioUnqueueDeferredSplit(m: Machine, head: number): boolean {
-  const s = deferredSplitState(m)
+  const s = peekMachineState<DeferredSplitState>(m, DEFERRED_SPLIT_KEY)
   if (s === undefined || s.pos[head] === undefined) return false
   delete s.pos[head]
   s.len[nidOf(m, head)]--
@@ -260,7 +262,7 @@ function compactQueue(s: DeferredSplitState, nid: number): void {
  * `folio_unqueue_deferred_split` and `mod_mthp_stat(order, MTHP_STAT_NR_ANON, -1)`.
  */
 export function freeLargeAnonFolio(m: Machine, head: number, order: number): void {
-  const s = deferredSplitState(m)
+  const s = peekMachineState<DeferredSplitState>(m, DEFERRED_SPLIT_KEY)
   if (s === undefined) return
   if (s.pos[head] !== undefined) {
     delete s.pos[head]
@@ -279,7 +281,7 @@ export function freeLargeAnonFolio(m: Machine, head: number, order: number): voi
  * counts them). Returns a message, or null.
  */
 export function checkDeferredSplit(m: Machine): { pfn: number; message: string } | null {
-  const s = deferredSplitState(m)
+  const s = peekMachineState<DeferredSplitState>(m, DEFERRED_SPLIT_KEY)
   if (s === undefined) return null
   const live = new Array<number>(m.cfg.nrNodes).fill(0)
   const flagged = new Array<number>(HPAGE_PMD_ORDER + 1).fill(0)

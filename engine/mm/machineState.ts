@@ -102,6 +102,17 @@ export function peekMachineObservers<T>(m: Machine, key: string): T | undefined 
 }
 
 /**
+ * The state under `key` if this machine has it (created, or carried by a restored snapshot and
+ * not yet adopted), without creating it: for read-only queries, so that a query alone never adds
+ * an empty state to the machine's snapshot.
+ */
+export function peekMachineState<T>(m: Machine, key: string): T | undefined {
+  if (Object.prototype.hasOwnProperty.call(m.ext, key)) return m.ext[key] as T
+  if (Object.prototype.hasOwnProperty.call(m.restored, key)) return m.restored[key] as T
+  return undefined
+}
+
+/**
  * Every state a snapshot must carry, sorted by key: the live states and those a restore left
  * for a getter not called yet.
  */
