@@ -158,3 +158,27 @@ export function fragmentAnon(
   }
   return kept.subarray(0, nrKept)
 }
+
+/** Where the kept pages sit within each period of pfns. */
+export interface KeptPhase {
+  phase: number
+  /** Kept pages at that phase. */
+  count: number
+}
+
+/**
+ * The kept pages' phase as the guest's `kv.pb_kept_phase` (keptPhase.ts): the most common
+ * `(pfn − i) mod period` over the kept pages, i being the page's index in the mapping.
+ */
+export function keptPhase(kept: ArrayLike<number>, period: number, keep: number): KeptPhase {
+  if (!(keep > 0 && keep <= period)) throw new RangeError('keptPhase: keep must be in 1..period')
+  const counts = new Int32Array(period)
+  for (let j = 0; j < kept.length; j++) {
+    const i = Math.floor(j / keep) * period + (j % keep)
+    counts[(((kept[j] - i) % period) + period) % period]++
+  }
+  let phase = 0
+  for (let p = 1; p < period; p++) if (counts[p] > counts[phase]) phase = p
+  return { phase, count: counts[phase] }
+}
+

@@ -17,13 +17,15 @@ import { MIGRATE_API, type ContigEnv } from '../contig'
 import { drainAllPages } from '../mm/pcp'
 import { MIGRATE_MOVABLE } from '../mm/migratetype'
 import { onFolioMoved } from '../migrate/counters'
+import { type Machine } from '../mm/machine'
 import { createSimClock } from '../migrate/simClock'
 import { applyImportPlan, planImport, QEMU_1GIB_X86_64_GEOMETRY, type ImportZonePlan } from '../proc'
 import { DEFAULT_COST_MODEL } from '../sched/costModel'
 import { createVirtioMemDevice, virtioMemRun, virtioMemSetRequestedSize } from '../virtioMem'
 import { guestReservedPages, guestSysctls, kernelDelta, kvNumber, type CaseData } from './cases'
 import { row, type CalibrationRow } from './rows'
-import { fillAnon, fragmentAnon, freeKb, vmCounters, vmDelta } from './steps'
+import { keptPhaseLead } from './keptPhase'
+import { fillAnon, fragmentAnon, freeKb, keptPhase, type KeptPhase, vmCounters, vmDelta } from './steps'
 
 /** The device as the guest's qemu command line and dmesg give it. */
 export const VMEM_DEVICE = {
@@ -48,6 +50,8 @@ export interface VmemResult {
   /** Pages migrated out of each memory block of the region (index = block), and where to. */
   migratedFromBlock: number[]
   targetsInRegion: number
+  /** Where the kept pages sit within each period (as the guest's `kv.pb_kept_phase`). */
+  keptPhase: KeptPhase
   targetsOutside: number
 }
 
@@ -72,7 +76,8 @@ function regionZone(pbOrder: number): ImportZonePlan {
   }
 }
 
-export function runVmem(data: CaseData): VmemResult {
+/** The guest's `start` state with the device plugged as at its boot. */
+function bootVmem(data: CaseData) {
   const rec = data.record
   const sys = guestSysctls(rec)
   const plan = planImport(data.startBuddyinfo, data.startPagetypeinfo, {
@@ -104,11 +109,37 @@ export function runVmem(data: CaseData): VmemResult {
   })
   virtioMemSetRequestedSize(dev, VMEM_DEVICE.pluggedAtBootPages)
   virtioMemRun(dev, env)
-  const pluggedBefore = dev.pluggedPages
+  return { m, env, dev }
+}
 
+/**
+ * Fill (after `lead` pages of other memory) and fragment: the kept pfns. `lead` puts the kept
+ * pages at the guest's measured `kv.pb_kept_phase` (keptPhase.ts; set-up from a layout field).
+ */
+function vmemFillFragment(m: Machine, rec: CaseData['record'], lead: number): Int32Array {
+  if (lead > 0) fillAnon(m, lead)
   const fill = fillAnon(m, (Math.floor((freeKb(m) - 65536) / 2048) * 2048) / 4)
   drainAllPages(m, null)
-  const kept = fragmentAnon(m, fill, kvNumber(rec, 'period'), kvNumber(rec, 'keep'))
+  return fragmentAnon(m, fill, kvNumber(rec, 'period'), kvNumber(rec, 'keep'))
+}
+
+function vmemLead(data: CaseData): number {
+  const rec = data.record
+  const guestPhase = rec.kv.pb_kept_phase
+  if (typeof guestPhase !== 'number') return 0
+  const period = kvNumber(rec, 'period')
+  const keep = kvNumber(rec, 'keep')
+  const kept = vmemFillFragment(bootVmem(data).m, rec, 0)
+  return keptPhaseLead(guestPhase, keptPhase(kept, period, keep), period)
+}
+
+export function runVmem(data: CaseData): VmemResult {
+  const rec = data.record
+  const lead = vmemLead(data)
+  const { m, env, dev } = bootVmem(data)
+  const pluggedBefore = dev.pluggedPages
+  const kept = vmemFillFragment(m, rec, lead)
+  const phase = keptPhase(kept, kvNumber(rec, 'period'), kvNumber(rec, 'keep'))
   const end = VMEM_DEVICE.regionStartPfn + VMEM_DEVICE.regionPages
   let keptInRegion = 0
   for (const pfn of kept) if (pfn >= VMEM_DEVICE.regionStartPfn && pfn < end) keptInRegion++
@@ -145,6 +176,7 @@ export function runVmem(data: CaseData): VmemResult {
     migratedFromBlock,
     targetsInRegion,
     targetsOutside,
+    keptPhase: phase,
   }
 }
 
@@ -162,5 +194,6 @@ export function vmemRows(rec: CaseData['record'], r: VmemResult): CalibrationRow
     row('alloc_contig_range calls', 'outcome', num(kprobe.acr_calls, 'steps[0].kprobe.acr_calls'), r.allocContigRangeCalls),
     row('alloc_contig_range successes', 'info', num((kprobe.acr_ret as Record<string, number>)?.['0'], 'acr_ret'), r.allocContigRangeOk),
     row('unplug: pgmigrate_success', 'counter', kernelDelta(rec, 'vmem_before->vmem_after', 'pgmigrate_success'), r.pgmigrateSuccess),
+    row('fragment: kept pages at the guest\'s phase (pb_kept_phase)', 'info', kvNumber(rec, 'pb_kept_phase_count'), r.keptPhase.phase === kvNumber(rec, 'pb_kept_phase') ? r.keptPhase.count : 0),
   ]
 }

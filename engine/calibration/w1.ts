@@ -50,6 +50,8 @@ import {
   fillAnon,
   fragmentAnon,
   freeKb,
+  keptPhase as keptPhaseOf,
+  type KeptPhase,
   perPageblock,
   vmCounters,
   vmDelta,
@@ -151,6 +153,8 @@ export interface W1Result {
   memFreeStartKb: number
   allocPages: number
   keptPages: number
+  /** Where the kept pages sit within each period (as the guest's `kv.pb_kept_phase`). */
+  keptPhase: KeptPhase
   pageTablePages: number
   hpBefore: number
   hpAfter: number
@@ -298,6 +302,7 @@ export function runW1(opts: W1Options): W1Result {
   drainAllPages(m, null)
   snaps.fragmented = buddyCounts(m)
   const pageblockKept = perPageblock(m, kept, kept.length)
+  const keptPhase = keptPhaseOf(kept, opts.period, opts.keep)
   // Follow the kept pages (and the heads of kept folios) as migration moves them.
   const mine = new Uint8Array(m.endPfn)
   const heads = new Uint8Array(m.endPfn)
@@ -355,6 +360,7 @@ export function runW1(opts: W1Options): W1Result {
     memFreeStartKb,
     allocPages: fill.n,
     keptPages: kept.length,
+    keptPhase,
     pageTablePages: fill.pageTablePages,
     hpBefore: hpBeforeByZone.reduce((a, b) => a + b, 0),
     hpAfter: hpAfterByZone.reduce((a, b) => a + b, 0),

@@ -16,7 +16,8 @@ import { condResched } from '../reclaim/slowpath'
 import { type ReclaimEnv } from '../reclaim/types'
 import { guestReservedPages, guestSysctls, kernelDelta, kvNumber, type CaseData } from './cases'
 import { row, type CalibrationRow } from './rows'
-import { type HugetlbAlloc, runW1, type W1Result } from './w1'
+import { keptPhaseLead, w1KeptPhase } from './keptPhase'
+import { type HugetlbAlloc, runW1, type W1Options, type W1Result } from './w1'
 
 /** One `alloc_pool_huge_folio` of a nr_hugepages write; `env.extfragThreshold` is in force. */
 export const hugetlbAllocSlowpath: HugetlbAlloc = (m, env: CompactEnv) => {
@@ -42,7 +43,7 @@ export const hugetlbAllocSlowpath: HugetlbAlloc = (m, env: CompactEnv) => {
  */
 export function runW1Batch2(data: CaseData, folioOrder = 0, fillLeadPages = 0): W1Result {
   const rec = data.record
-  return runW1({
+  const opts: W1Options = {
     period: kvNumber(rec, 'period'),
     keep: kvNumber(rec, 'keep'),
     kernelEra: '6.12',
@@ -55,7 +56,13 @@ export function runW1Batch2(data: CaseData, folioOrder = 0, fillLeadPages = 0): 
     hugetlbAlloc: hugetlbAllocSlowpath,
     folioOrder,
     fillLeadPages,
-  })
+  }
+  // Set-up from the guest's measured layout: its kept pages' phase within each period
+  // (keptPhase.ts), when the record gives it.
+  const guestPhase = rec.kv.pb_kept_phase
+  if (typeof guestPhase !== 'number') return runW1(opts)
+  const lead = keptPhaseLead(guestPhase, w1KeptPhase(opts), opts.period, 1 << folioOrder)
+  return runW1({ ...opts, fillLeadPages: fillLeadPages + lead })
 }
 
 /** The figures W1 compares: huge pages before/after and the counters of compact_memory. */
@@ -84,5 +91,6 @@ export function w1DirectRows(rec: CaseData['record'], r: W1Result): CalibrationR
     row('hp_before: compact_stall', 'info', k('compact_stall'), s.compact_stall),
     row('hp_before: compact_success', 'info', k('compact_success'), s.compact_success),
     row('hp_before: compact_fail', 'info', k('compact_fail'), s.compact_fail),
+    row('fragment: kept pages at the guest\'s phase (pb_kept_phase)', 'info', kvNumber(rec, 'pb_kept_phase_count'), r.keptPhase.phase === kvNumber(rec, 'pb_kept_phase') ? r.keptPhase.count : 0),
   ]
 }

@@ -25,7 +25,8 @@ import { applyImportPlan, planImport, QEMU_1GIB_X86_64_GEOMETRY } from '../proc'
 import { DEFAULT_COST_MODEL } from '../sched/costModel'
 import { guestReservedPages, guestSysctls, kernelDelta, kvNumber, type CaseData } from './cases'
 import { row, type CalibrationRow } from './rows'
-import { fillAnon, fragmentAnon, freeKb, vmCounters, vmDelta } from './steps'
+import { keptPhaseLead } from './keptPhase'
+import { fillAnon, fragmentAnon, freeKb, keptPhase, type KeptPhase, vmCounters, vmDelta } from './steps'
 
 /** Registers a CMA area over pageblocks that are already MIGRATE_CMA (see the file comment). */
 export function adoptImportedCmaArea(
@@ -70,9 +71,12 @@ export interface W3Result {
   filledInArea: number
   /** Migration targets cma_alloc's alloc_contig_range calls found inside the area. */
   targetsInArea: number
+  /** Where the kept pages sit within each period (as the guest's `kv.pb_kept_phase`). */
+  keptPhase: KeptPhase
 }
 
-export function runW3Cma(data: CaseData): W3Result {
+/** The guest's `start` state with the CMA area adopted over its pinned pageblocks. */
+function bootW3(data: CaseData): { m: Machine; area: CmaArea } {
   const rec = data.record
   const base = kvNumber(rec, 'cma_base_pfn')
   const count = kvNumber(rec, 'cma_count')
@@ -92,15 +96,46 @@ export function runW3Cma(data: CaseData): W3Result {
     },
   })
   const used = (rec.snapshots.start as { extra?: Record<string, number> }).extra?.['cma.used'] ?? 0
-  const area = adoptImportedCmaArea(m, 'reserved', base, count, used)
-  const inArea = (pfn: number) => pfn >= base && pfn < base + count
+  return { m, area: adoptImportedCmaArea(m, 'reserved', base, count, used) }
+}
 
+/** Fill (after `lead` pages of the guest's other memory) and drain, as W1 step 2. */
+function w3Fill(m: Machine, lead: number) {
+  if (lead > 0) fillAnon(m, lead)
   const fill = fillAnon(m, (Math.floor((freeKb(m) - 65536) / 2048) * 2048) / 4)
   drainAllPages(m, null)
+  return fill
+}
+
+/**
+ * Pages of other memory to take before the fill so that the kept pages sit at the guest's
+ * measured `kv.pb_kept_phase` (keptPhase.ts; set-up, from a layout field), 0 without it.
+ */
+function w3Lead(data: CaseData): number {
+  const rec = data.record
+  const guestPhase = rec.kv.pb_kept_phase
+  if (typeof guestPhase !== 'number') return 0
+  const period = kvNumber(rec, 'period')
+  const keep = kvNumber(rec, 'keep')
+  const { m } = bootW3(data)
+  const kept = fragmentAnon(m, w3Fill(m, 0), period, keep)
+  return keptPhaseLead(guestPhase, keptPhase(kept, period, keep), period)
+}
+
+export function runW3Cma(data: CaseData): W3Result {
+  const rec = data.record
+  const base = kvNumber(rec, 'cma_base_pfn')
+  const count = kvNumber(rec, 'cma_count')
+  const lead = w3Lead(data)
+  const { m, area } = bootW3(data)
+  const inArea = (pfn: number) => pfn >= base && pfn < base + count
+
+  const fill = w3Fill(m, lead)
   let filledInArea = 0
   for (let i = 0; i < fill.n; i++) if (inArea(fill.pages[i])) filledInArea++
   const kept = fragmentAnon(m, fill, kvNumber(rec, 'period'), kvNumber(rec, 'keep'))
   drainAllPages(m, null)
+  const phase = keptPhase(kept, kvNumber(rec, 'period'), kvNumber(rec, 'keep'))
   const mine = new Uint8Array(m.endPfn)
   for (const pfn of kept) mine[pfn] = 1
   const countInArea = () => {
@@ -148,6 +183,7 @@ export function runW3Cma(data: CaseData): W3Result {
     pgmigrateSuccess: d.pgmigrate_success,
     filledInArea,
     targetsInArea,
+    keptPhase: phase,
   }
 }
 
@@ -159,5 +195,6 @@ export function w3Rows(rec: CaseData['record'], r: W3Result): CalibrationRow[] {
     row('kept pages in the area before', 'info', kvNumber(rec, 'pb_kept_in_cma'), r.keptInAreaBefore),
     row('kept pages in the area after', 'outcome', kvNumber(rec, 'pb_kept_after_cma_in_cma'), r.keptInAreaAfter),
     row('cma_alloc: pgmigrate_success', 'counter', kernelDelta(rec, 'pre_cma->cma_alloced', 'pgmigrate_success'), r.pgmigrateSuccess),
+    row('fragment: kept pages at the guest\'s phase (pb_kept_phase)', 'info', kvNumber(rec, 'pb_kept_phase_count'), r.keptPhase.phase === kvNumber(rec, 'pb_kept_phase') ? r.keptPhase.count : 0),
   ]
 }
