@@ -16,6 +16,7 @@ import {
   freePages,
   NO_PAGE,
   pageFlags,
+  PG_reserved,
   PG_lru,
   traceSubscribe,
   TRACE_EVENT_NAMES,
@@ -258,6 +259,9 @@ export function createKernel(deps: KernelDeps): Kernel {
       // PFN walkers do folio_try_get(page_folio(page)): get_page_unless_zero on the head.
       assertPfn(m, pfn, 'getPageUnlessZero')
       sched.charge(cost.bookkeepingNs)
+      // A PG_reserved page is boot memory, no folio: isolate_migratepages_block (6.12) and the
+      // other walkers take no reference on a page that is neither on the LRU nor __PageMovable.
+      if ((pageFlags(m, pfn) & PG_reserved) !== 0) return -1
       return folioTryGet(m, pfn) ? compoundHead(m, pfn) : -1
     },
     pin(pfn) {

@@ -762,7 +762,8 @@ export interface Kernel {
    * `get_page_unless_zero` on the folio containing a pfn, as a speculative pfn walker does:
    * takes a reference only if the count is not zero.
    * @param page - A folio, or a pfn anywhere inside one.
-   * @returns The folio now holding the extra reference, or null if the page was free.
+   * @returns The folio now holding the extra reference, or null if the page was free or is
+   *   reserved boot memory (PG_reserved: no folio, no reference taken).
    */
   getPageUnlessZero(page: Folio | number): Folio | null
   /**
