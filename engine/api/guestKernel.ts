@@ -104,13 +104,13 @@ export function buildGuest(sys: KernelSys, constants: Record<string, number>): G
           order: {
             enumerable: true,
             get: function () {
-              return s.folioOrder(s.handlePfn(id))
+              return s.handleOrder(id)
             },
           },
           nrPages: {
             enumerable: true,
             get: function () {
-              return 2 ** s.folioOrder(s.handlePfn(id))
+              return 2 ** s.handleOrder(id)
             },
           },
           swapped: {

@@ -314,6 +314,10 @@ export function createKernel(deps: KernelDeps): Kernel {
     handleSwapped(id) {
       return handles.isSwapped(id)
     },
+    handleOrder(id) {
+      if (!handles.isSwapped(id)) return allocationOrder(m, handles.pfn(id))
+      return Math.log2(handles.swapNrPages(handles.swapKey(id)))
+    },
     handleRelease(id) {
       const key = handles.swapKey(id)
       if (key === 0) throw new Error('free: the folio is not swapped out')

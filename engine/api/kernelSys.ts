@@ -61,6 +61,11 @@ export interface KernelSys {
   handlePfn(id: number): number
   /** True while the handle's folio is swapped out. */
   handleSwapped(id: number): boolean
+  /**
+   * The order of the allocation the handle names: resident, `allocationOrder` of its pfn;
+   * swapped out, the order of its swap entry (the folio's size does not change by swapping).
+   */
+  handleOrder(id: number): number
   /** munmap of a swapped-out folio's default mapping: frees its swap entry. */
   handleRelease(id: number): void
   /**

@@ -161,6 +161,9 @@ describe('swap (seed 002: swap will split folios)', () => {
       const out = thps.find((f) => f.swapped)
       k.record('swapped_handles', thps.filter((f) => f.swapped).length)
       if (!out) return
+      // Swapping does not change a folio's size: order and nrPages read the swap entry.
+      k.record('swapped_order', out.order)
+      k.record('swapped_nr_pages', out.nrPages)
       k.record('major_fault', k.touch(out) ? 1 : 0)
       k.record('after_touch_swapped', out.swapped ? 1 : 0)
       k.record('after_touch_order', out.order)
@@ -173,6 +176,9 @@ describe('swap (seed 002: swap will split folios)', () => {
     expect(out.series.swapped_handles[0][1]).toBeGreaterThan(0)
     expect(out.vmstat.thp_swpout).toBeGreaterThan(0)
     expect(out.vmstat.pswpout).toBeGreaterThanOrEqual(512 * out.vmstat.thp_swpout)
+    // Swapped out whole (one swap entry of 512 slots): still an order-9 folio.
+    expect(out.series.swapped_order[0][1]).toBe(9)
+    expect(out.series.swapped_nr_pages[0][1]).toBe(512)
     expect(out.series.major_fault[0][1]).toBe(1)
     expect(out.series.after_touch_swapped[0][1]).toBe(0)
     expect(out.series.after_touch_order[0][1]).toBe(0)
