@@ -103,6 +103,17 @@ describe('sandbox runners', () => {
     })
   })
 
+  it('VmRunner: garbage alone never stops a run, and the sandbox has no gc', async () => {
+    // 300 MiB of short-lived arrays under a 200 MiB limit: only live objects count.
+    const churn =
+      'export default async function (k) {\n  for (let i = 0; i < 300; i++) { new Array(131072).fill(i); await k.sleep(1) }\n  console.log(typeof gc)\n}\n'
+    const lines: string[] = []
+    await new VmRunner({ heapLimitBytes: 200 * 2 ** 20 }).execute(
+      job(churn, { onLog: (_l, t) => lines.push(t) }),
+    )
+    expect(lines).toEqual(['undefined'])
+  })
+
   it('VmRunner disallows code generation from strings inside the sandbox', async () => {
     const src = "export default function (k) {\n  return k.now.constructor('return process')()\n}\n"
     await expect(new VmRunner().execute(job(src))).rejects.toMatchObject({

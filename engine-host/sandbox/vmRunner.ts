@@ -19,12 +19,36 @@
  * `heapLimitBytes`, catching gradual growth before V8's own fatal limit would kill the
  * process; the client sees a crash only if a single slice outruns both.
  */
+import v8 from 'node:v8'
 import vm from 'node:vm'
 import { WorkloadRun, type RunOutcome } from '../../engine/api/run'
 import { HostError, runErrorFrom } from '../errors'
 import { hottestScriptLine, startLineProfiler, type LineProfiler } from './lineProfiler'
 import { SLICE_MS, type RunJob, type ScriptRunner } from './types'
 import { createVmSandbox, installGuest, loadModule } from './vmContext'
+
+/**
+ * A full garbage collection, for the heap check only: `heapUsed` counts garbage not yet
+ * collected, so without it whether a run is stopped would depend on when V8 last collected
+ * (machine load), not on what the script keeps. Taken once at load through a throwaway context
+ * with `--expose-gc` on, then the flag is turned off again so no sandbox context gets `gc`.
+ */
+const collectGarbage: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc')
+  try {
+    return vm.runInNewContext('gc') as () => void
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc')
+  }
+})()
+
+/** Heap in use by live objects: a full collection first when the quick reading is over `limit`. */
+function liveHeapBytes(limit: number): number {
+  const quick = process.memoryUsage().heapUsed
+  if (quick <= limit) return quick
+  collectGarbage()
+  return process.memoryUsage().heapUsed
+}
 
 export interface VmRunnerOptions {
   /** Stop a run whose heap use grows past this many bytes. Default 1 GiB. */
@@ -109,7 +133,7 @@ export class VmRunner implements ScriptRunner {
       const sliceScript = new vm.Script('__mmwbSlice()', { filename: 'mmwb:slice' })
       while (!finished) {
         if (job.isCancelled()) throw new HostError('ScriptCancelled', 'the run was cancelled')
-        const heap = process.memoryUsage().heapUsed
+        const heap = liveHeapBytes(this.heapLimitBytes)
         if (heap > this.heapLimitBytes) {
           throw new HostError(
             'ScriptOutOfMemory',
