@@ -197,7 +197,7 @@ describe('engine-host over child_process', () => {
       '}',
     ].join('\n')
     // The budget stop is the ScriptTimeout itself; no wall-clock bound here (it depends on load).
-    const res = await c.run(1, src, 500, 'loop.ts')
+    const res = await c.run(1, src, 2000, 'loop.ts')
     expect(res).toMatchObject({ type: 'error', error: { name: 'ScriptTimeout' } })
     if (res.type === 'error') expect([4, 5]).toContain(res.error.location?.line)
     c.send({ type: 'ping', id: 9 })
