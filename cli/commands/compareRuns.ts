@@ -14,6 +14,7 @@ import { transpileWorkload } from '../../engine-host/transpile'
 import { toWireError } from '../../protocol/guards'
 import type { WireError } from '../../protocol/messages'
 import type { LatencyHistogram, RunResult } from '../../protocol/result'
+import { histogramPercentile } from '../../engine/api/histogram'
 import {
   compareExperiment,
   makeExperiment,
@@ -144,14 +145,9 @@ export async function runPlans(
 /** Histogram statistics shown as table rows (bucket upper bounds for percentiles). */
 const HIST_STATS = ['mean', 'p50', 'p99'] as const
 
+/** Percentile rows: engine/api's nearest-rank bucket bound; an empty histogram shows its max. */
 function histPercentile(h: LatencyHistogram, p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * h.count))
-  let seen = 0
-  for (let i = 0; i < h.buckets.length; i++) {
-    seen += h.buckets[i]
-    if (seen >= rank) return Math.min(2 ** (i + 1) - 1, h.max)
-  }
-  return h.max
+  return histogramPercentile(h, p) ?? h.max
 }
 
 /**

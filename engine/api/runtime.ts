@@ -18,7 +18,7 @@ import {
   MIGRATE_UNMOVABLE,
 } from '../mm/migratetype'
 
-const GFP_NAMES = [
+export const GFP_NAMES = [
   '__GFP_DMA',
   '__GFP_HIGHMEM',
   '__GFP_DMA32',

@@ -2,27 +2,15 @@
  * Random programs from a seed: a machine (program.ts) and a list of operations drawn by weight
  * among those valid in the static model (state.ts), covering every call of engine/api/mmwb.d.ts.
  */
+import { GFP_NAMES } from '../api/runtime'
 import { OBSERVE, SYSCTLS, TRACEPOINTS } from './opsMm'
 import { OPS } from './ops'
 import { Prng } from './prng'
 import { genMachine, layoutOf, type Op, type Program } from './program'
 import { newState, type Slot, type State } from './state'
 
-/** GFP bases (every GFP_* of mmwb.d.ts). */
-const BASES = [
-  'GFP_KERNEL',
-  'GFP_ATOMIC',
-  'GFP_NOWAIT',
-  'GFP_NOIO',
-  'GFP_NOFS',
-  'GFP_USER',
-  'GFP_DMA',
-  'GFP_DMA32',
-  'GFP_HIGHUSER',
-  'GFP_HIGHUSER_MOVABLE',
-  'GFP_TRANSHUGE_LIGHT',
-  'GFP_TRANSHUGE',
-]
+/** GFP bases: every GFP_* that mmwb.d.ts declares, as the runtime exports them. */
+const BASES: readonly string[] = GFP_NAMES.filter((n) => n.startsWith('GFP_'))
 /** Bases without a zone or mobility modifier, which may take one. */
 const PLAIN = ['GFP_KERNEL', 'GFP_ATOMIC', 'GFP_NOWAIT', 'GFP_NOIO', 'GFP_NOFS', 'GFP_USER']
 /** Modifiers valid with any base. */
